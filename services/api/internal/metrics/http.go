@@ -13,8 +13,9 @@ import (
 // latency alert fires on it.
 var DurationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5}
 
-// UnmatchedRoute labels requests no route matched, so scanners hitting
-// random paths cannot blow up label cardinality.
+// UnmatchedRoute labels requests no API route matched (including those the
+// catch-all "/" pattern answers with 404), so scanners hitting random paths
+// cannot blow up label cardinality.
 const UnmatchedRoute = "unmatched"
 
 // HTTP records request counts and durations per route template.
@@ -59,11 +60,11 @@ func (h *HTTP) Middleware(next http.Handler) http.Handler {
 // into the route label "/v1/schools/{id}/safety-score" (the method is its
 // own label).
 func RouteLabel(pattern string) string {
-	if pattern == "" {
-		return UnmatchedRoute
-	}
 	if i := strings.IndexByte(pattern, ' '); i >= 0 {
 		pattern = pattern[i+1:]
+	}
+	if pattern == "" || pattern == "/" {
+		return UnmatchedRoute
 	}
 	return pattern
 }

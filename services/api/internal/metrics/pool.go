@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"time"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -9,7 +11,7 @@ import (
 // (rather than gauges updated by a ticker) reads pgxpool.Stat exactly when
 // Prometheus asks, so values are never stale and no goroutine is needed.
 type PoolCollector struct {
-	stat func() *pgxpool.Stat
+	stat func() PoolStat
 
 	conns        *prometheus.Desc
 	waitCount    *prometheus.Desc
@@ -18,10 +20,20 @@ type PoolCollector struct {
 
 // NewPoolCollector returns a collector for pool; register it on a registry.
 func NewPoolCollector(pool *pgxpool.Pool) *PoolCollector {
-	return newPoolCollector(pool.Stat)
+	return newPoolCollector(func() PoolStat { return pool.Stat() })
 }
 
-func newPoolCollector(stat func() *pgxpool.Stat) *PoolCollector {
+// PoolStat is the part of *pgxpool.Stat the collector reads; an interface
+// so tests can feed known values (a zero pgxpool.Stat is not usable).
+type PoolStat interface {
+	AcquiredConns() int32
+	IdleConns() int32
+	MaxConns() int32
+	EmptyAcquireCount() int64
+	EmptyAcquireWaitTime() time.Duration
+}
+
+func newPoolCollector(stat func() PoolStat) *PoolCollector {
 	return &PoolCollector{
 		stat: stat,
 		conns: prometheus.NewDesc("gokinjo_db_pool_connections",

@@ -1,0 +1,116 @@
+package migrate_test
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/gokinjo/platform/services/api/internal/migrate"
+	"github.com/gokinjo/platform/services/api/internal/pgtest"
+)
+
+var cluster *pgtest.Cluster
+
+func TestMain(m *testing.M) {
+	os.Exit(pgtest.Main(m, func(c *pgtest.Cluster) { cluster = c }))
+}
+
+func emptyDB(t *testing.T) string {
+	t.Helper()
+	if cluster == nil {
+		t.Skip("PostgreSQL/PostGIS not available; see pgtest output")
+	}
+	url, err := cluster.NewDatabase(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url
+}
+
+func openPool(t *testing.T, url string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+func TestEmbeddedMigrationsAreOrdered(t *testing.T) {
+	vs, err := migrate.Versions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"0001_postgis", "0002_areas", "0003_schools", "0004_crimes"}
+	if diff := cmp.Diff(want, vs); diff != "" {
+		t.Errorf("versions (-want +got):\n%s", diff)
+	}
+}
+
+func TestUpTwice(t *testing.T) {
+	ctx := context.Background()
+	pool := openPool(t, emptyDB(t))
+	all, _ := migrate.Versions()
+
+	if err := migrate.Check(ctx, pool); err == nil {
+		t.Error("Check on an empty database = nil, want an error")
+	}
+	first, err := migrate.Up(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(all, first); diff != "" {
+		t.Errorf("first run applied (-want +got):\n%s", diff)
+	}
+	second, err := migrate.Up(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second) != 0 {
+		t.Errorf("second run applied %v, want nothing", second)
+	}
+	if err := migrate.Check(ctx, pool); err != nil {
+		t.Errorf("Check after Up: %v", err)
+	}
+	var postgis string
+	if err := pool.QueryRow(ctx, "SELECT postgis_lib_version()").Scan(&postgis); err != nil {
+		t.Errorf("postgis not installed: %v", err)
+	}
+}
+
+// Two pods starting at once: both runs succeed, each migration is applied
+// exactly once (the advisory lock serialises them).
+func TestUpConcurrent(t *testing.T) {
+	ctx := context.Background()
+	url := emptyDB(t)
+	pools := []*pgxpool.Pool{openPool(t, url), openPool(t, url)}
+	applied := make([][]string, len(pools))
+	errs := make([]error, len(pools))
+	var wg sync.WaitGroup
+	for i, p := range pools {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			applied[i], errs[i] = migrate.Up(ctx, p)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+	}
+	all, _ := migrate.Versions()
+	if got := len(applied[0]) + len(applied[1]); got != len(all) {
+		t.Errorf("runs applied %v and %v; want %d migrations applied exactly once in total", applied[0], applied[1], len(all))
+	}
+	var rows int
+	if err := pools[0].QueryRow(ctx, "SELECT count(*) FROM schema_migrations").Scan(&rows); err != nil || rows != len(all) {
+		t.Errorf("schema_migrations rows = %d (err %v), want %d", rows, err, len(all))
+	}
+}
