@@ -13,6 +13,9 @@ import (
 	"github.com/gokinjo/platform/services/api/internal/store"
 )
 
+// statusClientClosed is not in net/http; nginx introduced it.
+const statusClientClosed = 499
+
 type errorBody struct {
 	Error string `json:"error"`
 }
@@ -45,6 +48,12 @@ func (s *server) storeError(w http.ResponseWriter, r *http.Request, err error, w
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, what+" not found")
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away; nobody reads this answer. 499 (nginx's
+		// "client closed request") keeps these apart from server errors
+		// in the metrics.
+		s.log.DebugContext(r.Context(), "client cancelled request", "err", err)
+		writeError(w, statusClientClosed, "client closed request")
 	case errors.Is(err, context.DeadlineExceeded):
 		s.log.WarnContext(r.Context(), "request timed out", "err", err)
 		writeError(w, http.StatusServiceUnavailable, "request timed out")

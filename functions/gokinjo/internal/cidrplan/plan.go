@@ -1,0 +1,89 @@
+// Package cidrplan splits the VPC CIDR into the subnets of the three tiers.
+//
+// The plan, for a VPC of prefix length p (16 to 20) and up to three zones:
+//
+//	private  tier: quarter i of the VPC (/p+2) for zone i          (EKS pods take VPC IPs: the biggest)
+//	public   tier: the last quarter's first sixteenth, split in 4 (/p+6 per zone)
+//	database tier: the last quarter's second sixteenth, split in 4 (/p+6 per zone)
+//	the rest of the last quarter stays free for later tiers.
+//
+// For 10.0.0.0/16 that is private 10.0.0.0/18, 10.0.64.0/18, 10.0.128.0/18;
+// public 10.0.192.0/22, 10.0.196.0/22, 10.0.200.0/22; database 10.0.208.0/22,
+// 10.0.212.0/22, 10.0.216.0/22. A /20 VPC still gets /26 public and database
+// subnets, above the /28 that RDS and ALBs need.
+package cidrplan
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+)
+
+// Limits of the plan, also enforced by the XRD.
+const (
+	MinPrefix = 16
+	MaxPrefix = 20
+	MaxZones  = 3
+	MinZones  = 2
+)
+
+// Subnet is one planned subnet.
+type Subnet struct {
+	Tier string
+	Zone string
+	CIDR netip.Prefix
+}
+
+// Plan returns the subnets for the VPC CIDR and zones, ordered by tier
+// (public, private, database) then by zone order.
+func Plan(vpc string, zones []string) ([]Subnet, error) {
+	base, err := netip.ParsePrefix(vpc)
+	if err != nil {
+		return nil, fmt.Errorf("network.cidr %q is not a CIDR block: write it like 10.0.0.0/16", vpc)
+	}
+	if !base.Addr().Is4() {
+		return nil, fmt.Errorf("network.cidr %q: only IPv4 VPC blocks are supported", vpc)
+	}
+	if base.Masked() != base {
+		return nil, fmt.Errorf("network.cidr %q has host bits set: use %s", vpc, base.Masked())
+	}
+	if p := base.Bits(); p < MinPrefix || p > MaxPrefix {
+		return nil, fmt.Errorf("network.cidr %q: the prefix length must be /%d to /%d, got /%d", vpc, MinPrefix, MaxPrefix, p)
+	}
+	if !base.Addr().IsPrivate() {
+		return nil, fmt.Errorf("network.cidr %q is not in a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)", vpc)
+	}
+	if n := len(zones); n < MinZones || n > MaxZones {
+		return nil, fmt.Errorf("network.availabilityZones: need %d to %d zones, got %d", MinZones, MaxZones, n)
+	}
+
+	p := base.Bits()
+	lastQuarter := nth(base, p+2, 3)
+	tierBlock := map[string]netip.Prefix{
+		v1alpha1.TierPublic:   nth(lastQuarter, p+4, 0),
+		v1alpha1.TierDatabase: nth(lastQuarter, p+4, 1),
+	}
+
+	out := make([]Subnet, 0, 3*len(zones))
+	for _, tier := range []string{v1alpha1.TierPublic, v1alpha1.TierPrivate, v1alpha1.TierDatabase} {
+		for i, z := range zones {
+			var c netip.Prefix
+			if tier == v1alpha1.TierPrivate {
+				c = nth(base, p+2, i)
+			} else {
+				c = nth(tierBlock[tier], p+6, i)
+			}
+			out = append(out, Subnet{Tier: tier, Zone: z, CIDR: c})
+		}
+	}
+	return out, nil
+}
+
+// nth returns the i-th block of prefix length bits inside parent.
+func nth(parent netip.Prefix, bits, i int) netip.Prefix {
+	a := parent.Addr().As4()
+	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
+	v += uint32(i) << (32 - bits)
+	return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), bits)
+}

@@ -1,0 +1,39 @@
+package compose
+
+import (
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// A ReadyCheck tells whether an observed composed resource is ready.
+type ReadyCheck func(o *composed.Unstructured) bool
+
+// readyChecks holds the kinds whose readiness is not "condition Ready is
+// True". Register new kinds here rather than growing a switch.
+var readyChecks = map[schema.GroupKind]ReadyCheck{}
+
+// RegisterReadyCheck sets the readiness check of a kind.
+func RegisterReadyCheck(gk schema.GroupKind, c ReadyCheck) { readyChecks[gk] = c }
+
+// IsReady reports whether an observed resource is ready: the kind's own check
+// if it has one, else its Ready condition.
+func IsReady(o *composed.Unstructured) bool {
+	if o == nil {
+		return false
+	}
+	gk := o.GetObjectKind().GroupVersionKind().GroupKind()
+	if c, ok := readyChecks[gk]; ok {
+		return c(o)
+	}
+	return ConditionTrue(o, "Ready")
+}
+
+// ConditionTrue reports whether the condition of the type is True.
+func ConditionTrue(o *composed.Unstructured, typ string) bool {
+	return o.GetCondition(conditionType(typ)).Status == corev1.ConditionTrue
+}
+
+// Exists is a ReadyCheck for kinds without conditions (ProviderConfigs, say):
+// they are ready once they exist.
+func Exists(o *composed.Unstructured) bool { return o != nil }

@@ -1,0 +1,25 @@
+package compose
+
+import (
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	ec2v1beta1 "github.com/upbound/provider-aws/apis/ec2/v1beta1"
+	ec2v1beta2 "github.com/upbound/provider-aws/apis/ec2/v1beta2"
+)
+
+// schemeBuilders lists the provider API packages the layers compose. Each
+// kind is composed at its CRD storage version, so no conversion webhook sits
+// between the desired state and what the API server stores.
+var schemeBuilders = []func(*runtime.Scheme) error{
+	ec2v1beta1.SchemeBuilder.AddToScheme,
+	ec2v1beta2.SchemeBuilder.AddToScheme,
+}
+
+func init() { //nolint:gochecknoinits // composed.Scheme is the SDK's package-level registry.
+	for _, add := range schemeBuilders {
+		if err := add(composed.Scheme); err != nil {
+			panic(err)
+		}
+	}
+}

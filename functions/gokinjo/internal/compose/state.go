@@ -1,0 +1,124 @@
+package compose
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+// State is one layer's view of a reconcile: what Crossplane observed, and what
+// the layer wants. Build a fresh State per RunFunction call.
+type State struct {
+	Observed map[resource.Name]resource.ObservedComposed
+	desired  map[resource.Name]*resource.DesiredComposed
+}
+
+// NewState returns a State over the observed composed resources.
+func NewState(observed map[resource.Name]resource.ObservedComposed) *State {
+	if observed == nil {
+		observed = map[resource.Name]resource.ObservedComposed{}
+	}
+	return &State{Observed: observed, desired: map[resource.Name]*resource.DesiredComposed{}}
+}
+
+// Add desires a typed object (a provider-aws managed resource, say) under a
+// composition resource name. Its status block is dropped: typed structs emit
+// an empty status, which schema validation rejects and which a function must
+// never own anyway. Readiness comes from the observed resource of that name.
+func (s *State) Add(name string, obj runtime.Object, labels map[string]string) error {
+	u, err := composed.From(obj)
+	if err != nil {
+		return fmt.Errorf("cannot convert %s %q to a composed resource: %w", obj.GetObjectKind().GroupVersionKind().Kind, name, err)
+	}
+	return s.add(name, u, labels)
+}
+
+// AddUnstructured desires an object given as plain content, for kinds that
+// have no Go type here (nested composite resources).
+func (s *State) AddUnstructured(name string, content map[string]any, labels map[string]string) error {
+	u := composed.New()
+	u.SetUnstructuredContent(content)
+	return s.add(name, u, labels)
+}
+
+func (s *State) add(name string, u *composed.Unstructured, labels map[string]string) error {
+	n := resource.Name(name)
+	if _, dup := s.desired[n]; dup {
+		return fmt.Errorf("internal error: composed resource %q desired twice", name)
+	}
+	delete(u.Object, "status")
+	if len(labels) > 0 {
+		l := u.GetLabels()
+		if l == nil {
+			l = map[string]string{}
+		}
+		for k, v := range labels {
+			l[k] = v
+		}
+		u.SetLabels(l)
+	}
+	d := &resource.DesiredComposed{Resource: u, Ready: resource.ReadyFalse}
+	if o, ok := s.Observed[n]; ok && IsReady(o.Resource) {
+		d.Ready = resource.ReadyTrue
+	}
+	s.desired[n] = d
+	return nil
+}
+
+// Desired returns the desired composed resources.
+func (s *State) Desired() map[resource.Name]*resource.DesiredComposed { return s.desired }
+
+// Names returns the desired resource names, sorted.
+func (s *State) Names() []string {
+	out := make([]string, 0, len(s.desired))
+	for n := range s.desired {
+		out = append(out, string(n))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ObservedString reads a string field of an observed composed resource, or ""
+// if the resource or the field is not there yet.
+func (s *State) ObservedString(name, path string) string {
+	o, ok := s.Observed[resource.Name(name)]
+	if !ok {
+		return ""
+	}
+	v, err := o.Resource.GetString(path)
+	if err != nil {
+		return ""
+	}
+	return v
+}
+
+// ObservedReady reports whether the named observed resource is ready.
+func (s *State) ObservedReady(name string) bool {
+	o, ok := s.Observed[resource.Name(name)]
+	return ok && IsReady(o.Resource)
+}
+
+// ObservedInto decodes a field of an observed composed resource into out. It
+// returns false when the resource or field does not exist yet.
+func (s *State) ObservedInto(name, path string, out any) (bool, error) {
+	o, ok := s.Observed[resource.Name(name)]
+	if !ok {
+		return false, nil
+	}
+	v, err := o.Resource.GetValue(path)
+	if err != nil {
+		return false, nil //nolint:nilerr // A missing field is "not observed yet".
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return false, err
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return false, fmt.Errorf("observed %s %s has an unexpected shape: %w", name, path, err)
+	}
+	return true, nil
+}

@@ -1,0 +1,128 @@
+package compose
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/crossplane/function-sdk-go/resource/composite"
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/response"
+)
+
+// XR is the composite resource being composed: its observed spec to read and
+// its desired status to write.
+type XR struct {
+	observed   *composite.Unstructured
+	desired    *composite.Unstructured
+	conditions []Condition
+	warnings   []string
+}
+
+// NewXR wraps the observed and desired composite resource of a request.
+func NewXR(observed, desired *composite.Unstructured) *XR {
+	return &XR{observed: observed, desired: desired}
+}
+
+// Name of the composite resource.
+func (x *XR) Name() string { return x.observed.GetName() }
+
+// Parameters decodes spec.parameters into out, refusing fields the Go type
+// does not know: a mismatch between XRD and function is a bug to surface,
+// not to ignore.
+func (x *XR) Parameters(out any) error {
+	v, err := x.observed.GetValue("spec.parameters")
+	if err != nil {
+		return fmt.Errorf("spec.parameters is missing")
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(out); err != nil {
+		return fmt.Errorf("spec.parameters: %w", err)
+	}
+	return nil
+}
+
+// SetStatus merges the top-level fields of v (a status struct) into the
+// desired XR's status. Fields Crossplane owns (conditions) are left alone.
+func (x *XR) SetStatus(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return err
+	}
+	for k, f := range fields {
+		if err := x.desired.SetValue("status."+k, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ObservedStatus decodes a status field of the observed XR into out.
+func (x *XR) ObservedStatus(field string, out any) bool {
+	v, err := x.observed.GetValue("status." + field)
+	if err != nil {
+		return false
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return false
+	}
+	return json.Unmarshal(b, out) == nil
+}
+
+// A Condition the function sets on the XR and its claim.
+type Condition struct {
+	Type, Reason, Message string
+	Status                bool
+}
+
+// SetCondition records a condition for the XR and its claim.
+func (x *XR) SetCondition(c Condition) { x.conditions = append(x.conditions, c) }
+
+// Warn records a warning result shown on the XR and its claim.
+func (x *XR) Warn(msg string) { x.warnings = append(x.warnings, msg) }
+
+// Conditions returns the recorded conditions.
+func (x *XR) Conditions() []Condition { return x.conditions }
+
+// Apply writes the recorded conditions and warnings to the response.
+func (x *XR) Apply(rsp *fnv1.RunFunctionResponse) {
+	for _, c := range x.conditions {
+		var o *response.ConditionOption
+		if c.Status {
+			o = response.ConditionTrue(rsp, c.Type, c.Reason)
+		} else {
+			o = response.ConditionFalse(rsp, c.Type, c.Reason)
+		}
+		if c.Message != "" {
+			o = o.WithMessage(c.Message)
+		}
+		o.TargetCompositeAndClaim()
+	}
+	for _, w := range x.warnings {
+		response.Warning(rsp, fmt.Errorf("%s", w)).TargetCompositeAndClaim()
+	}
+}
+
+// ToContent turns a value made of Go structs into plain JSON content, the
+// form unstructured objects hold.
+func ToContent(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,46 @@
+// Package naming holds the names, labels and tags every layer stamps on what
+// it composes, so that layers can find each other's resources by label
+// (design brief, decision 5) and AWS cost reports can group by tag.
+package naming
+
+import "github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+
+// Label keys. Selectors between layers match on LabelEnvironmentID plus a
+// role label; selectors inside a layer add matchControllerRef.
+const (
+	LabelEnvironmentID = v1alpha1.Group + "/environment-id"
+	LabelEnvironment   = v1alpha1.Group + "/environment"
+	LabelLayer         = v1alpha1.Group + "/layer"
+	LabelComponent     = v1alpha1.Group + "/component"
+	LabelTier          = v1alpha1.Group + "/tier"
+	LabelZone          = v1alpha1.Group + "/zone"
+)
+
+// Labels returns the labels of one composed resource of a layer.
+func Labels(o v1alpha1.Owner, layer, component string) map[string]string {
+	return map[string]string{
+		LabelEnvironmentID: o.EnvironmentID,
+		LabelEnvironment:   o.Environment,
+		LabelLayer:         layer,
+		LabelComponent:     component,
+	}
+}
+
+// ZoneSuffix is the short form of an availability zone used in names
+// (ap-northeast-1a -> a).
+func ZoneSuffix(zone string) string {
+	if zone == "" {
+		return ""
+	}
+	return zone[len(zone)-1:]
+}
+
+// AWSName is the Name tag and, where AWS takes a name, the external name of a
+// resource: gokinjo-<env>-<parts...>.
+func AWSName(o v1alpha1.Owner, parts ...string) string {
+	n := "gokinjo-" + o.Environment
+	for _, p := range parts {
+		n += "-" + p
+	}
+	return n
+}

@@ -1,0 +1,82 @@
+// Package network composes an XNetwork: the VPC, its public, private and
+// database subnets in each zone, the internet gateway, NAT gateways, route
+// tables and an S3 gateway endpoint.
+package network
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/cidrplan"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+)
+
+// LayerName is the value of the layer label and tag.
+const LayerName = "network"
+
+// Layer composes XNetworks.
+type Layer struct{}
+
+// network is one compose call: the parameters and plan it works from.
+type network struct {
+	p       v1alpha1.NetworkParameters
+	subnets []cidrplan.Subnet
+	s       *compose.State
+}
+
+// Compose implements the layer.
+func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error {
+	var p v1alpha1.NetworkParameters
+	if err := xr.Parameters(&p); err != nil {
+		return err
+	}
+	if err := validate(p); err != nil {
+		return err
+	}
+	subnets, err := cidrplan.Plan(p.CIDR, p.AvailabilityZones)
+	if err != nil {
+		return err
+	}
+	n := &network{p: p, subnets: subnets, s: s}
+	for _, step := range []func() error{n.vpc, n.subnetResources, n.natGateways, n.routes, n.s3Endpoint} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return xr.SetStatus(n.status())
+}
+
+// validate checks what the XRD cannot: the XNetwork is written by the
+// environment layer, so a failure here is a bug or a hand-made XNetwork.
+func validate(p v1alpha1.NetworkParameters) error {
+	if p.EnvironmentID == "" || p.Environment == "" || p.Region == "" {
+		return fmt.Errorf("spec.parameters: environmentId, environment and region are required")
+	}
+	for _, z := range p.AvailabilityZones {
+		if len(z) != len(p.Region)+1 || z[:len(p.Region)] != p.Region {
+			return fmt.Errorf("spec.parameters.availabilityZones: %q is not a zone of region %s: use names like %sa", z, p.Region, p.Region)
+		}
+	}
+	for i, z := range p.AvailabilityZones {
+		if slices.Contains(p.AvailabilityZones[i+1:], z) {
+			return fmt.Errorf("spec.parameters.availabilityZones: %q is listed twice: list each zone once", z)
+		}
+	}
+	if p.NATGateways != v1alpha1.NATSingle && p.NATGateways != v1alpha1.NATOnePerAZ {
+		return fmt.Errorf("spec.parameters.natGateways: %q is not Single or OnePerAZ", p.NATGateways)
+	}
+	return nil
+}
+
+// labels of a component, with the tier and zone labels other layers select
+// subnets by.
+func (n *network) labels(component string, extra ...string) map[string]string {
+	l := naming.Labels(n.p.Owner, LayerName, component)
+	for i := 0; i+1 < len(extra); i += 2 {
+		l[extra[i]] = extra[i+1]
+	}
+	return l
+}

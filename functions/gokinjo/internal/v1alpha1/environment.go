@@ -1,0 +1,31 @@
+package v1alpha1
+
+// EnvironmentParameters is spec.parameters of an XEnvironment and of its
+// claim, Environment. Everything but Environment is optional: an unset field
+// takes the value of the environment's preset.
+type EnvironmentParameters struct {
+	// Environment picks the preset: dev, staging or prod.
+	Environment string `json:"environment"`
+	// Region is the AWS region every managed resource lives in.
+	Region string `json:"region,omitempty"`
+	// ProviderConfigName is the provider-aws ProviderConfig to use.
+	ProviderConfigName string `json:"providerConfigName,omitempty"`
+	// Network overrides the preset of the network layer.
+	Network *NetworkOverrides `json:"network,omitempty"`
+}
+
+// NetworkOverrides are the claim's knobs for the network layer.
+type NetworkOverrides struct {
+	CIDR              string   `json:"cidr,omitempty"`
+	AvailabilityZones []string `json:"availabilityZones,omitempty"`
+	// NATGateways is Single (one shared gateway) or OnePerAZ.
+	NATGateways string `json:"natGateways,omitempty"`
+	// S3GatewayEndpoint adds a gateway endpoint for S3 to private and
+	// database route tables, so data-lake traffic skips the NAT gateways.
+	S3GatewayEndpoint *bool `json:"s3GatewayEndpoint,omitempty"`
+}
+
+// EnvironmentStatus is status of an XEnvironment, copied to its claim.
+type EnvironmentStatus struct {
+	Network *NetworkStatus `json:"network,omitempty"`
+}

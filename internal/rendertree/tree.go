@@ -1,0 +1,185 @@
+package rendertree
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/gokinjo/platform/internal/awssim"
+)
+
+// group of the platform's own composite resources.
+const group = "platform.gokinjo.io"
+
+// maxRounds bounds the fixpoint loops: each round can only add resources that
+// wait for something observed in the round before, and no chain is longer.
+const maxRounds = 6
+
+// Fixtures are observed composed resources per XR kind.
+type Fixtures map[string][]*unstructured.Unstructured
+
+// Tree renders the claim's XR and then every nested XR it composes, each with
+// the observed fixtures of its kind. The output is the environment XR and what
+// it composes, then each nested XR (full spec and status) and what it
+// composes: one stream with every resource the claim leads to.
+func (r *Renderer) Tree(ctx context.Context, claim *unstructured.Unstructured, fx Fixtures) ([]*unstructured.Unstructured, error) {
+	xr, err := XRFromClaim(claim)
+	if err != nil {
+		return nil, err
+	}
+	out, err := r.Render(ctx, xr, fx[xr.GetKind()])
+	if err != nil {
+		return nil, err
+	}
+	result := []*unstructured.Unstructured{out[0]}
+	var nested []*unstructured.Unstructured
+	for _, c := range out[1:] {
+		if isNestedXR(c) {
+			nested = append(nested, c)
+			continue
+		}
+		result = append(result, c)
+	}
+	for _, c := range nested {
+		n := nestedXR(xr.GetName(), c)
+		nout, err := r.Render(ctx, n, fx[n.GetKind()])
+		if err != nil {
+			return nil, err
+		}
+		result = append(result, nout...)
+	}
+	return result, nil
+}
+
+// Fixtures walks the lifecycle of a claim with the AWS simulator until the
+// nested layers of the given kinds are observed ready, and returns the
+// observed resources of every XR kind at that point. Layers not in ready exist
+// (their XRs were created on the first reconcile) but nothing in them is
+// ready yet.
+func (r *Renderer) Fixtures(ctx context.Context, claim *unstructured.Unstructured, ready map[string]bool) (Fixtures, error) {
+	xr, err := XRFromClaim(claim)
+	if err != nil {
+		return nil, err
+	}
+	fx := Fixtures{}
+	for round := 0; ; round++ {
+		if round == maxRounds {
+			return nil, fmt.Errorf("the environment did not converge in %d rounds", maxRounds)
+		}
+		out, err := r.Render(ctx, xr, fx[xr.GetKind()])
+		if err != nil {
+			return nil, err
+		}
+		var envObserved []*unstructured.Unstructured
+		for _, c := range out[1:] {
+			comp := compositionResourceName(c)
+			if !isNestedXR(c) {
+				// Environment-level resources (none are AWS resources) exist.
+				o, err := awssim.Observe(xr.GetName(), comp, c)
+				if err != nil {
+					return nil, err
+				}
+				envObserved = append(envObserved, o)
+				continue
+			}
+			n := nestedXR(xr.GetName(), c)
+			if !ready[n.GetKind()] {
+				delete(fx, n.GetKind())
+				envObserved = append(envObserved, observedXR(n, comp, nil, false))
+				continue
+			}
+			observed, final, err := r.converge(ctx, n)
+			if err != nil {
+				return nil, err
+			}
+			fx[n.GetKind()] = observed
+			envObserved = append(envObserved, observedXR(n, comp, final, true))
+		}
+		if same(envObserved, fx[xr.GetKind()]) {
+			return fx, nil
+		}
+		fx[xr.GetKind()] = envObserved
+	}
+}
+
+// converge renders a nested XR against simulated AWS until what it desires
+// is all observed ready; it returns the observed resources and the XR as last
+// rendered (with its status).
+func (r *Renderer) converge(ctx context.Context, xr *unstructured.Unstructured) ([]*unstructured.Unstructured, *unstructured.Unstructured, error) {
+	var observed []*unstructured.Unstructured
+	for round := 0; round < maxRounds; round++ {
+		out, err := r.Render(ctx, xr, observed)
+		if err != nil {
+			return nil, nil, err
+		}
+		var next []*unstructured.Unstructured
+		for _, c := range out[1:] {
+			o, err := awssim.Observe(xr.GetName(), compositionResourceName(c), c)
+			if err != nil {
+				return nil, nil, err
+			}
+			next = append(next, o)
+		}
+		if same(next, observed) {
+			return observed, out[0], nil
+		}
+		observed = next
+	}
+	return nil, nil, fmt.Errorf("%s %s did not converge in %d rounds", xr.GetKind(), xr.GetName(), maxRounds)
+}
+
+// observedXR is a nested XR as the environment observes it: its spec, the
+// status its own composition wrote, and a Ready condition.
+func observedXR(desired *unstructured.Unstructured, comp string, rendered *unstructured.Unstructured, ready bool) *unstructured.Unstructured {
+	o := desired.DeepCopy()
+	ann := o.GetAnnotations()
+	if ann == nil {
+		ann = map[string]string{}
+	}
+	ann[awssim.AnnotationCompositionResourceName] = comp
+	o.SetAnnotations(ann)
+	if rendered != nil {
+		if st, ok, _ := unstructured.NestedMap(rendered.Object, "status"); ok {
+			o.Object["status"] = st
+		}
+	}
+	_ = awssim.SetConditions(o, ready)
+	return o
+}
+
+// nestedXR names a nested XR composed by the environment the way the
+// simulator names composed resources.
+func nestedXR(parent string, c *unstructured.Unstructured) *unstructured.Unstructured {
+	n := c.DeepCopy()
+	if n.GetName() == "" {
+		n.SetName(awssim.Name(parent, compositionResourceName(c)))
+	}
+	return n
+}
+
+func isNestedXR(u *unstructured.Unstructured) bool {
+	return u.GroupVersionKind().Group == group && strings.HasPrefix(u.GetKind(), "X")
+}
+
+func compositionResourceName(u *unstructured.Unstructured) string {
+	return u.GetAnnotations()[awssim.AnnotationCompositionResourceName]
+}
+
+// same reports whether two sets of objects are equal, whatever their order.
+func same(a, b []*unstructured.Unstructured) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	return bytes.Equal(canonical(a), canonical(b))
+}
+
+func canonical(objs []*unstructured.Unstructured) []byte {
+	sorted := append([]*unstructured.Unstructured(nil), objs...)
+	sort.Slice(sorted, func(i, j int) bool { return compositionResourceName(sorted[i]) < compositionResourceName(sorted[j]) })
+	b, _ := MarshalYAML(sorted)
+	return b
+}
