@@ -61,14 +61,14 @@ func TestPlanRejects(t *testing.T) {
 		zones  []string
 		want   string
 	}{
-		"NotCIDR":     {"a CIDR must parse", "10.0.0.0", zones, "is not a CIDR block"},
-		"HostBits":    {"host bits must be zero", "10.0.1.0/16", zones, "host bits set: use 10.0.0.0/16"},
-		"TooBig":      {"larger than /16 is refused", "10.0.0.0/8", zones, "prefix length must be /16 to /20"},
-		"TooSmall":    {"smaller than /20 is refused", "10.0.0.0/24", zones, "prefix length must be /16 to /20"},
-		"Public":      {"public ranges are refused", "8.8.0.0/16", zones, "not in a private range"},
-		"OneZone":     {"one zone is not highly available", "10.0.0.0/16", zones[:1], "need 2 to 3 zones"},
-		"FourZones":   {"the plan has room for three", "10.0.0.0/16", append(zones, "ap-northeast-1b"), "need 2 to 3 zones"},
-		"IPv6":        {"IPv6 VPC blocks are not planned", "fd00::/56", zones, "only IPv4"},
+		"NotCIDR":   {"a CIDR must parse", "10.0.0.0", zones, "is not a CIDR block"},
+		"HostBits":  {"host bits must be zero", "10.0.1.0/16", zones, "host bits set: use 10.0.0.0/16"},
+		"TooBig":    {"larger than /16 is refused", "10.0.0.0/8", zones, "prefix length must be /16 to /20"},
+		"TooSmall":  {"smaller than /20 is refused", "10.0.0.0/24", zones, "prefix length must be /16 to /20"},
+		"Public":    {"public ranges are refused", "8.8.0.0/16", zones, "not in a private range"},
+		"OneZone":   {"one zone is not highly available", "10.0.0.0/16", zones[:1], "need 2 to 3 zones"},
+		"FourZones": {"the plan has room for three", "10.0.0.0/16", append(zones, "ap-northeast-1b"), "need 2 to 3 zones"},
+		"IPv6":      {"IPv6 VPC blocks are not planned", "fd00::/56", zones, "only IPv4"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -1,0 +1,162 @@
+// Package schemavalidate runs crossplane beta validate fully offline: the
+// provider CRDs come from the Go module cache (pinned module versions) and
+// the Crossplane core CRDs are pre-seeded into validate's cache, so it never
+// tries to download a package.
+package schemavalidate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// CrossplaneVersion is the version of the pinned CLI; its core CRDs are the
+// built-in schemas.
+const CrossplaneVersion = "v2.2.1"
+
+// crossplaneImage names the cache entry validate looks up for built-in schemas.
+const crossplaneImage = "xpkg.crossplane.io/crossplane/crossplane:" + CrossplaneVersion
+
+// A CRDSource is a module whose folder holds CRDs, and which files to take.
+type CRDSource struct {
+	Module string
+	Dir    string
+	// Prefixes of the CRD file names to take (API groups); empty takes all.
+	Prefixes []string
+}
+
+// Sources are the CRDs the package's resources are validated against.
+var Sources = []CRDSource{
+	{
+		Module: "github.com/upbound/provider-aws@v1.23.0",
+		Dir:    "package/crds",
+		Prefixes: []string{"ec2.aws.upbound.io_", "eks.aws.upbound.io_", "iam.aws.upbound.io_", "kms.aws.upbound.io_",
+			"rds.aws.upbound.io_", "s3.aws.upbound.io_", "ecr.aws.upbound.io_", "cloudwatchlogs.aws.upbound.io_",
+			"budgets.aws.upbound.io_", "secretsmanager.aws.upbound.io_"},
+	},
+}
+
+// Validator validates resources against the XRDs and the CRDs.
+type Validator struct {
+	CLI   string
+	APIs  string
+	cache string
+	crds  string
+}
+
+// New prepares a validator under work: it copies the needed CRDs out of the
+// module cache and seeds validate's cache with the core CRDs.
+func New(ctx context.Context, cli, apis, work string) (*Validator, error) {
+	v := &Validator{CLI: cli, APIs: apis, cache: filepath.Join(work, "cache"), crds: filepath.Join(work, "crds")}
+	if err := os.MkdirAll(v.crds, 0o755); err != nil {
+		return nil, err
+	}
+	for _, s := range Sources {
+		dir, err := moduleDir(ctx, s.Module)
+		if err != nil {
+			return nil, err
+		}
+		if err := copyCRDs(filepath.Join(dir, s.Dir), v.crds, s.Prefixes); err != nil {
+			return nil, err
+		}
+	}
+	core, err := moduleDir(ctx, "github.com/crossplane/crossplane/v2@"+CrossplaneVersion)
+	if err != nil {
+		return nil, err
+	}
+	entry := filepath.Join(v.cache, strings.ReplaceAll(crossplaneImage, ":", "@"))
+	if err := os.MkdirAll(entry, 0o755); err != nil {
+		return nil, err
+	}
+	var pkg bytes.Buffer
+	files, err := filepath.Glob(filepath.Join(core, "cluster", "crds", "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		pkg.WriteString("---\n")
+		pkg.Write(b)
+	}
+	if err := os.WriteFile(filepath.Join(entry, "package.yaml"), pkg.Bytes(), 0o644); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Validate validates a file or folder of resources. It returns validate's
+// report and an error if any resource is invalid.
+func (v *Validator) Validate(ctx context.Context, resources string) (string, error) {
+	defs, err := filepath.Glob(filepath.Join(v.APIs, "*", "definition.yaml"))
+	if err != nil {
+		return "", err
+	}
+	extensions := strings.Join(append(defs, v.crds), ",")
+	cmd := exec.CommandContext(ctx, v.CLI, "beta", "validate", extensions, resources,
+		"--cache-dir", v.cache, "--crossplane-image", crossplaneImage,
+		"--skip-success-results", "--error-on-missing-schemas")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("validation failed: %w\n%s", err, out)
+	}
+	return string(out), nil
+}
+
+// moduleDir returns the folder of a module version, downloading it through
+// the module proxy into the module cache if needed.
+func moduleDir(ctx context.Context, modVersion string) (string, error) {
+	cmd := exec.CommandContext(ctx, "go", "mod", "download", "-json", modVersion)
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go mod download %s: %w", modVersion, err)
+	}
+	var m struct{ Dir, Error string }
+	if err := json.Unmarshal(out, &m); err != nil {
+		return "", err
+	}
+	if m.Error != "" || m.Dir == "" {
+		return "", fmt.Errorf("go mod download %s: %s", modVersion, m.Error)
+	}
+	return m.Dir, nil
+}
+
+func copyCRDs(from, to string, prefixes []string) error {
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".yaml") || !hasPrefix(e.Name(), prefixes) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func hasPrefix(name string, prefixes []string) bool {
+	if len(prefixes) == 0 {
+		return true
+	}
+	for _, p := range prefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
