@@ -46,6 +46,7 @@ type options struct {
 	maxConns   int
 	seed       seed.Options
 	onlyTarget string
+	hold       bool
 }
 
 func main() {
@@ -60,6 +61,7 @@ func main() {
 	flag.IntVar(&o.seed.Crimes, "crimes", o.seed.Crimes, "crimes to seed")
 	flag.Uint64Var(&o.seed.Seed, "seed", o.seed.Seed, "dataset seed")
 	flag.StringVar(&o.onlyTarget, "only", "", "run only the endpoint with this name")
+	flag.BoolVar(&o.hold, "hold", false, "after seeding, print DATABASE_URL and wait for Ctrl-C (for EXPLAIN / psql)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -102,6 +104,12 @@ func run(ctx context.Context, o options) error {
 	}
 	logf("seeded %d areas, %d schools, %d crimes in %s", res.Areas, res.Schools, res.Crimes, time.Since(start).Round(time.Millisecond))
 
+	if o.hold {
+		fmt.Printf("DATABASE_URL=%s\n", url)
+		<-ctx.Done()
+		return nil
+	}
+
 	ts, err := pickTargets(ctx, pool)
 	if err != nil {
 		return err
@@ -135,9 +143,9 @@ func run(ctx context.Context, o options) error {
 		r := drive(ctx, client, base, e, o.clients, o.duration)
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t\n", e.name, r.n, r.errors,
 			float64(r.n)/r.elapsed.Seconds(), ms(r.pct(50)), ms(r.pct(99)), ms(r.pct(100)))
-		tw.Flush()
+		logf("%s done", e.name)
 	}
-	return nil
+	return tw.Flush()
 }
 
 func logf(format string, args ...any) {
