@@ -1,0 +1,174 @@
+package rendertree
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gokinjo/platform/internal/schemavalidate"
+)
+
+// update rewrites the golden files and fixtures instead of comparing:
+// go test ./internal/rendertree -update
+var update = flag.Bool("update", false, "rewrite golden files and observed fixtures")
+
+var envs = []string{"dev", "staging", "prod"}
+
+// repo is the repository root, seen from this package.
+const repo = "../.."
+
+// harness starts the real function and prepares the real crossplane CLI; the
+// golden tests need both. Build the CLI with make tools.
+func harness(t *testing.T) (*Renderer, *schemavalidate.Validator) {
+	t.Helper()
+	cli, err := filepath.Abs(filepath.Join(repo, "bin", "crossplane"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(cli); err != nil {
+		t.Fatalf("the crossplane CLI is missing at %s: run make tools first", cli)
+	}
+	ctx := context.Background()
+	bin := filepath.Join(t.TempDir(), "function-gokinjo")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./functions/gokinjo")
+	build.Dir = repo
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("cannot build the function: %v\n%s", err, out)
+	}
+	fn, err := StartFunction(ctx, bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fn.Stop)
+	r := &Renderer{
+		CLI:       cli,
+		APIs:      filepath.Join(repo, "apis"),
+		Functions: filepath.Join(repo, "examples", "render", "functions.yaml"),
+		Target:    fn.Addr,
+		Work:      t.TempDir(),
+	}
+	v, err := schemavalidate.New(ctx, cli, r.APIs, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, v
+}
+
+// TestGolden renders every example claim at every lifecycle stage through the
+// real crossplane render and the real function, compares the result with the
+// golden file, and validates every rendered resource against the XRDs and
+// the provider CRDs.
+func TestGolden(t *testing.T) {
+	r, v := harness(t)
+	ctx := context.Background()
+	rendered := t.TempDir()
+
+	for _, env := range envs {
+		claim, err := ReadObject(filepath.Join(repo, "examples", "claims", env+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *update {
+			for _, st := range Stages {
+				if len(st.Ready) == 0 {
+					continue
+				}
+				fx, err := r.Fixtures(ctx, claim, st.ReadySet())
+				if err != nil {
+					t.Fatalf("%s %s: %v", env, st.Name, err)
+				}
+				dir := FixtureDir(filepath.Join(repo, "examples", "observed"), env, st.Name)
+				if err := os.RemoveAll(dir); err != nil {
+					t.Fatal(err)
+				}
+				if err := WriteFixtures(dir, fx); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for _, st := range Stages {
+			name := env + "-" + st.Name
+			t.Run(name, func(t *testing.T) {
+				fx, err := ReadFixtures(FixtureDir(filepath.Join(repo, "examples", "observed"), env, st.Name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				out, err := r.Tree(ctx, claim, fx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := MarshalYAML(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(rendered, name+".yaml"), got, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				golden := filepath.Join("testdata", "golden", name+".yaml")
+				if *update {
+					if err := os.WriteFile(golden, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v: run go test ./internal/rendertree -update to create it", err)
+				}
+				if !bytes.Equal(want, got) {
+					t.Errorf("render of %s at stage %s differs from %s (-want, +got); if the change is intended, run go test ./internal/rendertree -update:\n%s",
+						env, st.Name, golden, cmp.Diff(string(want), string(got)))
+				}
+			})
+		}
+	}
+
+	t.Run("SchemaValid", func(t *testing.T) {
+		report, err := v.Validate(ctx, rendered)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Log(report)
+	})
+}
+
+// TestFixturesUpToDate regenerates the observed fixtures with the AWS
+// simulator and checks the committed ones match, so STAGE=ready renders what
+// the current function converges to.
+func TestFixturesUpToDate(t *testing.T) {
+	if *update {
+		t.Skip("fixtures are being rewritten by TestGolden")
+	}
+	r, _ := harness(t)
+	ctx := context.Background()
+	for _, env := range envs {
+		claim, err := ReadObject(filepath.Join(repo, "examples", "claims", env+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range Stages {
+			if len(st.Ready) == 0 {
+				continue
+			}
+			fx, err := r.Fixtures(ctx, claim, st.ReadySet())
+			if err != nil {
+				t.Fatalf("%s %s: %v", env, st.Name, err)
+			}
+			committed, err := ReadFixtures(FixtureDir(filepath.Join(repo, "examples", "observed"), env, st.Name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for kind := range Layers {
+				if !same(fx[kind], committed[kind]) {
+					t.Errorf("examples/observed/%s/%s/%s is stale: run make fixtures", env, st.Name, kind)
+				}
+			}
+		}
+	}
+}
