@@ -126,3 +126,16 @@ func ToContent(v any) (map[string]any, error) {
 	}
 	return out, nil
 }
+
+// DesiredStatus decodes the desired XR's status into out.
+func (x *XR) DesiredStatus(out any) bool {
+	v, err := x.desired.GetValue("status")
+	if err != nil {
+		return false
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return false
+	}
+	return json.Unmarshal(b, out) == nil
+}
