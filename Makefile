@@ -32,8 +32,8 @@ $(BIN)/crane:
 	GOBIN=$(BIN) $(GO) install github.com/google/go-containerregistry/cmd/crane@$(CRANE_VERSION)
 
 build:
-	$(GO) build -trimpath -o $(OUT)/bin/function-gokinjo ./functions/gokinjo
-	$(GO) build -trimpath -o $(OUT)/bin/gokinjo-render ./cmd/gokinjo-render
+	$(GO) build -ldflags "-s -w" -o $(OUT)/bin/function-gokinjo ./functions/gokinjo
+	$(GO) build -ldflags "-s -w" -o $(OUT)/bin/gokinjo-render ./cmd/gokinjo-render
 
 # The main job: the function starts locally, crossplane render renders the
 # environment and every nested XR, the function stops. Output: one YAML stream.
