@@ -123,7 +123,7 @@ func runMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	if err != nil {
 		return err
 	}
-	log.Info("migrations done", "applied", applied)
+	log.Info("migrations done", "applied", len(applied), "versions", applied)
 	return nil
 }
 
