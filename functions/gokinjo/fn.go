@@ -11,6 +11,7 @@ import (
 	"github.com/crossplane/function-sdk-go/request"
 	"github.com/crossplane/function-sdk-go/response"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/cluster"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/environment"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/network"
@@ -41,6 +42,7 @@ func NewFunction(log logging.Logger) *Function {
 		layers: map[string]Layer{
 			v1alpha1.KindEnvironment: environment.Layer{},
 			v1alpha1.KindNetwork:     network.Layer{},
+			v1alpha1.KindCluster:     cluster.Layer{},
 		},
 	}
 }
