@@ -26,6 +26,9 @@ func addonComponent(name string) string { return "addon-" + name }
 // driver run pods, so they wait for the general node group; the EBS CSI
 // driver also waits for its IRSA role, which waits for the OIDC provider.
 func (c *cluster) addons() error {
+	if !c.composed {
+		return nil
+	}
 	if err := c.addon(addonVPCCNI, ""); err != nil {
 		return err
 	}

@@ -95,13 +95,17 @@ func (c *cluster) eksCluster() error {
 			},
 		},
 	}
-	return c.s.Add(compCluster, cl, c.labels(compCluster))
+	if err := c.s.Add(compCluster, cl, c.labels(compCluster)); err != nil {
+		return err
+	}
+	c.composed = true
+	return nil
 }
 
 // adminAccess gives the admin principal cluster-wide admin through an EKS
 // access entry and the AmazonEKSClusterAdminPolicy access policy.
 func (c *cluster) adminAccess() error {
-	if !c.p.AccessEntries {
+	if !c.p.AccessEntries || !c.composed {
 		return nil
 	}
 	o := c.p.Owner

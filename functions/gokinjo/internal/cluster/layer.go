@@ -27,6 +27,9 @@ type Layer struct{}
 type cluster struct {
 	p v1alpha1.ClusterParameters
 	s *compose.State
+	// composed is true once the EKS cluster is in the desired state: what
+	// references it (node groups, add-ons, access entries) comes with it.
+	composed bool
 }
 
 // Compose implements the layer.

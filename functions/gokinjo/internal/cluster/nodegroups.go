@@ -25,6 +25,9 @@ func nodeGroupComponent(name string) string { return "node-group-" + name }
 // (found by the k8s.io/cluster-autoscaler tags, which EKS copies to the
 // node group's Auto Scaling group).
 func (c *cluster) nodeGroups() error {
+	if !c.composed {
+		return nil
+	}
 	o := c.p.Owner
 	for _, ng := range c.p.NodeGroups {
 		comp := nodeGroupComponent(ng.Name)

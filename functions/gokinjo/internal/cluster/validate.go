@@ -34,16 +34,16 @@ func validate(p v1alpha1.ClusterParameters, prefix string, ngField func(int, str
 		return fmt.Errorf("spec.parameters: environmentId, environment, region and name are required")
 	}
 	if !slices.Contains(v1alpha1.KubernetesVersions, p.Version) {
-		return fmt.Errorf(prefix+"version: Kubernetes %q is not supported: use one of %s", p.Version, strings.Join(v1alpha1.KubernetesVersions, ", "))
+		return fmt.Errorf("%sversion: Kubernetes %q is not supported: use one of %s", prefix, p.Version, strings.Join(v1alpha1.KubernetesVersions, ", "))
 	}
 	if len(p.PublicAccessCIDRs) == 0 {
-		return fmt.Errorf(prefix + "publicAccessCidrs: list at least one CIDR that may reach the public API endpoint")
+		return fmt.Errorf("%spublicAccessCidrs: list at least one CIDR that may reach the public API endpoint", prefix)
 	}
 	if p.AccessEntries && p.AdminPrincipalARN == "" {
-		return fmt.Errorf(prefix + "adminPrincipalArn: access entries are asked for but no admin principal ARN is given: set adminPrincipalArn or accessEntries: false")
+		return fmt.Errorf("%sadminPrincipalArn: access entries are asked for but no admin principal ARN is given: set adminPrincipalArn or accessEntries: false", prefix)
 	}
 	if p.AdminPrincipalARN != "" && !principalRE.MatchString(p.AdminPrincipalARN) {
-		return fmt.Errorf(prefix+"adminPrincipalArn: %q is not an IAM role or user ARN such as arn:aws:iam::123456789012:role/admin", p.AdminPrincipalARN)
+		return fmt.Errorf("%sadminPrincipalArn: %q is not an IAM role or user ARN such as arn:aws:iam::123456789012:role/admin", prefix, p.AdminPrincipalARN)
 	}
 	seen := map[string]bool{}
 	for i, ng := range p.NodeGroups {
@@ -60,7 +60,7 @@ func validate(p v1alpha1.ClusterParameters, prefix string, ngField func(int, str
 		}
 	}
 	if !seen[v1alpha1.NodeGroupGeneral] {
-		return fmt.Errorf(prefix + "nodeGroups: the general node group is required")
+		return fmt.Errorf("%snodeGroups: the general node group is required", prefix)
 	}
 	return nil
 }
