@@ -1,10 +1,13 @@
 package cluster
 
 import (
+	"context"
 	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 )
 
 // TestSequencing walks the lifecycle with the AWS simulator: references are
@@ -68,4 +71,28 @@ func TestSequencing(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestWaiting: the XR is held not ready while parts of the layer wait for
+// observed values, and released once everything is composed.
+func TestWaiting(t *testing.T) {
+	p := params(t, "dev", nil)
+	xr, _ := newXR(t, p)
+	if err := (Layer{}).Compose(context.Background(), xr, compose.NewState(nil)); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{compCluster, compOIDCProvider, compClusterAuth, irsaComponent(saEBSCSI), addonComponent(addonCoreDNS), addonComponent(addonEBSCSI)}
+	if diff := cmp.Diff(want, xr.Waiting()); diff != "" {
+		t.Errorf("first reconcile Waiting(): -want, +got:\n%s", diff)
+	}
+
+	_, s, _ := converge(t, p)
+	observed := s.Observed
+	xr, _ = newXR(t, p)
+	if err := (Layer{}).Compose(context.Background(), xr, compose.NewState(observed)); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string(nil), xr.Waiting()); diff != "" {
+		t.Errorf("converged Waiting(): -want, +got:\n%s", diff)
+	}
 }
