@@ -40,7 +40,7 @@ func (c *common) renderer(ctx context.Context) (*rendertree.Renderer, func(), er
 type renderCmd struct {
 	common
 	Claim string `arg:""             help:"The Environment claim to render." type:"existingfile"`
-	Stage string `default:"initial"  help:"Lifecycle stage: initial, network or ready."`
+	Stage string `default:"initial"  help:"Lifecycle stage: initial, network, cluster or ready."`
 }
 
 func (c *renderCmd) Run() error {

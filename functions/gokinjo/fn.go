@@ -9,8 +9,10 @@ import (
 	"github.com/crossplane/function-sdk-go/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/request"
+	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/response"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/cluster"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/environment"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/network"
@@ -41,6 +43,7 @@ func NewFunction(log logging.Logger) *Function {
 		layers: map[string]Layer{
 			v1alpha1.KindEnvironment: environment.Layer{},
 			v1alpha1.KindNetwork:     network.Layer{},
+			v1alpha1.KindCluster:     cluster.Layer{},
 		},
 	}
 }
@@ -91,6 +94,11 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 	if err := response.SetDesiredComposedResources(rsp, state.Desired()); err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot set desired composed resources"))
 		return rsp, nil
+	}
+	if len(xr.Waiting()) > 0 {
+		// Some of the layer is not composed yet: not ready, whatever the
+		// resources composed so far say.
+		dxr.Ready = resource.ReadyFalse
 	}
 	if err := response.SetDesiredCompositeResource(rsp, dxr); err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot set desired composite resource"))

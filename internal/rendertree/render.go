@@ -20,6 +20,7 @@ import (
 var Layers = map[string]string{
 	"XEnvironment": "environment",
 	"XNetwork":     "network",
+	"XCluster":     "cluster",
 }
 
 // Renderer runs crossplane render.

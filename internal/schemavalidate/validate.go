@@ -5,6 +5,7 @@
 package schemavalidate
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -39,6 +40,18 @@ var Sources = []CRDSource{
 			"rds.aws.upbound.io_", "s3.aws.upbound.io_", "ecr.aws.upbound.io_", "cloudwatchlogs.aws.upbound.io_",
 			"budgets.aws.upbound.io_", "secretsmanager.aws.upbound.io_"},
 	},
+	// Cluster-scoped ProviderConfigs and Objects (kubernetes.crossplane.io),
+	// not the namespaced kubernetes.m.crossplane.io kinds.
+	{
+		Module:   "github.com/crossplane-contrib/provider-kubernetes@v1.4.1",
+		Dir:      "package/crds",
+		Prefixes: []string{"kubernetes.crossplane.io_"},
+	},
+	{
+		Module:   "github.com/crossplane-contrib/provider-helm@v1.2.0",
+		Dir:      "package/crds",
+		Prefixes: []string{"helm.crossplane.io_"},
+	},
 }
 
 // Validator validates resources against the XRDs and the CRDs.
@@ -57,12 +70,12 @@ func New(ctx context.Context, cli, apis, work string) (*Validator, error) {
 		return nil, err
 	}
 	for _, s := range Sources {
-		dir, err := moduleDir(ctx, s.Module)
+		m, err := download(ctx, s.Module)
 		if err != nil {
 			return nil, err
 		}
-		if err := copyCRDs(filepath.Join(dir, s.Dir), v.crds, s.Prefixes); err != nil {
-			return nil, err
+		if err := copyCRDsFromZip(m.Zip, m.Path+"@"+m.Version+"/"+s.Dir+"/", v.crds, s.Prefixes); err != nil {
+			return nil, fmt.Errorf("CRDs of %s: %w", s.Module, err)
 		}
 	}
 	core, err := moduleDir(ctx, "github.com/crossplane/crossplane/v2@"+CrossplaneVersion)
@@ -110,6 +123,69 @@ func (v *Validator) Validate(ctx context.Context, resources string) (string, err
 	return string(out), nil
 }
 
+// module is what go mod download -json reports about a module version.
+type module struct{ Path, Version, Dir, Zip, Error string }
+
+// download fetches a module version into the module cache through the
+// module proxy and reports where its zip is. The CRDs are read from the zip,
+// not the extracted folder: go refuses to extract a module whose go.mod asks
+// for a newer Go than the local toolchain (provider-kubernetes v1.4.1 asks
+// for go 1.27.1), but still downloads and verifies its zip, and the CRDs are
+// plain YAML that need no toolchain.
+func download(ctx context.Context, modVersion string) (module, error) {
+	cmd := exec.CommandContext(ctx, "go", "mod", "download", "-json", modVersion)
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	out, err := cmd.Output()
+	var m module
+	if jerr := json.Unmarshal(out, &m); jerr != nil {
+		if err != nil {
+			return module{}, fmt.Errorf("go mod download %s: %w", modVersion, err)
+		}
+		return module{}, jerr
+	}
+	if m.Zip == "" {
+		return module{}, fmt.Errorf("go mod download %s: %s", modVersion, m.Error)
+	}
+	if _, serr := os.Stat(m.Zip); serr != nil {
+		return module{}, fmt.Errorf("go mod download %s: %s: %w", modVersion, m.Error, serr)
+	}
+	return m, nil
+}
+
+// copyCRDsFromZip copies the CRD files right under prefix in a module zip.
+func copyCRDsFromZip(zipPath, prefix, to string, prefixes []string) error {
+	r, err := zip.OpenReader(zipPath)
+	if err != nil {
+		return err
+	}
+	defer r.Close() //nolint:errcheck // Read only.
+	n := 0
+	for _, f := range r.File {
+		name := strings.TrimPrefix(f.Name, prefix)
+		if name == f.Name || strings.Contains(name, "/") || !strings.HasSuffix(name, ".yaml") || !hasPrefix(name, prefixes) {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		var b bytes.Buffer
+		_, err = b.ReadFrom(rc)
+		_ = rc.Close()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(to, name), b.Bytes(), 0o644); err != nil {
+			return err
+		}
+		n++
+	}
+	if n == 0 {
+		return fmt.Errorf("no CRDs under %s in %s", prefix, zipPath)
+	}
+	return nil
+}
+
 // moduleDir returns the folder of a module version, downloading it through
 // the module proxy into the module cache if needed.
 func moduleDir(ctx context.Context, modVersion string) (string, error) {
@@ -127,26 +203,6 @@ func moduleDir(ctx context.Context, modVersion string) (string, error) {
 		return "", fmt.Errorf("go mod download %s: %s", modVersion, m.Error)
 	}
 	return m.Dir, nil
-}
-
-func copyCRDs(from, to string, prefixes []string) error {
-	entries, err := os.ReadDir(from)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".yaml") || !hasPrefix(e.Name(), prefixes) {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(from, e.Name()))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func hasPrefix(name string, prefixes []string) bool {

@@ -6,6 +6,9 @@ import (
 
 	ec2v1beta1 "github.com/upbound/provider-aws/apis/ec2/v1beta1"
 	ec2v1beta2 "github.com/upbound/provider-aws/apis/ec2/v1beta2"
+	eksv1beta1 "github.com/upbound/provider-aws/apis/eks/v1beta1"
+	iamv1beta1 "github.com/upbound/provider-aws/apis/iam/v1beta1"
+	kmsv1beta1 "github.com/upbound/provider-aws/apis/kms/v1beta1"
 )
 
 // schemeBuilders lists the provider API packages the layers compose. Each
@@ -14,6 +17,9 @@ import (
 var schemeBuilders = []func(*runtime.Scheme) error{
 	ec2v1beta1.SchemeBuilder.AddToScheme,
 	ec2v1beta2.SchemeBuilder.AddToScheme,
+	eksv1beta1.SchemeBuilder.AddToScheme,
+	iamv1beta1.SchemeBuilder.AddToScheme,
+	kmsv1beta1.SchemeBuilder.AddToScheme,
 }
 
 func init() { //nolint:gochecknoinits // composed.Scheme is the SDK's package-level registry.

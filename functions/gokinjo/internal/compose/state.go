@@ -51,6 +51,7 @@ func (s *State) add(name string, u *composed.Unstructured, labels map[string]str
 		return fmt.Errorf("internal error: composed resource %q desired twice", name)
 	}
 	delete(u.Object, "status")
+	pruneNulls(u.Object)
 	if len(labels) > 0 {
 		l := u.GetLabels()
 		if l == nil {
@@ -96,6 +97,12 @@ func (s *State) ObservedString(name, path string) string {
 	return v
 }
 
+// ObservedExists reports whether a resource of that name is observed.
+func (s *State) ObservedExists(name string) bool {
+	_, ok := s.Observed[resource.Name(name)]
+	return ok
+}
+
 // ObservedReady reports whether the named observed resource is ready.
 func (s *State) ObservedReady(name string) bool {
 	o, ok := s.Observed[resource.Name(name)]
@@ -121,4 +128,26 @@ func (s *State) ObservedInto(name, path string, out any) (bool, error) {
 		return false, fmt.Errorf("observed %s %s has an unexpected shape: %w", name, path, err)
 	}
 	return true, nil
+}
+
+// pruneNulls removes null values from content. Provider structs mark some
+// optional pointer fields without omitempty (scalingConfig.desiredSize, say),
+// so an unset field becomes an explicit null: schema validation rejects it,
+// and in a desired state it would claim ownership of a field the function
+// has no opinion on.
+func pruneNulls(m map[string]any) {
+	for k, v := range m {
+		switch t := v.(type) {
+		case nil:
+			delete(m, k)
+		case map[string]any:
+			pruneNulls(t)
+		case []any:
+			for _, e := range t {
+				if em, ok := e.(map[string]any); ok {
+					pruneNulls(em)
+				}
+			}
+		}
+	}
 }

@@ -7,7 +7,10 @@ import (
 	"context"
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cidrplan"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/cluster"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
@@ -20,7 +23,13 @@ const LayerName = "environment"
 // Composition resource names of the nested layers.
 const (
 	compNetwork = "network"
+	compCluster = "cluster"
 )
+
+// The XCluster holds the EKS cluster and every workload on it.
+func init() { //nolint:gochecknoinits // Registry of the compose framework.
+	compose.RegisterStateful(schema.GroupKind{Group: v1alpha1.Group, Kind: v1alpha1.KindCluster})
+}
 
 // Layer composes XEnvironments.
 type Layer struct{}
@@ -44,7 +53,15 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		return fmt.Errorf("spec.parameters.%w", err)
 	}
 
+	cl := preset.ResolveCluster(owner, pre, p.Cluster)
+	if err := cluster.ValidateClaim(cl); err != nil {
+		return err
+	}
+
 	if err := nested(s, compNetwork, v1alpha1.KindNetwork, owner, net); err != nil {
+		return err
+	}
+	if err := nested(s, compCluster, v1alpha1.KindCluster, owner, cl); err != nil {
 		return err
 	}
 
@@ -54,6 +71,12 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		return err
 	} else if ok {
 		st.Network = &ns
+	}
+	var cs v1alpha1.ClusterStatus
+	if ok, err := s.ObservedInto(compCluster, "status", &cs); err != nil {
+		return err
+	} else if ok {
+		st.Cluster = &cs
 	}
 	return xr.SetStatus(st)
 }

@@ -14,7 +14,14 @@ const (
 	DefaultRegion             = "ap-northeast-1"
 	DefaultCIDR               = "10.0.0.0/16"
 	DefaultProviderConfigName = "default"
+	// DefaultKubernetesVersion is in EKS standard support (late 2026).
+	DefaultKubernetesVersion = "1.33"
 )
+
+// DefaultPublicAccessCIDRs may reach the public EKS API endpoint. The
+// management cluster's egress address is not known here, so the default is
+// open (authentication is still required); narrow it in the claim.
+var DefaultPublicAccessCIDRs = []string{"0.0.0.0/0"}
 
 // DefaultZones are the ap-northeast-1 zones offered to new accounts; 1b is not
 // (design brief, decision 10).
@@ -23,6 +30,7 @@ var DefaultZones = []string{"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-
 // Preset is what an environment name stands for.
 type Preset struct {
 	Network Network
+	Cluster Cluster
 }
 
 // Network is the network layer's part of a preset.
@@ -31,17 +39,48 @@ type Network struct {
 	S3GatewayEndpoint bool
 }
 
+// Cluster is the cluster layer's part of a preset: the two managed node
+// groups. Desired sizes are initial sizes only (the Cluster Autoscaler owns
+// them after creation).
+type Cluster struct {
+	General NodeGroup
+	Compute NodeGroup
+}
+
+// NodeGroup is the preset size of one managed node group.
+type NodeGroup struct {
+	InstanceType                  string
+	MinSize, MaxSize, DesiredSize int
+}
+
 // presets follow the strategy: dev saves money on one shared NAT gateway,
 // staging and prod keep one per AZ so losing a zone keeps egress alive.
 var presets = map[string]Preset{
+	// dev: "2 nodes t3.medium". The compute group exists but idles at 0
+	// nodes; the autoscaler adds up to 2 when Airflow workers are pending.
 	v1alpha1.EnvDev: {
 		Network: Network{NATGateways: v1alpha1.NATSingle, S3GatewayEndpoint: true},
+		Cluster: Cluster{
+			General: NodeGroup{InstanceType: "t3.medium", MinSize: 2, MaxSize: 5, DesiredSize: 2},
+			Compute: NodeGroup{InstanceType: "c5.xlarge", MinSize: 0, MaxSize: 2, DesiredSize: 0},
+		},
 	},
+	// staging: "3 nodes t3.large", room to grow to 5; Airflow workers on
+	// c5.xlarge 2-4 as in prod so that staging proves prod's scheduling.
 	v1alpha1.EnvStaging: {
 		Network: Network{NATGateways: v1alpha1.NATOnePerAZ, S3GatewayEndpoint: true},
+		Cluster: Cluster{
+			General: NodeGroup{InstanceType: "t3.large", MinSize: 3, MaxSize: 5, DesiredSize: 3},
+			Compute: NodeGroup{InstanceType: "c5.xlarge", MinSize: 2, MaxSize: 4, DesiredSize: 2},
+		},
 	},
+	// prod: "3-8 nodes, mixed t3.large + c5.xlarge".
 	v1alpha1.EnvProd: {
 		Network: Network{NATGateways: v1alpha1.NATOnePerAZ, S3GatewayEndpoint: true},
+		Cluster: Cluster{
+			General: NodeGroup{InstanceType: "t3.large", MinSize: 3, MaxSize: 8, DesiredSize: 3},
+			Compute: NodeGroup{InstanceType: "c5.xlarge", MinSize: 2, MaxSize: 4, DesiredSize: 2},
+		},
 	},
 }
 

@@ -42,6 +42,63 @@ func ResolveNetwork(owner v1alpha1.Owner, pre Preset, o *v1alpha1.NetworkOverrid
 	}
 }
 
+// ResolveCluster resolves the cluster layer's parameters: claim override,
+// else preset, else package default. It does not validate: the cluster layer
+// validates what it is given (min <= desired <= max, versions, ARNs).
+func ResolveCluster(owner v1alpha1.Owner, pre Preset, o *v1alpha1.ClusterOverrides) v1alpha1.ClusterParameters {
+	if o == nil {
+		o = &v1alpha1.ClusterOverrides{}
+	}
+	cidrs := o.PublicAccessCIDRs
+	if len(cidrs) == 0 {
+		cidrs = DefaultPublicAccessCIDRs
+	}
+	access := o.AdminPrincipalARN != ""
+	if o.AccessEntries != nil {
+		access = *o.AccessEntries
+	}
+	ngo := o.NodeGroups
+	if ngo == nil {
+		ngo = &v1alpha1.NodeGroupsOverrides{}
+	}
+	return v1alpha1.ClusterParameters{
+		Owner:             owner,
+		Name:              ClusterName(owner.Environment),
+		Version:           or(o.Version, DefaultKubernetesVersion),
+		PublicAccessCIDRs: append([]string(nil), cidrs...),
+		AdminPrincipalARN: o.AdminPrincipalARN,
+		AccessEntries:     access,
+		AppNamespace:      AppNamespace(owner.Environment),
+		NodeGroups: []v1alpha1.NodeGroupParams{
+			nodeGroup(v1alpha1.NodeGroupGeneral, pre.Cluster.General, ngo.General),
+			nodeGroup(v1alpha1.NodeGroupCompute, pre.Cluster.Compute, ngo.Compute),
+		},
+	}
+}
+
+// AppNamespace is the namespace of the gokinjo workloads in the EKS cluster.
+func AppNamespace(env string) string { return "gokinjo-" + env }
+
+func nodeGroup(name string, pre NodeGroup, o *v1alpha1.NodeGroupOverrides) v1alpha1.NodeGroupParams {
+	if o == nil {
+		o = &v1alpha1.NodeGroupOverrides{}
+	}
+	return v1alpha1.NodeGroupParams{
+		Name:         name,
+		InstanceType: or(o.InstanceType, pre.InstanceType),
+		MinSize:      orInt(o.MinSize, pre.MinSize),
+		MaxSize:      orInt(o.MaxSize, pre.MaxSize),
+		DesiredSize:  orInt(o.DesiredSize, pre.DesiredSize),
+	}
+}
+
+func orInt(v *int, def int) int {
+	if v != nil {
+		return *v
+	}
+	return def
+}
+
 func or(v, def string) string {
 	if v != "" {
 		return v

@@ -16,6 +16,7 @@ const (
 const (
 	KindEnvironment = "XEnvironment"
 	KindNetwork     = "XNetwork"
+	KindCluster     = "XCluster"
 )
 
 // Environment names accepted by the presets.

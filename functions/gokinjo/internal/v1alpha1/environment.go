@@ -12,6 +12,8 @@ type EnvironmentParameters struct {
 	ProviderConfigName string `json:"providerConfigName,omitempty"`
 	// Network overrides the preset of the network layer.
 	Network *NetworkOverrides `json:"network,omitempty"`
+	// Cluster overrides the preset of the cluster layer.
+	Cluster *ClusterOverrides `json:"cluster,omitempty"`
 }
 
 // NetworkOverrides are the claim's knobs for the network layer.
@@ -28,4 +30,5 @@ type NetworkOverrides struct {
 // EnvironmentStatus is status of an XEnvironment, copied to its claim.
 type EnvironmentStatus struct {
 	Network *NetworkStatus `json:"network,omitempty"`
+	Cluster *ClusterStatus `json:"cluster,omitempty"`
 }

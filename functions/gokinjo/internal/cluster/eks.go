@@ -1,0 +1,145 @@
+package cluster
+
+import (
+	eks "github.com/upbound/provider-aws/apis/eks/v1beta1"
+	kms "github.com/upbound/provider-aws/apis/kms/v1beta1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+)
+
+// Component names, which are also the composition resource names.
+const (
+	compKMSKey      = "kms-key-secrets"
+	compCluster     = "eks-cluster"
+	compAdminEntry  = "access-entry-admin"
+	compAdminPolicy = "access-policy-admin"
+)
+
+// annotationExternalName sets the AWS name of a resource that takes one.
+const annotationExternalName = "crossplane.io/external-name"
+
+// logTypes are every control-plane log type EKS offers; all go to
+// CloudWatch Logs (/aws/eks/<cluster>/cluster).
+var logTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+
+// authenticationMode keeps the aws-auth ConfigMap working beside access
+// entries, so tools that still edit it keep working while access moves to
+// the EKS API.
+const authenticationMode = "API_AND_CONFIG_MAP"
+
+// kmsKey composes the customer managed key that envelope-encrypts the
+// cluster's Kubernetes secrets. Rotation is yearly (AWS default period).
+func (c *cluster) kmsKey() error {
+	o := c.p.Owner
+	key := &kms.Key{Spec: kms.KeySpec{
+		ResourceSpec: mr.Spec(o),
+		ForProvider: kms.KeyParameters{
+			Region:               mr.Str(o.Region),
+			Description:          mr.Str("Envelope encryption of Kubernetes secrets of EKS cluster " + c.p.Name),
+			EnableKeyRotation:    mr.Bool(true),
+			DeletionWindowInDays: mr.Float(30),
+			Tags:                 c.tags(naming.AWSName(o, "eks-secrets")),
+		},
+	}}
+	return c.s.Add(compKMSKey, key, c.labels(compKMSKey))
+}
+
+// keyARN is the ARN of the secrets key: observed on the key, else (the key's
+// status lost, say) the one the observed cluster already uses. EKS takes no
+// reference here, so the cluster waits for it.
+func (c *cluster) keyARN() string {
+	if arn := c.s.ObservedString(compKMSKey, "status.atProvider.arn"); arn != "" {
+		return arn
+	}
+	return c.s.ObservedString(compCluster, "status.atProvider.encryptionConfig[0].provider[0].keyArn")
+}
+
+// eksCluster composes the EKS control plane in the private subnets of the
+// network layer. It is composed once the KMS key's ARN is observed (EKS
+// cannot add envelope encryption without it), and from then on always.
+func (c *cluster) eksCluster() error {
+	keyARN := c.keyARN()
+	if keyARN == "" {
+		return nil
+	}
+	o := c.p.Owner
+	cl := &eks.Cluster{
+		ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{annotationExternalName: c.p.Name}},
+		Spec: eks.ClusterSpec{
+			ResourceSpec: mr.Spec(o),
+			ForProvider: eks.ClusterParameters{
+				Region:          mr.Str(o.Region),
+				Version:         mr.Str(c.p.Version),
+				RoleArnSelector: mr.Local(compClusterRole),
+				VPCConfig: []eks.VPCConfigParameters{{
+					EndpointPrivateAccess: mr.Bool(true),
+					EndpointPublicAccess:  mr.Bool(true),
+					PublicAccessCidrs:     strs(c.p.PublicAccessCIDRs),
+					SubnetIDSelector:      mr.Env(o, map[string]string{naming.LabelTier: v1alpha1.TierPrivate}),
+				}},
+				EnabledClusterLogTypes: strs(logTypes),
+				EncryptionConfig: []eks.EncryptionConfigParameters{{
+					Provider:  []eks.ProviderParameters{{KeyArn: mr.Str(keyARN)}},
+					Resources: strs([]string{"secrets"}),
+				}},
+				AccessConfig: []eks.AccessConfigParameters{{
+					AuthenticationMode: mr.Str(authenticationMode),
+					// The provider's identity creates the cluster and must
+					// stay admin: ClusterAuth's kubeconfig acts as it.
+					BootstrapClusterCreatorAdminPermissions: mr.Bool(true),
+				}},
+				Tags: c.tags(c.p.Name),
+			},
+		},
+	}
+	if err := c.s.Add(compCluster, cl, c.labels(compCluster)); err != nil {
+		return err
+	}
+	c.composed = true
+	return nil
+}
+
+// adminAccess gives the admin principal cluster-wide admin through an EKS
+// access entry and the AmazonEKSClusterAdminPolicy access policy.
+func (c *cluster) adminAccess() error {
+	if !c.p.AccessEntries || !c.composed {
+		return nil
+	}
+	o := c.p.Owner
+	entry := &eks.AccessEntry{Spec: eks.AccessEntrySpec{
+		ResourceSpec: mr.Spec(o),
+		ForProvider: eks.AccessEntryParameters{
+			Region:              mr.Str(o.Region),
+			ClusterNameSelector: mr.Local(compCluster),
+			PrincipalArn:        mr.Str(c.p.AdminPrincipalARN),
+			Type:                mr.Str("STANDARD"),
+			Tags:                c.tags(naming.AWSName(o, "admin")),
+		},
+	}}
+	if err := c.s.Add(compAdminEntry, entry, c.labels(compAdminEntry)); err != nil {
+		return err
+	}
+	assoc := &eks.AccessPolicyAssociation{Spec: eks.AccessPolicyAssociationSpec{
+		ResourceSpec: mr.Spec(o),
+		ForProvider: eks.AccessPolicyAssociationParameters{
+			Region:               mr.Str(o.Region),
+			ClusterNameSelector:  mr.Local(compCluster),
+			PrincipalArnSelector: mr.Local(compAdminEntry),
+			PolicyArn:            mr.Str("arn:" + partition(o.Region) + ":eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"),
+			AccessScope:          &eks.AccessScopeParameters{Type: mr.Str("cluster")},
+		},
+	}}
+	return c.s.Add(compAdminPolicy, assoc, c.labels(compAdminPolicy))
+}
+
+// strs converts to the []*string provider structs take.
+func strs(in []string) []*string {
+	out := make([]*string, len(in))
+	for i := range in {
+		out[i] = mr.Str(in[i])
+	}
+	return out
+}

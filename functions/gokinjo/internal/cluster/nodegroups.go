@@ -1,0 +1,81 @@
+package cluster
+
+import (
+	eks "github.com/upbound/provider-aws/apis/eks/v1beta1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+)
+
+// Airflow workers get the compute node group to themselves: pods schedule
+// there only with a toleration of the taint, and land there by the label.
+const (
+	workloadLabel = "workload"
+	airflowWorker = "airflow-worker"
+	taintKey      = "dedicated"
+)
+
+func nodeGroupComponent(name string) string { return "node-group-" + name }
+
+// nodeGroups composes the managed node groups in the private subnets.
+// forProvider holds only min and max; the desired size sits in initProvider
+// alone, so it is set at creation and then left to the Cluster Autoscaler
+// (found by the k8s.io/cluster-autoscaler tags, which EKS copies to the
+// node group's Auto Scaling group).
+func (c *cluster) nodeGroups() error {
+	if !c.composed {
+		return nil
+	}
+	o := c.p.Owner
+	for _, ng := range c.p.NodeGroups {
+		comp := nodeGroupComponent(ng.Name)
+		name := naming.AWSName(o, ng.Name)
+		p := eks.NodeGroupParameters{
+			Region:              mr.Str(o.Region),
+			ClusterNameSelector: mr.Local(compCluster),
+			NodeRoleArnSelector: mr.Local(compNodeRole),
+			SubnetIDSelector:    mr.Env(o, map[string]string{naming.LabelTier: v1alpha1.TierPrivate}),
+			Version:             mr.Str(c.p.Version),
+			InstanceTypes:       strs([]string{ng.InstanceType}),
+			AMIType:             mr.Str("AL2023_x86_64_STANDARD"),
+			CapacityType:        mr.Str("ON_DEMAND"),
+			ScalingConfig: []eks.ScalingConfigParameters{{
+				MinSize: mr.Float(float64(ng.MinSize)),
+				MaxSize: mr.Float(float64(ng.MaxSize)),
+			}},
+			UpdateConfig: []eks.UpdateConfigParameters{{MaxUnavailable: mr.Float(1)}},
+			Labels:       map[string]*string{"node-group": mr.Str(ng.Name)},
+			Tags: c.tags(name, map[string]string{
+				"k8s.io/cluster-autoscaler/enabled":     "true",
+				"k8s.io/cluster-autoscaler/" + c.p.Name: "owned",
+			}),
+		}
+		if ng.Name == v1alpha1.NodeGroupCompute {
+			p.Labels[workloadLabel] = mr.Str(airflowWorker)
+			p.Taint = []eks.TaintParameters{{Key: mr.Str(taintKey), Value: mr.Str(airflowWorker), Effect: mr.Str("NO_SCHEDULE")}}
+		}
+		n := &eks.NodeGroup{
+			ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{annotationExternalName: name}},
+			Spec: eks.NodeGroupSpec{
+				ResourceSpec: mr.Spec(o),
+				ForProvider:  p,
+				InitProvider: eks.NodeGroupInitParameters{
+					ScalingConfig: []eks.ScalingConfigInitParameters{{DesiredSize: mr.Float(float64(ng.DesiredSize))}},
+				},
+			},
+		}
+		if err := c.s.Add(comp, n, c.labels(comp)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// generalReady reports whether the general node group is observed ready:
+// add-ons that run pods (CoreDNS, the EBS CSI controller) wait for nodes,
+// or EKS reports them degraded.
+func (c *cluster) generalReady() bool {
+	return c.s.ObservedReady(nodeGroupComponent(v1alpha1.NodeGroupGeneral))
+}

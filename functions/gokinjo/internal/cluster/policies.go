@@ -1,0 +1,194 @@
+package cluster
+
+import (
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+)
+
+// The inline policies of the IRSA roles. The AWS documentation publishes
+// the cluster autoscaler's and the load balancer controller's policies as
+// JSON to copy, not as AWS managed policies; they are written out here so
+// that every permission is reviewed in this file.
+
+// clusterAutoscalerPolicy is the Cluster Autoscaler's documented policy
+// (cluster-autoscaler/cloudprovider/aws/README.md, "Minimal IAM
+// permissions"): read everywhere, but resize and terminate only the Auto
+// Scaling groups tagged as owned by this cluster (EKS puts that tag on the
+// groups of managed node groups).
+func clusterAutoscalerPolicy(c *cluster) string {
+	return document(
+		allow([]string{
+			"autoscaling:DescribeAutoScalingGroups",
+			"autoscaling:DescribeAutoScalingInstances",
+			"autoscaling:DescribeLaunchConfigurations",
+			"autoscaling:DescribeScalingActivities",
+			"autoscaling:DescribeTags",
+			"ec2:DescribeImages",
+			"ec2:DescribeInstanceTypes",
+			"ec2:DescribeLaunchTemplateVersions",
+			"ec2:GetInstanceTypesFromInstanceRequirements",
+			"eks:DescribeNodegroup",
+		}, "*"),
+		statement{
+			Effect:   "Allow",
+			Action:   []string{"autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"},
+			Resource: []string{"*"},
+			Condition: map[string]map[string]any{"StringEquals": {
+				"aws:ResourceTag/k8s.io/cluster-autoscaler/" + c.p.Name: "owned",
+			}},
+		},
+	)
+}
+
+// lbControllerPolicy is a least-privilege subset of the AWS Load Balancer
+// Controller's published iam_policy.json (v2): discovery, security groups
+// and load balancers it creates and tags itself (elbv2.k8s.aws/cluster),
+// certificates from ACM. Left out on purpose: WAF, WAFv2, Shield and
+// Cognito integrations, which gokinjo does not use; the workloads layer
+// runs the controller with --enable-waf=false --enable-wafv2=false
+// --enable-shield=false so that it never calls them.
+func lbControllerPolicy(c *cluster) string {
+	part := partition(c.p.Region)
+	sg := "arn:" + part + ":ec2:*:*:security-group/*"
+	lbs := []string{
+		"arn:" + part + ":elasticloadbalancing:*:*:targetgroup/*/*",
+		"arn:" + part + ":elasticloadbalancing:*:*:loadbalancer/net/*/*",
+		"arn:" + part + ":elasticloadbalancing:*:*:loadbalancer/app/*/*",
+	}
+	listeners := []string{
+		"arn:" + part + ":elasticloadbalancing:*:*:listener/net/*/*/*",
+		"arn:" + part + ":elasticloadbalancing:*:*:listener/app/*/*/*",
+		"arn:" + part + ":elasticloadbalancing:*:*:listener-rule/net/*/*/*",
+		"arn:" + part + ":elasticloadbalancing:*:*:listener-rule/app/*/*/*",
+	}
+	const tag = "elbv2.k8s.aws/cluster"
+	requestTagged := map[string]any{"aws:RequestTag/" + tag: "false"}
+	resourceTagged := map[string]any{"aws:ResourceTag/" + tag: "false"}
+	retag := map[string]any{"aws:RequestTag/" + tag: "true", "aws:ResourceTag/" + tag: "false"}
+	return document(
+		statement{
+			Effect: "Allow", Action: []string{"iam:CreateServiceLinkedRole"}, Resource: []string{"*"},
+			Condition: map[string]map[string]any{"StringEquals": {"iam:AWSServiceName": "elasticloadbalancing.amazonaws.com"}},
+		},
+		allow([]string{
+			"ec2:DescribeAccountAttributes",
+			"ec2:DescribeAddresses",
+			"ec2:DescribeAvailabilityZones",
+			"ec2:DescribeInternetGateways",
+			"ec2:DescribeVpcs",
+			"ec2:DescribeVpcPeeringConnections",
+			"ec2:DescribeSubnets",
+			"ec2:DescribeSecurityGroups",
+			"ec2:DescribeInstances",
+			"ec2:DescribeNetworkInterfaces",
+			"ec2:DescribeTags",
+			"ec2:DescribeRouteTables",
+			"ec2:GetSecurityGroupsForVpc",
+			"elasticloadbalancing:DescribeLoadBalancers",
+			"elasticloadbalancing:DescribeLoadBalancerAttributes",
+			"elasticloadbalancing:DescribeListeners",
+			"elasticloadbalancing:DescribeListenerAttributes",
+			"elasticloadbalancing:DescribeListenerCertificates",
+			"elasticloadbalancing:DescribeSSLPolicies",
+			"elasticloadbalancing:DescribeRules",
+			"elasticloadbalancing:DescribeTargetGroups",
+			"elasticloadbalancing:DescribeTargetGroupAttributes",
+			"elasticloadbalancing:DescribeTargetHealth",
+			"elasticloadbalancing:DescribeTags",
+			"elasticloadbalancing:DescribeTrustStores",
+			"acm:ListCertificates",
+			"acm:DescribeCertificate",
+		}, "*"),
+		allow([]string{"ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"}, "*"),
+		statement{
+			Effect: "Allow", Action: []string{"ec2:CreateTags"}, Resource: []string{sg},
+			Condition: map[string]map[string]any{
+				"StringEquals": {"ec2:CreateAction": "CreateSecurityGroup"},
+				"Null":         requestTagged,
+			},
+		},
+		statement{
+			Effect: "Allow", Action: []string{"ec2:CreateTags", "ec2:DeleteTags"}, Resource: []string{sg},
+			Condition: map[string]map[string]any{"Null": retag},
+		},
+		statement{
+			Effect: "Allow", Action: []string{"ec2:DeleteSecurityGroup"}, Resource: []string{"*"},
+			Condition: map[string]map[string]any{"Null": resourceTagged},
+		},
+		statement{
+			Effect: "Allow", Action: []string{"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"}, Resource: []string{"*"},
+			Condition: map[string]map[string]any{"Null": requestTagged},
+		},
+		allow([]string{
+			"elasticloadbalancing:CreateListener",
+			"elasticloadbalancing:DeleteListener",
+			"elasticloadbalancing:CreateRule",
+			"elasticloadbalancing:DeleteRule",
+		}, "*"),
+		statement{
+			Effect: "Allow", Action: []string{"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"}, Resource: lbs,
+			Condition: map[string]map[string]any{"Null": retag},
+		},
+		allow([]string{"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"}, listeners...),
+		statement{
+			Effect: "Allow", Action: []string{"elasticloadbalancing:AddTags"}, Resource: lbs,
+			Condition: map[string]map[string]any{
+				"StringEquals": {"elasticloadbalancing:CreateAction": []string{"CreateTargetGroup", "CreateLoadBalancer"}},
+				"Null":         requestTagged,
+			},
+		},
+		statement{
+			Effect: "Allow",
+			Action: []string{
+				"elasticloadbalancing:ModifyLoadBalancerAttributes",
+				"elasticloadbalancing:SetIpAddressType",
+				"elasticloadbalancing:SetSecurityGroups",
+				"elasticloadbalancing:SetSubnets",
+				"elasticloadbalancing:DeleteLoadBalancer",
+				"elasticloadbalancing:ModifyTargetGroup",
+				"elasticloadbalancing:ModifyTargetGroupAttributes",
+				"elasticloadbalancing:DeleteTargetGroup",
+				"elasticloadbalancing:ModifyListenerAttributes",
+			},
+			Resource:  []string{"*"},
+			Condition: map[string]map[string]any{"Null": resourceTagged},
+		},
+		allow([]string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"},
+			"arn:"+part+":elasticloadbalancing:*:*:targetgroup/*/*"),
+		allow([]string{
+			"elasticloadbalancing:ModifyListener",
+			"elasticloadbalancing:AddListenerCertificates",
+			"elasticloadbalancing:RemoveListenerCertificates",
+			"elasticloadbalancing:ModifyRule",
+		}, "*"),
+	)
+}
+
+// bucketARN is the ARN of a data-lake bucket, named by naming.BucketName
+// (the one helper the data-lake layer names its buckets with).
+func (c *cluster) bucketARN(tier string) string {
+	return "arn:" + partition(c.p.Region) + ":s3:::" + naming.BucketName(c.p.Owner, tier, "")
+}
+
+// s3Access allows listing the buckets and the object actions on them.
+func (c *cluster) s3Access(objectActions []string, tiers ...string) string {
+	var buckets, objects []string
+	for _, t := range tiers {
+		buckets = append(buckets, c.bucketARN(t))
+		objects = append(objects, c.bucketARN(t)+"/*")
+	}
+	return document(
+		allow([]string{"s3:ListBucket", "s3:GetBucketLocation"}, buckets...),
+		allow(objectActions, objects...),
+	)
+}
+
+// apiPolicy: the API serves the curated data set, read only.
+func apiPolicy(c *cluster) string {
+	return c.s3Access([]string{"s3:GetObject"}, naming.BucketCurated)
+}
+
+// airflowPolicy: the ETL reads and writes every tier of the data lake.
+func airflowPolicy(c *cluster) string {
+	return c.s3Access([]string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"},
+		naming.BucketRaw, naming.BucketProcessed, naming.BucketCurated)
+}
