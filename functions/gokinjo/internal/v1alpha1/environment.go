@@ -12,6 +12,12 @@ type EnvironmentParameters struct {
 	ProviderConfigName string `json:"providerConfigName,omitempty"`
 	// Network overrides the preset of the network layer.
 	Network *NetworkOverrides `json:"network,omitempty"`
+	// Database overrides the preset of the database layer.
+	Database *DatabaseOverrides `json:"database,omitempty"`
+	// DataLake overrides the preset of the data-lake layer.
+	DataLake *DataLakeOverrides `json:"dataLake,omitempty"`
+	// Budget overrides the monthly cost budget.
+	Budget *BudgetOverrides `json:"budget,omitempty"`
 }
 
 // NetworkOverrides are the claim's knobs for the network layer.
@@ -27,5 +33,7 @@ type NetworkOverrides struct {
 
 // EnvironmentStatus is status of an XEnvironment, copied to its claim.
 type EnvironmentStatus struct {
-	Network *NetworkStatus `json:"network,omitempty"`
+	Network  *NetworkStatus  `json:"network,omitempty"`
+	Database *DatabaseStatus `json:"database,omitempty"`
+	DataLake *DataLakeStatus `json:"dataLake,omitempty"`
 }
