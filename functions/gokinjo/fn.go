@@ -12,6 +12,8 @@ import (
 	"github.com/crossplane/function-sdk-go/response"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/database"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/datalake"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/environment"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/network"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
@@ -41,6 +43,8 @@ func NewFunction(log logging.Logger) *Function {
 		layers: map[string]Layer{
 			v1alpha1.KindEnvironment: environment.Layer{},
 			v1alpha1.KindNetwork:     network.Layer{},
+			v1alpha1.KindDatabase:    database.Layer{},
+			v1alpha1.KindDataLake:    datalake.Layer{},
 		},
 	}
 }

@@ -20,6 +20,8 @@ import (
 var Layers = map[string]string{
 	"XEnvironment": "environment",
 	"XNetwork":     "network",
+	"XDatabase":    "database",
+	"XDataLake":    "datalake",
 }
 
 // Renderer runs crossplane render.

@@ -21,7 +21,7 @@ type Stage struct {
 var Stages = []Stage{
 	{Name: "initial", About: "first reconcile: nothing exists yet"},
 	{Name: "network", Ready: []string{"XNetwork"}, About: "the network layer exists and is ready"},
-	{Name: "ready", Ready: []string{"XNetwork"}, About: "every layer exists and is ready"},
+	{Name: "ready", Ready: []string{"XNetwork", "XDatabase", "XDataLake"}, About: "every layer exists and is ready"},
 }
 
 // StageNamed returns the stage of that name.

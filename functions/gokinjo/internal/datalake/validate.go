@@ -31,9 +31,17 @@ var (
 	reservedSuffixes = []string{"-s3alias", "--ol-s3", "--x-s3", "--table-s3"}
 )
 
-// Validate checks resolved data-lake parameters; prefix is the path of the
-// parameters in the object the user wrote.
+// Validate checks resolved data-lake parameters, the budget included; prefix
+// is the path of the parameters in the object the user wrote.
 func Validate(p v1alpha1.DataLakeParameters, prefix string) error {
+	if err := ValidateLake(p, prefix); err != nil {
+		return err
+	}
+	return ValidateBudget(p.Budget, prefix+"budget.")
+}
+
+// ValidateLake checks the data-lake parameters but the budget.
+func ValidateLake(p v1alpha1.DataLakeParameters, prefix string) error {
 	if p.BucketSuffix != "" {
 		if !suffixPattern.MatchString(p.BucketSuffix) {
 			return fmt.Errorf("%sbucketSuffix: %q must be lowercase letters, digits and hyphens, starting and ending with a letter or digit", prefix, p.BucketSuffix)
@@ -68,11 +76,16 @@ func Validate(p v1alpha1.DataLakeParameters, prefix string) error {
 	if !slices.Contains(LogRetentionValues, p.LogRetentionDays) {
 		return fmt.Errorf("%slogRetentionDays: %d is not a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)", prefix, p.LogRetentionDays)
 	}
-	if p.Budget.MonthlyLimitUSD < 1 {
-		return fmt.Errorf("%sbudget.monthlyLimitUsd: %d must be at least 1", prefix, p.Budget.MonthlyLimitUSD)
+	return nil
+}
+
+// ValidateBudget checks the budget parameters.
+func ValidateBudget(b v1alpha1.BudgetParameters, prefix string) error {
+	if b.MonthlyLimitUSD < 1 {
+		return fmt.Errorf("%smonthlyLimitUsd: %d must be at least 1", prefix, b.MonthlyLimitUSD)
 	}
-	if !emailPattern.MatchString(p.Budget.AlertEmail) {
-		return fmt.Errorf("%sbudget.alertEmail: %q is not an email address", prefix, p.Budget.AlertEmail)
+	if !emailPattern.MatchString(b.AlertEmail) {
+		return fmt.Errorf("%salertEmail: %q is not an email address", prefix, b.AlertEmail)
 	}
 	return nil
 }

@@ -47,6 +47,9 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := nested(s, compNetwork, v1alpha1.KindNetwork, owner, net); err != nil {
 		return err
 	}
+	if err := dataLayers(xr, s, owner, p); err != nil {
+		return err
+	}
 
 	st := v1alpha1.EnvironmentStatus{}
 	var ns v1alpha1.NetworkStatus
@@ -54,6 +57,9 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		return err
 	} else if ok {
 		st.Network = &ns
+	}
+	if err := dataStatus(s, &st); err != nil {
+		return err
 	}
 	return xr.SetStatus(st)
 }
