@@ -7,7 +7,9 @@ import (
 
 // The AWS simulator's KMS, ECR, CloudWatch Logs and Budgets.
 func init() { //nolint:gochecknoinits // Registration of simulated kinds.
-	gk := func(group, kind string) schema.GroupKind { return schema.GroupKind{Group: group + ".aws.upbound.io", Kind: kind} }
+	gk := func(group, kind string) schema.GroupKind {
+		return schema.GroupKind{Group: group + ".aws.upbound.io", Kind: kind}
+	}
 	Register(gk("kms", "Key"), "", func(u *unstructured.Unstructured, id string) {
 		h := Hash("kms/" + id)
 		keyID := h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
