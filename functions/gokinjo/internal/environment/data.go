@@ -64,23 +64,27 @@ func keepData(s *compose.State, db v1alpha1.DatabaseParameters, lake v1alpha1.Da
 }
 
 // clusterSecurityGroupID is the EKS cluster security group once the cluster
-// layer reports it: from the observed XCluster's status, or from the
-// environment's own status.cluster. Empty until then.
+// layer reports it: from the observed XCluster's status
+// (clusterSecurityGroupId, as the cluster layer writes it, or
+// cluster.securityGroupId), or from the environment's own status.cluster.
+// Empty until then.
 func clusterSecurityGroupID(xr *compose.XR, s *compose.State) string {
 	for name, o := range s.Observed {
 		gvk := o.Resource.GetObjectKind().GroupVersionKind()
 		if gvk.Group != v1alpha1.Group || gvk.Kind != "XCluster" {
 			continue
 		}
-		for _, path := range []string{"status.cluster.securityGroupId", "status.securityGroupId"} {
+		for _, path := range []string{"status.clusterSecurityGroupId", "status.cluster.securityGroupId", "status.securityGroupId"} {
 			if id := s.ObservedString(string(name), path); id != "" {
 				return id
 			}
 		}
 	}
-	var id string
-	if xr.ObservedStatus("cluster.securityGroupId", &id) {
-		return id
+	for _, field := range []string{"cluster.clusterSecurityGroupId", "cluster.securityGroupId"} {
+		var id string
+		if xr.ObservedStatus(field, &id) && id != "" {
+			return id
+		}
 	}
 	return ""
 }

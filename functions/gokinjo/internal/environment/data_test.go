@@ -183,14 +183,19 @@ func TestClientSecurityGroupSequencing(t *testing.T) {
 	cluster := composed.New()
 	cluster.SetAPIVersion(v1alpha1.APIVersion)
 	cluster.SetKind("XCluster")
-	_ = cluster.SetValue("status.cluster.securityGroupId", "sg-0eks")
+	_ = cluster.SetValue("status.clusterSecurityGroupId", "sg-0eks")
+	nestedCluster := composed.New()
+	nestedCluster.SetAPIVersion(v1alpha1.APIVersion)
+	nestedCluster.SetKind("XCluster")
+	_ = nestedCluster.SetValue("status.cluster.securityGroupId", "sg-0nested")
 	cases := map[string]struct {
 		reason   string
 		observed map[resource.Name]resource.ObservedComposed
 		want     string
 	}{
 		"NoCluster":       {reason: "before the cluster exists there is no client security group", want: ""},
-		"ClusterObserved": {reason: "the observed XCluster's security group is passed on", observed: map[resource.Name]resource.ObservedComposed{"cluster": {Resource: cluster}}, want: "sg-0eks"},
+		"ClusterObserved": {reason: "the observed XCluster's clusterSecurityGroupId is passed on", observed: map[resource.Name]resource.ObservedComposed{"cluster": {Resource: cluster}}, want: "sg-0eks"},
+		"NestedField":     {reason: "status.cluster.securityGroupId works too", observed: map[resource.Name]resource.ObservedComposed{"cluster": {Resource: nestedCluster}}, want: "sg-0nested"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
