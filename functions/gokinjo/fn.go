@@ -14,6 +14,8 @@ import (
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cluster"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/database"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/datalake"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/environment"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/network"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
@@ -44,6 +46,8 @@ func NewFunction(log logging.Logger) *Function {
 			v1alpha1.KindEnvironment: environment.Layer{},
 			v1alpha1.KindNetwork:     network.Layer{},
 			v1alpha1.KindCluster:     cluster.Layer{},
+			v1alpha1.KindDatabase:    database.Layer{},
+			v1alpha1.KindDataLake:    datalake.Layer{},
 		},
 	}
 }

@@ -86,12 +86,13 @@ func Observe(xrName, compName string, desired *unstructured.Unstructured) (*unst
 	}
 	u.SetAnnotations(ann)
 
-	// The provider mirrors forProvider (and initProvider) into atProvider.
+	// The provider mirrors forProvider (and initProvider) into atProvider,
+	// but for references and the region (which upjet keeps out of atProvider).
 	at := map[string]any{}
 	for _, src := range []string{"initProvider", "forProvider"} {
 		if m, ok, _ := unstructured.NestedMap(u.Object, "spec", src); ok {
 			for key, v := range m {
-				if strings.HasSuffix(key, "Selector") || strings.HasSuffix(key, "Ref") || strings.HasSuffix(key, "Refs") {
+				if key == "region" || strings.HasSuffix(key, "Selector") || strings.HasSuffix(key, "Ref") || strings.HasSuffix(key, "Refs") {
 					continue
 				}
 				at[key] = v

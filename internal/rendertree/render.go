@@ -21,6 +21,8 @@ var Layers = map[string]string{
 	"XEnvironment": "environment",
 	"XNetwork":     "network",
 	"XCluster":     "cluster",
+	"XDatabase":    "database",
+	"XDataLake":    "datalake",
 }
 
 // Renderer runs crossplane render.

@@ -64,6 +64,9 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := nested(s, compCluster, v1alpha1.KindCluster, owner, cl); err != nil {
 		return err
 	}
+	if err := dataLayers(xr, s, owner, p); err != nil {
+		return err
+	}
 
 	st := v1alpha1.EnvironmentStatus{}
 	var ns v1alpha1.NetworkStatus
@@ -77,6 +80,9 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		return err
 	} else if ok {
 		st.Cluster = &cs
+	}
+	if err := dataStatus(s, &st); err != nil {
+		return err
 	}
 	return xr.SetStatus(st)
 }

@@ -14,6 +14,12 @@ type EnvironmentParameters struct {
 	Network *NetworkOverrides `json:"network,omitempty"`
 	// Cluster overrides the preset of the cluster layer.
 	Cluster *ClusterOverrides `json:"cluster,omitempty"`
+	// Database overrides the preset of the database layer.
+	Database *DatabaseOverrides `json:"database,omitempty"`
+	// DataLake overrides the preset of the data-lake layer.
+	DataLake *DataLakeOverrides `json:"dataLake,omitempty"`
+	// Budget overrides the monthly cost budget.
+	Budget *BudgetOverrides `json:"budget,omitempty"`
 }
 
 // NetworkOverrides are the claim's knobs for the network layer.
@@ -29,6 +35,8 @@ type NetworkOverrides struct {
 
 // EnvironmentStatus is status of an XEnvironment, copied to its claim.
 type EnvironmentStatus struct {
-	Network *NetworkStatus `json:"network,omitempty"`
-	Cluster *ClusterStatus `json:"cluster,omitempty"`
+	Network  *NetworkStatus  `json:"network,omitempty"`
+	Cluster  *ClusterStatus  `json:"cluster,omitempty"`
+	Database *DatabaseStatus `json:"database,omitempty"`
+	DataLake *DataLakeStatus `json:"dataLake,omitempty"`
 }

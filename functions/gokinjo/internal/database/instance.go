@@ -1,0 +1,119 @@
+package database
+
+import (
+	xpv1 "github.com/crossplane/crossplane-runtime/apis/common/v1"
+	rds "github.com/upbound/provider-aws/apis/rds/v1beta2"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+)
+
+// Composition resource names of the instances.
+const (
+	compInstance = "instance"
+	compReplica  = "instance-replica"
+)
+
+// Settings shared by every environment.
+const (
+	// BackupWindow is 02:00-03:00 JST.
+	BackupWindow = "17:00-18:00"
+	// MaintenanceWindow is Monday 03:30-04:30 JST, after the backup window.
+	MaintenanceWindow = "sun:18:30-sun:19:30"
+	// MasterUsername and DBName of the app database.
+	MasterUsername = "gokinjo"
+	DBName         = "gokinjo"
+	// ConnectionSecretNamespace is where connection secrets are written.
+	ConnectionSecretNamespace = "crossplane-system"
+)
+
+var logExports = []*string{mr.Str("postgresql"), mr.Str("upgrade")}
+
+// Identifier is the RDS instance identifier of an environment.
+func (d *database) identifier() string { return naming.AWSName(d.p.Owner) }
+
+// ConnectionSecretName is the connection secret of the primary.
+func ConnectionSecretName(env string) string { return "gokinjo-" + env + "-db" }
+
+// primary composes the PostgreSQL instance. The master password is managed
+// by RDS in AWS Secrets Manager: no password ever appears in a spec.
+func (d *database) primary() error {
+	o := d.p.Owner
+	id := d.identifier()
+	spec := d.spec()
+	spec.WriteConnectionSecretToReference = &xpv1.SecretReference{Name: ConnectionSecretName(o.Environment), Namespace: ConnectionSecretNamespace}
+	fp := rds.InstanceParameters{
+		Region:                             mr.Str(o.Region),
+		Identifier:                         mr.Str(id),
+		Engine:                             mr.Str("postgres"),
+		EngineVersion:                      mr.Str(d.p.EngineVersion),
+		AutoMinorVersionUpgrade:            mr.Bool(false),
+		InstanceClass:                      mr.Str(d.p.InstanceClass),
+		AllocatedStorage:                   mr.Float(float64(d.p.AllocatedStorage)),
+		MaxAllocatedStorage:                mr.Float(float64(d.p.MaxAllocatedStorage)),
+		StorageType:                        mr.Str("gp3"),
+		StorageEncrypted:                   mr.Bool(true),
+		KMSKeyIDSelector:                   mr.Local(compKMSKey),
+		MultiAz:                            mr.Bool(d.p.MultiAZ),
+		DBName:                             mr.Str(DBName),
+		Username:                           mr.Str(MasterUsername),
+		ManageMasterUserPassword:           mr.Bool(true),
+		Port:                               mr.Float(PostgresPort),
+		PubliclyAccessible:                 mr.Bool(false),
+		DBSubnetGroupNameSelector:          mr.Local(compSubnetGroup),
+		VPCSecurityGroupIDSelector:         mr.Local(compSecurityGroup),
+		ParameterGroupNameSelector:         mr.Local(compParameterGroup),
+		BackupRetentionPeriod:              mr.Float(float64(d.p.BackupRetentionDays)),
+		BackupWindow:                       mr.Str(BackupWindow),
+		MaintenanceWindow:                  mr.Str(MaintenanceWindow),
+		CopyTagsToSnapshot:                 mr.Bool(true),
+		PerformanceInsightsEnabled:         mr.Bool(true),
+		PerformanceInsightsRetentionPeriod: mr.Float(7),
+		EnabledCloudwatchLogsExports:       logExports,
+		DeletionProtection:                 mr.Bool(d.p.DeletionProtection),
+		SkipFinalSnapshot:                  mr.Bool(!d.p.DeletionProtection),
+		ApplyImmediately:                   mr.Bool(!d.p.DeletionProtection),
+		Tags:                               d.tags(id),
+	}
+	if d.p.DeletionProtection {
+		fp.FinalSnapshotIdentifier = mr.Str(id + "-final")
+	}
+	i := &rds.Instance{Spec: rds.InstanceSpec{ResourceSpec: spec, ForProvider: fp}}
+	return d.s.Add(compInstance, i, d.labels(compInstance))
+}
+
+// replica composes the read replica in the same region. It takes engine,
+// storage encryption, subnet group and credentials from its source; a
+// replica has no final snapshot of its own.
+func (d *database) replica() error {
+	if !d.p.ReadReplica {
+		return nil
+	}
+	o := d.p.Owner
+	id := d.identifier() + "-replica"
+	fp := rds.InstanceParameters{
+		Region:                             mr.Str(o.Region),
+		Identifier:                         mr.Str(id),
+		ReplicateSourceDBSelector:          mr.Local(compInstance),
+		InstanceClass:                      mr.Str(d.p.InstanceClass),
+		MaxAllocatedStorage:                mr.Float(float64(d.p.MaxAllocatedStorage)),
+		StorageType:                        mr.Str("gp3"),
+		StorageEncrypted:                   mr.Bool(true),
+		KMSKeyIDSelector:                   mr.Local(compKMSKey),
+		AutoMinorVersionUpgrade:            mr.Bool(false),
+		MultiAz:                            mr.Bool(false),
+		Port:                               mr.Float(PostgresPort),
+		PubliclyAccessible:                 mr.Bool(false),
+		VPCSecurityGroupIDSelector:         mr.Local(compSecurityGroup),
+		ParameterGroupNameSelector:         mr.Local(compParameterGroup),
+		MaintenanceWindow:                  mr.Str(MaintenanceWindow),
+		PerformanceInsightsEnabled:         mr.Bool(true),
+		PerformanceInsightsRetentionPeriod: mr.Float(7),
+		EnabledCloudwatchLogsExports:       logExports,
+		DeletionProtection:                 mr.Bool(d.p.DeletionProtection),
+		SkipFinalSnapshot:                  mr.Bool(true),
+		Tags:                               d.tags(id),
+	}
+	i := &rds.Instance{Spec: rds.InstanceSpec{ResourceSpec: d.spec(), ForProvider: fp}}
+	return d.s.Add(compReplica, i, d.labels(compReplica))
+}

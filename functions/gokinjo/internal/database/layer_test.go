@@ -1,0 +1,405 @@
+package database
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"github.com/crossplane/function-sdk-go/resource/composite"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+)
+
+func owner(env string) v1alpha1.Owner {
+	return v1alpha1.Owner{EnvironmentID: "gokinjo-abcde", Environment: env, Region: "ap-northeast-1", ProviderConfigName: "default"}
+}
+
+// run composes an XDatabase with the parameters and observed resources and
+// returns the state and the desired XR.
+func run(t *testing.T, p v1alpha1.DatabaseParameters, observed map[resource.Name]resource.ObservedComposed) (*compose.State, *composite.Unstructured, error) {
+	t.Helper()
+	params, err := compose.ToContent(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oxr := composite.New()
+	oxr.SetAPIVersion(v1alpha1.APIVersion)
+	oxr.SetKind(v1alpha1.KindDatabase)
+	oxr.SetName("gokinjo-abcde-db")
+	if err := oxr.SetValue("spec.parameters", params); err != nil {
+		t.Fatal(err)
+	}
+	dxr := composite.New()
+	s := compose.NewState(observed)
+	err = Layer{}.Compose(context.Background(), compose.NewXR(oxr, dxr), s)
+	return s, dxr, err
+}
+
+func str(t *testing.T, u *composed.Unstructured, path string) string {
+	t.Helper()
+	v, _ := u.GetString(path)
+	return v
+}
+
+func boolean(t *testing.T, u *composed.Unstructured, path string) bool {
+	t.Helper()
+	v, _ := u.GetBool(path)
+	return v
+}
+
+func TestComposePresets(t *testing.T) {
+	type want struct {
+		resources          []string
+		class              string
+		multiAZ            bool
+		deletionProtection bool
+		deletionPolicy     string
+		storage            float64
+	}
+	cases := map[string]struct {
+		reason string
+		env    string
+		want   want
+	}{
+		"Dev": {
+			reason: "dev is single-AZ, without replica, protection or Orphan policies",
+			env:    v1alpha1.EnvDev,
+			want: want{
+				resources: []string{compInstance, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup},
+				class:     "db.t3.medium", storage: 50, deletionPolicy: "",
+			},
+		},
+		"Staging": {
+			reason: "staging is Multi-AZ on db.t3.large, without replica",
+			env:    v1alpha1.EnvStaging,
+			want: want{
+				resources: []string{compInstance, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup},
+				class:     "db.t3.large", storage: 100, multiAZ: true,
+			},
+		},
+		"Prod": {
+			reason: "prod is Multi-AZ on db.r5.large with a replica, deletion protection and Orphan policies",
+			env:    v1alpha1.EnvProd,
+			want: want{
+				resources: []string{compInstance, compReplica, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup},
+				class:     "db.r5.large", storage: 200, multiAZ: true, deletionProtection: true, deletionPolicy: "Orphan",
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := preset.ResolveDatabase(owner(tc.env), nil, "")
+			s, _, err := run(t, p, nil)
+			if err != nil {
+				t.Fatalf("%s: Compose(): %v", tc.reason, err)
+			}
+			got := s.Names()
+			if diff := cmp.Diff(sorted(tc.want.resources), got); diff != "" {
+				t.Errorf("%s: resources: -want, +got:\n%s", tc.reason, diff)
+			}
+			d := s.Desired()
+			i := d[compInstance].Resource
+			if c := str(t, i, "spec.forProvider.instanceClass"); c != tc.want.class {
+				t.Errorf("%s: instanceClass: want %s, got %s", tc.reason, tc.want.class, c)
+			}
+			if m := boolean(t, i, "spec.forProvider.multiAz"); m != tc.want.multiAZ {
+				t.Errorf("%s: multiAz: want %t, got %t", tc.reason, tc.want.multiAZ, m)
+			}
+			if dp := boolean(t, i, "spec.forProvider.deletionProtection"); dp != tc.want.deletionProtection {
+				t.Errorf("%s: deletionProtection: want %t, got %t", tc.reason, tc.want.deletionProtection, dp)
+			}
+			if skip := boolean(t, i, "spec.forProvider.skipFinalSnapshot"); skip == tc.want.deletionProtection {
+				t.Errorf("%s: skipFinalSnapshot: want %t, got %t", tc.reason, !tc.want.deletionProtection, skip)
+			}
+			if fs := str(t, i, "spec.forProvider.finalSnapshotIdentifier"); (fs != "") != tc.want.deletionProtection {
+				t.Errorf("%s: finalSnapshotIdentifier %q with deletion protection %t", tc.reason, fs, tc.want.deletionProtection)
+			}
+			var storage float64
+			_ = i.GetValueInto("spec.forProvider.allocatedStorage", &storage)
+			if storage != tc.want.storage {
+				t.Errorf("%s: allocatedStorage: want %v, got %v", tc.reason, tc.want.storage, storage)
+			}
+			for n, r := range d {
+				if dp, _ := r.Resource.GetString("spec.deletionPolicy"); dp != tc.want.deletionPolicy {
+					t.Errorf("%s: %s deletionPolicy: want %q, got %q", tc.reason, n, tc.want.deletionPolicy, dp)
+				}
+				tags := map[string]string{}
+				_ = r.Resource.GetValueInto("spec.forProvider.tags", &tags)
+				if tags["Project"] != "gokinjo" || tags["Environment"] != tc.env || tags["ManagedBy"] != "crossplane" {
+					t.Errorf("%s: %s lacks the cost allocation tags: %v", tc.reason, n, tags)
+				}
+			}
+		})
+	}
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+// TestInstanceSettings checks what every environment's instance must have.
+func TestInstanceSettings(t *testing.T) {
+	s, _, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, ""), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := s.Desired()[compInstance].Resource
+	strs := map[string]string{
+		"spec.forProvider.engine":                   "postgres",
+		"spec.forProvider.engineVersion":            preset.PostgresEngineVersion,
+		"spec.forProvider.storageType":              "gp3",
+		"spec.forProvider.backupWindow":             "17:00-18:00",
+		"spec.forProvider.maintenanceWindow":        "sun:18:30-sun:19:30",
+		"spec.forProvider.username":                 "gokinjo",
+		"spec.forProvider.dbName":                   "gokinjo",
+		"spec.forProvider.identifier":               "gokinjo-prod",
+		"spec.writeConnectionSecretToRef.name":      "gokinjo-prod-db",
+		"spec.writeConnectionSecretToRef.namespace": "crossplane-system",
+		"spec.forProvider.kmsKeyIdSelector.matchLabels[platform.gokinjo.io/component]": compKMSKey,
+	}
+	for path, want := range strs {
+		if got := str(t, i, path); got != want {
+			t.Errorf("%s: want %q, got %q", path, want, got)
+		}
+	}
+	bools := map[string]bool{
+		"spec.forProvider.storageEncrypted":           true,
+		"spec.forProvider.manageMasterUserPassword":   true,
+		"spec.forProvider.publiclyAccessible":         false,
+		"spec.forProvider.performanceInsightsEnabled": true,
+	}
+	for path, want := range bools {
+		if got := boolean(t, i, path); got != want {
+			t.Errorf("%s: want %t, got %t", path, want, got)
+		}
+	}
+	var retention float64
+	_ = i.GetValueInto("spec.forProvider.backupRetentionPeriod", &retention)
+	if retention != 7 {
+		t.Errorf("backupRetentionPeriod: want 7, got %v", retention)
+	}
+	var logs []string
+	_ = i.GetValueInto("spec.forProvider.enabledCloudwatchLogsExports", &logs)
+	if diff := cmp.Diff([]string{"postgresql", "upgrade"}, logs); diff != "" {
+		t.Errorf("enabledCloudwatchLogsExports: -want, +got:\n%s", diff)
+	}
+	fp, _ := i.GetValue("spec.forProvider")
+	for _, k := range []string{"passwordSecretRef", "autoGeneratePassword"} {
+		if _, ok := fp.(map[string]any)[k]; ok {
+			t.Errorf("the instance sets %s: the password must stay in Secrets Manager only", k)
+		}
+	}
+	r := s.Desired()[compReplica].Resource
+	if got := str(t, r, "spec.forProvider.replicateSourceDbSelector.matchLabels[platform.gokinjo.io/component]"); got != compInstance {
+		t.Errorf("replica: replicateSourceDbSelector selects %q, want %q", got, compInstance)
+	}
+	if dbn := str(t, r, "spec.forProvider.username"); dbn != "" {
+		t.Errorf("replica: username %q set; a replica takes its source's", dbn)
+	}
+
+	pg := s.Desired()[compParameterGroup].Resource
+	var params []struct {
+		Name        string `json:"name"`
+		Value       string `json:"value"`
+		ApplyMethod string `json:"applyMethod"`
+	}
+	_ = pg.GetValueInto("spec.forProvider.parameter", &params)
+	got := map[string]string{}
+	for _, p := range params {
+		got[p.Name] = p.Value + "/" + p.ApplyMethod
+	}
+	want := map[string]string{
+		"rds.force_ssl": "1/immediate", "log_min_duration_statement": "1000/immediate",
+		"log_connections": "1/immediate", "log_disconnections": "1/immediate",
+		"shared_preload_libraries": "pg_stat_statements/pending-reboot",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("parameter group: -want, +got:\n%s", diff)
+	}
+	if f := str(t, pg, "spec.forProvider.family"); f != "postgres15" {
+		t.Errorf("parameter group family: want postgres15, got %s", f)
+	}
+}
+
+func TestSelectorsAndIngress(t *testing.T) {
+	cases := map[string]struct {
+		reason   string
+		clientSG string
+		want     bool
+	}{
+		"NoClusterYet": {reason: "without the EKS cluster security group no ingress rule exists at all", want: false},
+		"ClusterKnown": {reason: "with the EKS cluster security group, one rule allows 5432 from it", clientSG: "sg-0123456789abcdef0", want: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s, dxr, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvDev), nil, tc.clientSG), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := s.Desired()
+			in, ok := d[compIngress]
+			if ok != tc.want {
+				t.Fatalf("%s: ingress rule composed: want %t, got %t", tc.reason, tc.want, ok)
+			}
+			if ok {
+				u := in.Resource
+				if got := str(t, u, "spec.forProvider.referencedSecurityGroupId"); got != tc.clientSG {
+					t.Errorf("%s: referencedSecurityGroupId: want %s, got %s", tc.reason, tc.clientSG, got)
+				}
+				if cidr := str(t, u, "spec.forProvider.cidrIpv4"); cidr != "" {
+					t.Errorf("%s: the rule has a CIDR %s; only the security group may reach the database", tc.reason, cidr)
+				}
+				var from, to float64
+				_ = u.GetValueInto("spec.forProvider.fromPort", &from)
+				_ = u.GetValueInto("spec.forProvider.toPort", &to)
+				if from != 5432 || to != 5432 {
+					t.Errorf("%s: ports %v-%v, want 5432", tc.reason, from, to)
+				}
+			}
+			var ingress bool
+			_ = dxr.GetValueInto("status.clientIngress", &ingress)
+			if ingress != tc.want {
+				t.Errorf("%s: status.clientIngress: want %t, got %t", tc.reason, tc.want, ingress)
+			}
+			sn := d[compSubnetGroup].Resource
+			var l map[string]string
+			_ = sn.GetValueInto("spec.forProvider.subnetIdSelector.matchLabels", &l)
+			if diff := cmp.Diff(map[string]string{
+				"platform.gokinjo.io/environment-id": "gokinjo-abcde",
+				"platform.gokinjo.io/layer":          "network",
+				"platform.gokinjo.io/tier":           "database",
+			}, l); diff != "" {
+				t.Errorf("%s: subnet group selector: -want, +got:\n%s", tc.reason, diff)
+			}
+			_ = d[compSecurityGroup].Resource.GetValueInto("spec.forProvider.vpcIdSelector.matchLabels", &l)
+			if l["platform.gokinjo.io/component"] != "vpc" || l["platform.gokinjo.io/environment-id"] != "gokinjo-abcde" {
+				t.Errorf("%s: security group vpcIdSelector: %v", tc.reason, l)
+			}
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	ok := preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, "")
+	cases := map[string]struct {
+		reason string
+		change func(p *v1alpha1.DatabaseParameters)
+		want   string
+	}{
+		"Presets": {reason: "the prod preset is valid", change: func(*v1alpha1.DatabaseParameters) {}},
+		"StorageBelowMinimum": {
+			reason: "RDS for PostgreSQL needs at least 20 GiB",
+			change: func(p *v1alpha1.DatabaseParameters) { p.AllocatedStorage = 19 },
+			want:   "spec.parameters.allocatedStorage: 19 GiB is outside 20-65536 GiB",
+		},
+		"MaxStorageTooLow": {
+			reason: "the autoscaling limit must be 10% above the allocated storage",
+			change: func(p *v1alpha1.DatabaseParameters) { p.AllocatedStorage, p.MaxAllocatedStorage = 100, 105 },
+			want:   "spec.parameters.maxAllocatedStorage: 105 GiB must be at least 10% above allocatedStorage (110 GiB or more)",
+		},
+		"BackupRetentionZero": {
+			reason: "backups are on: at least 1 day",
+			change: func(p *v1alpha1.DatabaseParameters) { p.BackupRetentionDays = 0 },
+			want:   "spec.parameters.backupRetentionDays: 0 is outside 1-35 days",
+		},
+		"BackupRetentionTooLong": {
+			reason: "RDS keeps backups at most 35 days",
+			change: func(p *v1alpha1.DatabaseParameters) { p.BackupRetentionDays = 36 },
+			want:   "spec.parameters.backupRetentionDays: 36 is outside 1-35 days",
+		},
+		"MultiAZOnMicro": {
+			reason: "micro and small classes cannot run Multi-AZ here",
+			change: func(p *v1alpha1.DatabaseParameters) { p.InstanceClass, p.ReadReplica = "db.t3.micro", false },
+			want:   "spec.parameters.multiAz: instance class db.t3.micro is too small for Multi-AZ",
+		},
+		"ReplicaOnSmall": {
+			reason: "micro and small classes cannot have a read replica here",
+			change: func(p *v1alpha1.DatabaseParameters) { p.InstanceClass, p.MultiAZ = "db.t4g.small", false },
+			want:   "spec.parameters.readReplica: instance class db.t4g.small is too small for a read replica",
+		},
+		"MicroSingleAZ": {
+			reason: "a micro class is fine alone",
+			change: func(p *v1alpha1.DatabaseParameters) {
+				p.InstanceClass, p.MultiAZ, p.ReadReplica = "db.t4g.micro", false, false
+			},
+		},
+		"NotPostgres15": {
+			reason: "the parameter group family is postgres15",
+			change: func(p *v1alpha1.DatabaseParameters) { p.EngineVersion = "16.3" },
+			want:   `spec.parameters.engineVersion: "16.3" is not a PostgreSQL 15 version`,
+		},
+		"BadClass": {
+			reason: "an instance class looks like db.<family>.<size>",
+			change: func(p *v1alpha1.DatabaseParameters) { p.InstanceClass = "t3.medium" },
+			want:   `spec.parameters.instanceClass: "t3.medium" is not an RDS instance class`,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := ok
+			tc.change(&p)
+			err := Validate(p, "spec.parameters.")
+			if tc.want == "" {
+				if err != nil {
+					t.Errorf("%s: want no error, got %v", tc.reason, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: want error containing %q, got %v", tc.reason, tc.want, err)
+			}
+			if _, _, cerr := run(t, p, nil); cerr == nil || cerr.Error() != err.Error() {
+				t.Errorf("%s: Compose() must refuse with the same error, got %v", tc.reason, cerr)
+			}
+		})
+	}
+}
+
+func TestStatus(t *testing.T) {
+	inst := composed.New()
+	inst.SetAPIVersion("rds.aws.upbound.io/v1beta2")
+	inst.SetKind("Instance")
+	_ = inst.SetValue("status.atProvider", map[string]any{
+		"address":          "gokinjo-prod.abc.ap-northeast-1.rds.amazonaws.com",
+		"endpoint":         "gokinjo-prod.abc.ap-northeast-1.rds.amazonaws.com:5432",
+		"port":             5432.0,
+		"masterUserSecret": []any{map[string]any{"secretArn": "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!db-x"}},
+	})
+	rep := composed.New()
+	rep.SetAPIVersion("rds.aws.upbound.io/v1beta2")
+	rep.SetKind("Instance")
+	_ = rep.SetValue("status.atProvider.endpoint", "gokinjo-prod-replica.abc.ap-northeast-1.rds.amazonaws.com:5432")
+	observed := map[resource.Name]resource.ObservedComposed{compInstance: {Resource: inst}, compReplica: {Resource: rep}}
+	_, dxr, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, ""), observed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got v1alpha1.DatabaseStatus
+	if err := dxr.GetValueInto("status", &got); err != nil {
+		t.Fatal(err)
+	}
+	want := v1alpha1.DatabaseStatus{
+		Endpoint:            "gokinjo-prod.abc.ap-northeast-1.rds.amazonaws.com:5432",
+		Address:             "gokinjo-prod.abc.ap-northeast-1.rds.amazonaws.com",
+		ReaderEndpoint:      "gokinjo-prod-replica.abc.ap-northeast-1.rds.amazonaws.com:5432",
+		Port:                5432,
+		ConnectionSecret:    &v1alpha1.SecretReference{Name: "gokinjo-prod-db", Namespace: "crossplane-system"},
+		MasterUserSecretARN: "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!db-x",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("status: -want, +got:\n%s", diff)
+	}
+}

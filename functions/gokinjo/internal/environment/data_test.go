@@ -1,0 +1,242 @@
+package environment
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"github.com/crossplane/function-sdk-go/resource/composite"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+)
+
+func composeEnv(t *testing.T, params map[string]any, observed map[resource.Name]resource.ObservedComposed) (*compose.State, *composite.Unstructured, error) {
+	t.Helper()
+	oxr := composite.New()
+	oxr.SetAPIVersion(v1alpha1.APIVersion)
+	oxr.SetKind(v1alpha1.KindEnvironment)
+	oxr.SetName("gokinjo-abcde")
+	if err := oxr.SetValue("spec.parameters", params); err != nil {
+		t.Fatal(err)
+	}
+	dxr := composite.New()
+	s := compose.NewState(observed)
+	err := Layer{}.Compose(context.Background(), compose.NewXR(oxr, dxr), s)
+	return s, dxr, err
+}
+
+func nestedParams[T any](t *testing.T, s *compose.State, name string) T {
+	t.Helper()
+	var out T
+	d, ok := s.Desired()[resource.Name(name)]
+	if !ok {
+		t.Fatalf("%s is not composed", name)
+	}
+	if err := d.Resource.GetValueInto("spec.parameters", &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestDataLayersResolved(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		params map[string]any
+		db     func(p v1alpha1.DatabaseParameters) string
+		lake   func(p v1alpha1.DataLakeParameters) string
+	}{
+		"DevPreset": {
+			reason: "dev: db.t3.medium single-AZ, no replica, no protection; no tiering; 7-day logs; 500 USD",
+			params: map[string]any{"environment": "dev"},
+			db: func(p v1alpha1.DatabaseParameters) string {
+				if p.InstanceClass != "db.t3.medium" || p.MultiAZ || p.ReadReplica || p.DeletionProtection || p.AllocatedStorage != 50 || p.ClientSecurityGroupID != "" {
+					return "not the dev preset"
+				}
+				return ""
+			},
+			lake: func(p v1alpha1.DataLakeParameters) string {
+				if p.IntelligentTieringAfterDays != 0 || p.GlacierAfterDays != 90 || p.RetainOnDelete || p.LogRetentionDays != 7 || p.Budget.MonthlyLimitUSD != 500 || p.Budget.AlertEmail != "platform-team@gokinjo.example" {
+					return "not the dev preset"
+				}
+				return ""
+			},
+		},
+		"ProdPreset": {
+			reason: "prod: db.r5.large Multi-AZ with replica and protection; tiering at 30; retained; 90-day logs; 2000 USD",
+			params: map[string]any{"environment": "prod"},
+			db: func(p v1alpha1.DatabaseParameters) string {
+				if p.InstanceClass != "db.r5.large" || !p.MultiAZ || !p.ReadReplica || !p.DeletionProtection || p.AllocatedStorage != 200 {
+					return "not the prod preset"
+				}
+				return ""
+			},
+			lake: func(p v1alpha1.DataLakeParameters) string {
+				if p.IntelligentTieringAfterDays != 30 || !p.RetainOnDelete || p.LogRetentionDays != 90 || p.Budget.MonthlyLimitUSD != 2000 {
+					return "not the prod preset"
+				}
+				return ""
+			},
+		},
+		"Overrides": {
+			reason: "every preset value can be overridden in the claim",
+			params: map[string]any{
+				"environment": "staging",
+				"database":    map[string]any{"instanceClass": "db.r6g.large", "allocatedStorage": 300, "maxAllocatedStorage": 1000, "multiAz": false, "backupRetentionDays": 14},
+				"dataLake":    map[string]any{"bucketSuffix": "acme", "glacierAfterDays": 180, "intelligentTieringAfterDays": 0, "encryption": "aws:kms", "imageRetentionCount": 10},
+				"budget":      map[string]any{"monthlyLimitUsd": 650, "alertEmail": "ops@acme.example"},
+			},
+			db: func(p v1alpha1.DatabaseParameters) string {
+				if p.InstanceClass != "db.r6g.large" || p.AllocatedStorage != 300 || p.MaxAllocatedStorage != 1000 || p.MultiAZ || p.BackupRetentionDays != 14 {
+					return "overrides not applied"
+				}
+				return ""
+			},
+			lake: func(p v1alpha1.DataLakeParameters) string {
+				if p.BucketSuffix != "acme" || p.GlacierAfterDays != 180 || p.IntelligentTieringAfterDays != 0 || p.Encryption != "aws:kms" ||
+					p.ImageRetentionCount != 10 || p.Budget.MonthlyLimitUSD != 650 || p.Budget.AlertEmail != "ops@acme.example" {
+					return "overrides not applied"
+				}
+				return ""
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s, _, err := composeEnv(t, tc.params, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.reason, err)
+			}
+			db := nestedParams[v1alpha1.DatabaseParameters](t, s, compDatabase)
+			if msg := tc.db(db); msg != "" {
+				t.Errorf("%s: database: %s: %+v", tc.reason, msg, db)
+			}
+			lake := nestedParams[v1alpha1.DataLakeParameters](t, s, compDataLake)
+			if msg := tc.lake(lake); msg != "" {
+				t.Errorf("%s: data lake: %s: %+v", tc.reason, msg, lake)
+			}
+			if db.EnvironmentID != "gokinjo-abcde" || lake.EnvironmentID != "gokinjo-abcde" {
+				t.Errorf("%s: nested layers do not carry the environment id", tc.reason)
+			}
+		})
+	}
+}
+
+func TestDataLayersRefuse(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		params map[string]any
+		want   string
+	}{
+		"SmallClassInProd": {
+			reason: "prod's preset has Multi-AZ and a replica: a micro class cannot carry them",
+			params: map[string]any{"environment": "prod", "database": map[string]any{"instanceClass": "db.t3.micro"}},
+			want:   "spec.parameters.database.multiAz: instance class db.t3.micro is too small for Multi-AZ",
+		},
+		"SmallClassReplica": {
+			reason: "a replica on a small class is refused even without Multi-AZ",
+			params: map[string]any{"environment": "prod", "database": map[string]any{"instanceClass": "db.t3.small", "multiAz": false}},
+			want:   "spec.parameters.database.readReplica: instance class db.t3.small is too small",
+		},
+		"StorageBelowMinimum": {
+			reason: "20 GiB is the engine minimum",
+			params: map[string]any{"environment": "dev", "database": map[string]any{"allocatedStorage": 10}},
+			want:   "spec.parameters.database.allocatedStorage: 10 GiB is outside 20-65536 GiB",
+		},
+		"BackupRetention": {
+			reason: "1-35 days",
+			params: map[string]any{"environment": "dev", "database": map[string]any{"backupRetentionDays": 40}},
+			want:   "spec.parameters.database.backupRetentionDays: 40 is outside 1-35 days",
+		},
+		"TieringNotBeforeGlacier": {
+			reason: "staging's tiering preset (30) must stay below glacierAfterDays",
+			params: map[string]any{"environment": "staging", "dataLake": map[string]any{"glacierAfterDays": 30}},
+			want:   "spec.parameters.dataLake.intelligentTieringAfterDays: 30 must be less than glacierAfterDays (30)",
+		},
+		"BucketSuffix": {
+			reason: "a suffix that makes an invalid bucket name",
+			params: map[string]any{"environment": "dev", "dataLake": map[string]any{"bucketSuffix": "Bad_Suffix"}},
+			want:   `spec.parameters.dataLake.bucketSuffix: "Bad_Suffix" must be lowercase letters`,
+		},
+		"BudgetEmail": {
+			reason: "budget alerts need an address",
+			params: map[string]any{"environment": "dev", "budget": map[string]any{"alertEmail": "nobody"}},
+			want:   `spec.parameters.budget.alertEmail: "nobody" is not an email address`,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := composeEnv(t, tc.params, nil)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: want error containing %q, got %v", tc.reason, tc.want, err)
+			}
+		})
+	}
+}
+
+// TestClientSecurityGroupSequencing proves the database gets the EKS
+// cluster security group only once the cluster layer reports it.
+func TestClientSecurityGroupSequencing(t *testing.T) {
+	cluster := composed.New()
+	cluster.SetAPIVersion(v1alpha1.APIVersion)
+	cluster.SetKind("XCluster")
+	_ = cluster.SetValue("status.clusterSecurityGroupId", "sg-0eks")
+	nestedCluster := composed.New()
+	nestedCluster.SetAPIVersion(v1alpha1.APIVersion)
+	nestedCluster.SetKind("XCluster")
+	_ = nestedCluster.SetValue("status.cluster.securityGroupId", "sg-0nested")
+	cases := map[string]struct {
+		reason   string
+		observed map[resource.Name]resource.ObservedComposed
+		want     string
+	}{
+		"NoCluster":       {reason: "before the cluster exists there is no client security group", want: ""},
+		"ClusterObserved": {reason: "the observed XCluster's clusterSecurityGroupId is passed on", observed: map[resource.Name]resource.ObservedComposed{"cluster": {Resource: cluster}}, want: "sg-0eks"},
+		"NestedField":     {reason: "status.cluster.securityGroupId works too", observed: map[resource.Name]resource.ObservedComposed{"cluster": {Resource: nestedCluster}}, want: "sg-0nested"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s, _, err := composeEnv(t, map[string]any{"environment": "dev"}, tc.observed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := nestedParams[v1alpha1.DatabaseParameters](t, s, compDatabase).ClientSecurityGroupID; got != tc.want {
+				t.Errorf("%s: clientSecurityGroupId: want %q, got %q", tc.reason, tc.want, got)
+			}
+		})
+	}
+}
+
+func TestDataStatus(t *testing.T) {
+	db := composed.New()
+	db.SetAPIVersion(v1alpha1.APIVersion)
+	db.SetKind(v1alpha1.KindDatabase)
+	_ = db.SetValue("status", map[string]any{"endpoint": "h:5432", "readerEndpoint": "r:5432", "port": 5432,
+		"connectionSecret": map[string]any{"name": "gokinjo-dev-db", "namespace": "crossplane-system"}, "masterUserSecretArn": "arn:s"})
+	lake := composed.New()
+	lake.SetAPIVersion(v1alpha1.APIVersion)
+	lake.SetKind(v1alpha1.KindDataLake)
+	_ = lake.SetValue("status.buckets", []any{map[string]any{"tier": "raw", "name": "gokinjo-raw-dev", "arn": "arn:aws:s3:::gokinjo-raw-dev"}})
+	_, dxr, err := composeEnv(t, map[string]any{"environment": "dev"}, map[resource.Name]resource.ObservedComposed{
+		compDatabase: {Resource: db}, compDataLake: {Resource: lake},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st v1alpha1.EnvironmentStatus
+	if err := dxr.GetValueInto("status", &st); err != nil {
+		t.Fatal(err)
+	}
+	wantDB := &v1alpha1.DatabaseStatus{Endpoint: "h:5432", ReaderEndpoint: "r:5432", Port: 5432,
+		ConnectionSecret: &v1alpha1.SecretReference{Name: "gokinjo-dev-db", Namespace: "crossplane-system"}, MasterUserSecretARN: "arn:s"}
+	if diff := cmp.Diff(wantDB, st.Database); diff != "" {
+		t.Errorf("status.database: -want, +got:\n%s", diff)
+	}
+	wantLake := &v1alpha1.DataLakeStatus{Buckets: []v1alpha1.BucketStatus{{Tier: "raw", Name: "gokinjo-raw-dev", ARN: "arn:aws:s3:::gokinjo-raw-dev"}}}
+	if diff := cmp.Diff(wantLake, st.DataLake); diff != "" {
+		t.Errorf("status.dataLake: -want, +got:\n%s", diff)
+	}
+}
