@@ -1,7 +1,10 @@
 # gokinjo platform: Crossplane package + composition function.
 #
-#   make render ENV=dev [STAGE=initial|network|ready]   render a claim into every composed resource
-#   make test                                           every test (unit, golden render, schema, API)
+#   make render ENV=dev [STAGE=initial|network|cluster|ready]   render a claim into every composed resource
+#   make test                                                   every test (unit, golden render, schema,
+#                                                               packages against a local registry, API)
+#   make xpkg VERSION=v0.1.0                                    build the function and configuration xpkgs
+#   make publish REGISTRY=ghcr.io/gokinjo VERSION=v0.1.0        build and push the xpkgs and the API image
 #
 # Tools are built from the Go module proxy into ./bin, each from its own small
 # module under tools/ so their dependency versions never leak into go.mod.
@@ -14,14 +17,16 @@ BIN       := $(CURDIR)/bin
 OUT       := $(CURDIR)/_output
 CROSSPLANE_VERSION := v2.2.1
 CRANE_VERSION      := v0.22.1
+VERSION  ?= v0.1.0
+REGISTRY ?= xpkg.gokinjo.io/gokinjo
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all tools build render fixtures golden test vet unit clean
+.PHONY: all tools build render fixtures golden test vet lint xpkg publish clean
 
 all: build
 
-tools: $(BIN)/crossplane $(BIN)/crane
+tools: $(BIN)/crossplane $(BIN)/crane $(BIN)/actionlint
 
 $(BIN)/crossplane: tools/crossplane/go.mod tools/crossplane/go.sum
 	cd tools/crossplane && $(GO) build -trimpath -o $@ \
@@ -30,6 +35,9 @@ $(BIN)/crossplane: tools/crossplane/go.mod tools/crossplane/go.sum
 
 $(BIN)/crane:
 	GOBIN=$(BIN) $(GO) install github.com/google/go-containerregistry/cmd/crane@$(CRANE_VERSION)
+
+$(BIN)/actionlint: tools/actionlint/go.mod tools/actionlint/go.sum
+	cd tools/actionlint && $(GO) build -o $@ github.com/rhysd/actionlint/cmd/actionlint
 
 build:
 	$(GO) build -ldflags "-s -w" -o $(OUT)/bin/function-gokinjo ./functions/gokinjo
@@ -49,8 +57,21 @@ fixtures golden: $(BIN)/crossplane
 vet:
 	$(GO) vet ./...
 
-test: $(BIN)/crossplane vet
+lint: $(BIN)/actionlint
+	$(BIN)/actionlint .github/workflows/*.yaml
+
+test: tools vet lint
 	$(GO) test -count=1 ./...
+
+# Packages: the function (linux/amd64 and linux/arm64, runtime embedded) and
+# the configuration, built without Docker.
+xpkg: $(BIN)/crossplane
+	$(GO) run ./cmd/gokinjo-package build --crossplane $(BIN)/crossplane --registry $(REGISTRY) --version $(VERSION)
+
+publish: $(BIN)/crossplane
+	$(GO) run ./services/api/cmd/imagebuild -o $(OUT)/images/gokinjo-api.tar -tag $(REGISTRY)/gokinjo-api:$(VERSION)
+	$(GO) run ./cmd/gokinjo-package publish --crossplane $(BIN)/crossplane --registry $(REGISTRY) --version $(VERSION) \
+		--api-image $(OUT)/images/gokinjo-api.tar
 
 clean:
 	rm -rf $(OUT)

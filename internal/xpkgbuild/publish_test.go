@@ -1,0 +1,291 @@
+package xpkgbuild
+
+import (
+	"archive/tar"
+	"context"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/gokinjo/platform/internal/rendertree"
+	"github.com/gokinjo/platform/internal/schemavalidate"
+)
+
+// tool returns a binary under bin/, failing if make tools has not built it.
+func tool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join(repo, "bin", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("%s is missing: run make tools first", p)
+	}
+	return p
+}
+
+// registry starts a real OCI registry (crane registry serve) on loopback.
+func registry(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	cmd := exec.Command(tool(t, "crane"), "registry", "serve", "--address", addr)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			_ = c.Close()
+			return addr
+		}
+	}
+	t.Fatalf("registry did not start on %s", addr)
+	return ""
+}
+
+// TestBuildAndPublish builds every package and the API image, pushes them to
+// a local registry, then reads them back: the function index carries a
+// runtime per arch, the configuration's function dependency resolves in the
+// same registry, and the XRDs extracted from the pushed configuration still
+// validate the example claims and every golden render.
+func TestBuildAndPublish(t *testing.T) {
+	ctx := context.Background()
+	addr := registry(t)
+	root, err := filepath.Abs(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &Builder{CLI: tool(t, "crossplane"), Go: "go", Root: root, Out: t.TempDir(), Registry: addr + "/gokinjo", Version: "v0.0.0-test"}
+
+	api := filepath.Join(t.TempDir(), "gokinjo-api.tar")
+	build := exec.CommandContext(ctx, "go", "run", "./services/api/cmd/imagebuild", "-o", api)
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("API image: %v\n%s", err, out)
+	}
+
+	pkgs, err := b.Build(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append(pkgs.Function, pkgs.Configuration, api) {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d KiB", filepath.Base(f), fi.Size()>>10)
+	}
+	refs, err := b.Publish(ctx, pkgs, api)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("FunctionCarriesRuntimePerArch", func(t *testing.T) {
+		idx, err := remote.Index(mustRef(t, refs.Function), remote.WithContext(ctx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		im, err := idx.IndexManifest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		arches := map[string]bool{}
+		for _, d := range im.Manifests {
+			img, err := idx.Image(d.Digest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cf, err := img.ConfigFile()
+			if err != nil {
+				t.Fatal(err)
+			}
+			arches[cf.Architecture] = true
+			if cf.Config.User != "65532:65532" || len(cf.Config.Entrypoint) == 0 || cf.Config.Entrypoint[0] != "/function" {
+				t.Errorf("%s runtime: user %q entrypoint %v", cf.Architecture, cf.Config.User, cf.Config.Entrypoint)
+			}
+			if !hasFile(t, img, "function") {
+				t.Errorf("%s: no runtime layer with /function", cf.Architecture)
+			}
+			if baseLayer(t, img) == "" {
+				t.Errorf("%s: no package (base) layer", cf.Architecture)
+			}
+		}
+		for _, a := range Arches {
+			if !arches[a] {
+				t.Errorf("function index lacks %s (has %v)", a, arches)
+			}
+		}
+	})
+
+	t.Run("ConfigurationResolvesAndValidates", func(t *testing.T) {
+		img, err := remote.Image(mustRef(t, refs.Configuration), remote.WithContext(ctx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		objs, err := rendertree.ParseYAML([]byte(baseLayer(t, img)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		apis := t.TempDir()
+		xrds, comps := 0, 0
+		for _, o := range objs {
+			switch o.GetKind() {
+			case "Configuration":
+				checkFunctionDependency(ctx, t, o, addr)
+			case "CompositeResourceDefinition":
+				xrds++
+				dir := filepath.Join(apis, o.GetName())
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := rendertree.WriteYAML(filepath.Join(dir, "definition.yaml"), []*unstructured.Unstructured{o}); err != nil {
+					t.Fatal(err)
+				}
+			case "Composition":
+				comps++
+			}
+		}
+		defs, _ := filepath.Glob(filepath.Join(repo, "apis", "*", "definition.yaml"))
+		if xrds != len(defs) || comps != len(defs) {
+			t.Errorf("pushed configuration has %d XRDs and %d compositions, want %d of each", xrds, comps, len(defs))
+		}
+		v, err := schemavalidate.New(ctx, b.CLI, apis, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, dir := range []string{filepath.Join(repo, "examples", "claims"), filepath.Join(repo, "internal", "rendertree", "testdata", "golden")} {
+			if report, err := v.Validate(ctx, dir); err != nil {
+				t.Errorf("against the pushed XRDs, %s: %v\n%s", dir, err, report)
+			}
+		}
+	})
+
+	t.Run("APIImage", func(t *testing.T) {
+		img, err := remote.Image(mustRef(t, refs.APIImage), remote.WithContext(ctx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cf, err := img.ConfigFile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cf.Config.User != "65532:65532" || !hasFile(t, img, "api") {
+			t.Errorf("API image: user %q", cf.Config.User)
+		}
+	})
+}
+
+func checkFunctionDependency(ctx context.Context, t *testing.T, cfg *unstructured.Unstructured, addr string) {
+	t.Helper()
+	deps, _, _ := unstructured.NestedSlice(cfg.Object, "spec", "dependsOn")
+	found := false
+	for _, d := range deps {
+		fn, _ := d.(map[string]any)["function"].(string)
+		if fn == "" {
+			continue
+		}
+		found = true
+		if !strings.HasPrefix(fn, addr+"/") {
+			t.Errorf("function dependency %s does not point at the registry %s", fn, addr)
+			continue
+		}
+		// The dependency resolves: a version of it exists where it points.
+		if _, err := remote.Head(mustRef(t, fn+":v0.0.0-test"), remote.WithContext(ctx)); err != nil {
+			t.Errorf("function dependency %s does not resolve: %v", fn, err)
+		}
+	}
+	if !found {
+		t.Error("the configuration declares no function dependency")
+	}
+}
+
+func mustRef(t *testing.T, s string) name.Reference {
+	t.Helper()
+	r, err := name.ParseReference(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// baseLayer returns package.yaml from the layer the xpkg labels as base.
+func baseLayer(t *testing.T, img v1.Image) string {
+	t.Helper()
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range cf.Config.Labels {
+		if v != "base" || !strings.HasPrefix(k, "io.crossplane.xpkg:") {
+			continue
+		}
+		h, err := v1.NewHash(strings.TrimPrefix(k, "io.crossplane.xpkg:"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := img.LayerByDigest(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fileIn(t, l, "package.yaml")
+	}
+	return ""
+}
+
+func hasFile(t *testing.T, img v1.Image, file string) bool {
+	t.Helper()
+	ls, err := img.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		if fileIn(t, l, file) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func fileIn(t *testing.T, l v1.Layer, file string) string {
+	t.Helper()
+	rc, err := l.Uncompressed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close() //nolint:errcheck // Test.
+	tr := tar.NewReader(rc)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return ""
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.TrimPrefix(h.Name, "/") == file {
+			b, err := io.ReadAll(tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b) == 0 {
+				return " " // present but empty
+			}
+			return string(b)
+		}
+	}
+}
