@@ -38,7 +38,7 @@ var Sources = []CRDSource{
 		Dir:    "package/crds",
 		Prefixes: []string{"ec2.aws.upbound.io_", "eks.aws.upbound.io_", "iam.aws.upbound.io_", "kms.aws.upbound.io_",
 			"rds.aws.upbound.io_", "s3.aws.upbound.io_", "ecr.aws.upbound.io_", "cloudwatchlogs.aws.upbound.io_",
-			"budgets.aws.upbound.io_", "secretsmanager.aws.upbound.io_"},
+			"budgets.aws.upbound.io_", "secretsmanager.aws.upbound.io_", "aws.upbound.io_"},
 	},
 	// Cluster-scoped ProviderConfigs and Objects (kubernetes.crossplane.io),
 	// not the namespaced kubernetes.m.crossplane.io kinds.
