@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -23,41 +25,85 @@ var envs = []string{"dev", "staging", "prod"}
 // repo is the repository root, seen from this package.
 const repo = "../.."
 
-// harness starts the real function and prepares the real crossplane CLI; the
-// golden tests need both. Build the CLI with make tools.
+// shared is what every test of this package renders with: the real function
+// built and started once, and a validator prepared once.
+var shared struct {
+	once sync.Once
+	r    *Renderer
+	v    *schemavalidate.Validator
+	fn   *Function
+	dirs []string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.fn != nil {
+		shared.fn.Stop()
+	}
+	for _, d := range shared.dirs {
+		_ = os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
+
+// harness returns the shared renderer and validator. The golden tests need
+// the real crossplane CLI: build it with make tools.
 func harness(t *testing.T) (*Renderer, *schemavalidate.Validator) {
 	t.Helper()
+	shared.once.Do(func() { shared.err = setUp() })
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.r, shared.v
+}
+
+func setUp() error {
 	cli, err := filepath.Abs(filepath.Join(repo, "bin", "crossplane"))
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	if _, err := os.Stat(cli); err != nil {
-		t.Fatalf("the crossplane CLI is missing at %s: run make tools first", cli)
+		return fmt.Errorf("the crossplane CLI is missing at %s: run make tools first", cli)
+	}
+	tmp := func() (string, error) {
+		d, err := os.MkdirTemp("", "rendertree-test-")
+		shared.dirs = append(shared.dirs, d)
+		return d, err
+	}
+	binDir, err := tmp()
+	if err != nil {
+		return err
 	}
 	ctx := context.Background()
-	bin := filepath.Join(t.TempDir(), "function-gokinjo")
+	bin := filepath.Join(binDir, "function-gokinjo")
 	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./functions/gokinjo")
 	build.Dir = repo
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("cannot build the function: %v\n%s", err, out)
+		return fmt.Errorf("cannot build the function: %w\n%s", err, out)
 	}
 	fn, err := StartFunction(ctx, bin)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	t.Cleanup(fn.Stop)
-	r := &Renderer{
+	shared.fn = fn
+	work, err := tmp()
+	if err != nil {
+		return err
+	}
+	shared.r = &Renderer{
 		CLI:       cli,
 		APIs:      filepath.Join(repo, "apis"),
 		Functions: filepath.Join(repo, "examples", "render", "functions.yaml"),
 		Target:    fn.Addr,
-		Work:      t.TempDir(),
+		Work:      work,
 	}
-	v, err := schemavalidate.New(ctx, cli, r.APIs, t.TempDir())
+	vwork, err := tmp()
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	return r, v
+	shared.v, err = schemavalidate.New(ctx, cli, shared.r.APIs, vwork)
+	return err
 }
 
 // TestGolden renders every example claim at every lifecycle stage through the

@@ -80,10 +80,24 @@ func TestInvalidClaims(t *testing.T) {
 	}
 }
 
-// TestExampleClaimsValid proves the example claims pass admission as they are.
+// TestExampleClaimsValid proves the example claims, and the claims showing
+// overrides, pass admission as they are and render.
 func TestExampleClaimsValid(t *testing.T) {
-	_, v := harness(t)
-	if report, err := v.Validate(context.Background(), filepath.Join(repo, "examples", "claims")); err != nil {
-		t.Fatalf("the example claims must be admitted: %v\n%s", err, report)
+	r, v := harness(t)
+	ctx := context.Background()
+	for _, dir := range []string{"claims", "overrides"} {
+		if report, err := v.Validate(ctx, filepath.Join(repo, "examples", dir)); err != nil {
+			t.Fatalf("examples/%s must be admitted: %v\n%s", dir, err, report)
+		}
+	}
+	overrides, _ := filepath.Glob(filepath.Join(repo, "examples", "overrides", "*.yaml"))
+	for _, f := range overrides {
+		claim, err := ReadObject(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Tree(ctx, claim, nil); err != nil {
+			t.Errorf("%s does not render: %v", f, err)
+		}
 	}
 }
