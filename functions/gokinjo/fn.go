@@ -90,6 +90,10 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 		response.Fatal(rsp, fmt.Errorf("%s %q: %w", kind, oxr.Resource.GetName(), err))
 		return rsp, nil
 	}
+	if err := state.GuardReplacement(); err != nil {
+		response.Fatal(rsp, fmt.Errorf("%s %q: %w", kind, oxr.Resource.GetName(), err))
+		return rsp, nil
+	}
 	if err := state.GuardStateful(); err != nil {
 		response.Fatal(rsp, fmt.Errorf("%s %q: %w", kind, oxr.Resource.GetName(), err))
 		return rsp, nil

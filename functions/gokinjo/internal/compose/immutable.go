@@ -1,0 +1,95 @@
+package compose
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// An Immutable field of a managed resource: AWS cannot change it in place, so
+// a new value would make the provider replace the resource (delete and
+// recreate it). Same reports whether two values are the same as far as AWS
+// is concerned; nil means deep equality.
+type Immutable struct {
+	Path string
+	Same func(old, new any) bool
+}
+
+// immutableFields registers, per kind, the fields whose change forces a
+// replacement. Register new kinds here rather than growing a switch.
+var immutableFields = map[schema.GroupKind][]Immutable{
+	{Group: "ec2.aws.upbound.io", Kind: "VPC"}:    {{Path: "spec.forProvider.cidrBlock"}},
+	{Group: "ec2.aws.upbound.io", Kind: "Subnet"}: {{Path: "spec.forProvider.cidrBlock"}, {Path: "spec.forProvider.availabilityZone"}},
+	{Group: "rds.aws.upbound.io", Kind: "Instance"}: {
+		{Path: "spec.forProvider.engine"},
+		{Path: "spec.forProvider.engineVersion", Same: sameMajor},
+		{Path: "spec.forProvider.dbName"},
+		{Path: "spec.forProvider.username"},
+		{Path: "spec.forProvider.storageEncrypted"},
+	},
+	{Group: "eks.aws.upbound.io", Kind: "NodeGroup"}: {
+		{Path: "spec.forProvider.instanceTypes"},
+		{Path: "spec.forProvider.amiType"},
+		{Path: "spec.forProvider.capacityType"},
+	},
+	{Group: "kms.aws.upbound.io", Kind: "Key"}: {{Path: "spec.forProvider.customerMasterKeySpec"}, {Path: "spec.forProvider.keyUsage"}},
+}
+
+// externalName is the annotation that names the AWS resource; a new value
+// means a new resource and the old one gone.
+const externalName = "crossplane.io/external-name"
+
+// GuardReplacement returns an error naming every desired change that AWS can
+// only make by replacing an existing resource: an immutable field, or a new
+// external name. Callers turn it into a Fatal result; changing such a field
+// is a migration to plan, not a reconcile to run.
+func (s *State) GuardReplacement() error {
+	var problems []string
+	for name, d := range s.desired {
+		o, ok := s.Observed[name]
+		if !ok {
+			continue
+		}
+		gk := o.Resource.GetObjectKind().GroupVersionKind().GroupKind()
+		if was, want := o.Resource.GetAnnotations()[externalName], d.Resource.GetAnnotations()[externalName]; was != "" && want != "" && was != want {
+			problems = append(problems, fmt.Sprintf("%s %q: its name would change from %q to %q", gk.Kind, name, was, want))
+		}
+		for _, f := range immutableFields[gk] {
+			was, okOld := value(o.Resource, f.Path)
+			want, okNew := value(d.Resource, f.Path)
+			if !okOld || !okNew {
+				continue
+			}
+			same := f.Same
+			if same == nil {
+				same = reflect.DeepEqual
+			}
+			if !same(was, want) {
+				problems = append(problems, fmt.Sprintf("%s %q: %s would change from %v to %v", gk.Kind, name, strings.TrimPrefix(f.Path, "spec.forProvider."), was, want))
+			}
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	sort.Strings(problems)
+	return fmt.Errorf("refusing changes that AWS can only make by replacing existing resources: %s; "+
+		"keep the current values in the claim, or plan the migration (for example a new environment, or a database restored from a snapshot)",
+		strings.Join(problems, "; "))
+}
+
+func value(u *composed.Unstructured, path string) (any, bool) {
+	v, err := u.GetValue(path)
+	return v, err == nil && v != nil
+}
+
+// sameMajor compares engine versions by major version: 15.4 to 15.7 is an
+// in-place minor upgrade, 15 to 16 is not.
+func sameMajor(old, new any) bool {
+	o, n := fmt.Sprint(old), fmt.Sprint(new)
+	return strings.SplitN(o, ".", 2)[0] == strings.SplitN(n, ".", 2)[0]
+}
