@@ -1,0 +1,143 @@
+package policy
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/gokinjo/platform/internal/rendertree"
+)
+
+const repo = "../.."
+
+func loadTaggable(t *testing.T) {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/upbound/provider-aws").Output()
+	if err != nil {
+		t.Fatalf("cannot find the provider-aws module: %v", err)
+	}
+	if err := LoadTaggable(filepath.Join(strings.TrimSpace(string(out)), "package", "crds")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestGoldenRendersKeepPolicy runs every rule over every example environment
+// at every lifecycle stage and reports each broken rule with the resource.
+func TestGoldenRendersKeepPolicy(t *testing.T) {
+	loadTaggable(t)
+	files, err := filepath.Glob(filepath.Join(repo, "internal", "rendertree", "testdata", "golden", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden renders: %v", err)
+	}
+	checked := map[string]int{}
+	for _, f := range files {
+		objs, err := rendertree.ReadYAML(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := Run(objs)
+		for _, v := range res.Violations {
+			t.Errorf("%s: %s", filepath.Base(f), v)
+		}
+		for r, n := range res.Checked {
+			checked[r] += n
+		}
+	}
+	for _, r := range Rules {
+		t.Logf("%-32s checked %4d resources: %s", r.Name, checked[r.Name], r.About)
+		if checked[r.Name] == 0 && r.Name != "pods-hardened" && r.Name != "sg-no-open-ingress" {
+			t.Errorf("rule %s checked nothing: the renders no longer contain what it guards, or it no longer matches them", r.Name)
+		}
+	}
+}
+
+func obj(apiVersion, kind, comp string, forProvider map[string]any) *unstructured.Unstructured {
+	u := &unstructured.Unstructured{Object: map[string]any{"spec": map[string]any{"forProvider": forProvider}}}
+	u.SetAPIVersion(apiVersion)
+	u.SetKind(kind)
+	u.SetAnnotations(map[string]string{"crossplane.io/composition-resource-name": comp})
+	u.SetLabels(map[string]string{"crossplane.io/composite": "x", "platform.gokinjo.io/component": comp})
+	return u
+}
+
+// TestRulesCatchViolations proves each rule reports what it guards against,
+// naming the resource.
+func TestRulesCatchViolations(t *testing.T) {
+	loadTaggable(t)
+	deployment := func(sc map[string]any, image string) map[string]any {
+		return map[string]any{"manifest": map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "spec": map[string]any{"template": map[string]any{"spec": map[string]any{
+			"containers": []any{map[string]any{"name": "api", "image": image, "securityContext": sc, "resources": map[string]any{"limits": map[string]any{"cpu": "1"}}}},
+		}}}}}
+	}
+	cases := map[string]struct {
+		objs []*unstructured.Unstructured
+		want []string
+	}{
+		"PublicDatabase": {
+			objs: []*unstructured.Unstructured{obj("rds.aws.upbound.io/v1beta2", "Instance", "db", map[string]any{"publiclyAccessible": true, "storageEncrypted": false})},
+			want: []string{`[rds-private-encrypted] Instance "db" of x: publiclyAccessible must be set to false`, "storageEncrypted must be true", "must use the composed KMS key"},
+		},
+		"OpenBucket": {
+			objs: []*unstructured.Unstructured{obj("s3.aws.upbound.io/v1beta1", "Bucket", "b", map[string]any{"tags": map[string]any{"Project": "gokinjo", "Environment": "dev", "ManagedBy": "crossplane"}})},
+			want: []string{"want one BucketServerSideEncryptionConfiguration, found 0", "want one BucketPublicAccessBlock, found 0", "no bucket policy denies requests without TLS"},
+		},
+		"PlainSecrets": {
+			objs: []*unstructured.Unstructured{obj("eks.aws.upbound.io/v1beta1", "Cluster", "eks", map[string]any{})},
+			want: []string{"encryptionConfig must encrypt resources [secrets]"},
+		},
+		"OpenIngress": {
+			objs: []*unstructured.Unstructured{
+				obj("ec2.aws.upbound.io/v1beta1", "SecurityGroupIngressRule", "ssh", map[string]any{"cidrIpv4": "0.0.0.0/0", "fromPort": int64(22), "toPort": int64(22)}),
+				obj("ec2.aws.upbound.io/v1beta1", "SecurityGroupIngressRule", "alb", map[string]any{"cidrIpv4": "0.0.0.0/0", "fromPort": int64(443), "toPort": int64(443), "description": "HTTPS to the ALB"}),
+			},
+			want: []string{`[sg-no-open-ingress] SecurityGroupIngressRule "ssh" of x: ingress from anywhere on ports 22-22`},
+		},
+		"AdminPolicy": {
+			objs: []*unstructured.Unstructured{obj("iam.aws.upbound.io/v1beta1", "RolePolicy", "p", map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`})},
+			want: []string{"statement 0 allows s3:* on *"},
+		},
+		"WideTrust": {
+			objs: []*unstructured.Unstructured{obj("iam.aws.upbound.io/v1beta1", "Role", "r", map[string]any{"assumeRolePolicy": `{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"oidc:sub":"system:serviceaccount:*:*"}}}]}`})},
+			want: []string{"uses StringLike", "must trust exactly one system:serviceaccount", "must restrict the audience"},
+		},
+		"Untagged": {
+			objs: []*unstructured.Unstructured{obj("ec2.aws.upbound.io/v1beta1", "VPC", "vpc", map[string]any{"tags": map[string]any{"Project": "gokinjo"}})},
+			want: []string{"tag Environment is missing", "tag ManagedBy is missing"},
+		},
+		"LoosePod": {
+			objs: []*unstructured.Unstructured{obj("kubernetes.crossplane.io/v1alpha2", "Object", "api", deployment(map[string]any{}, "gokinjo-api:latest"))},
+			want: []string{"api: runAsNonRoot must be true", "readOnlyRootFilesystem must be true", "allowPrivilegeEscalation must be false", "capabilities must drop ALL", "cpu and memory limits must be set", `image "gokinjo-api:latest"`},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var got []string
+			for _, v := range Run(tc.objs).Violations {
+				got = append(got, v.String())
+			}
+			all := strings.Join(got, "\n")
+			for _, w := range tc.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("want a violation containing %q, got:\n%s", w, all)
+				}
+			}
+			if name == "OpenIngress" && strings.Contains(all, `[sg-no-open-ingress] SecurityGroupIngressRule "alb"`) {
+				t.Errorf("the ALB on 443 is the one allowed exception, got:\n%s", all)
+			}
+		})
+	}
+}
+
+func TestPinned(t *testing.T) {
+	for img, want := range map[string]bool{
+		"gokinjo-api:v0.1.0": true, "123.dkr.ecr.ap-northeast-1.amazonaws.com/gokinjo-api:v1": true,
+		"localhost:5000/api": false, "api:latest": false, "api": false, "api@sha256:abc": true,
+	} {
+		if got := pinned(img); got != want {
+			t.Errorf("pinned(%q) = %v, want %v", img, got, want)
+		}
+	}
+}
