@@ -107,8 +107,8 @@ func init() { //nolint:gochecknoinits // Rule registry.
 	})
 
 	register(Rule{
-		Name:    "sg-no-open-ingress",
-		About:   "No security group ingress from 0.0.0.0/0 or ::/0, except an ALB on 80/443.",
+		Name:  "sg-no-open-ingress",
+		About: "No security group ingress from 0.0.0.0/0 or ::/0, except an ALB on 80/443.",
 		Applies: func(u *unstructured.Unstructured) bool {
 			return u.GroupVersionKind().Group == "ec2.aws.upbound.io" &&
 				(u.GetKind() == "SecurityGroupIngressRule" || u.GetKind() == "SecurityGroup" || u.GetKind() == "SecurityGroupRule")
@@ -145,8 +145,8 @@ func init() { //nolint:gochecknoinits // Rule registry.
 	})
 
 	register(Rule{
-		Name:    "iam-no-wildcard-admin",
-		About:   "IAM policies never allow * (or service:*) actions on * resources.",
+		Name:  "iam-no-wildcard-admin",
+		About: "IAM policies never allow * (or service:*) actions on * resources.",
 		Applies: func(u *unstructured.Unstructured) bool {
 			return u.GroupVersionKind().Group == "iam.aws.upbound.io" && (u.GetKind() == "Policy" || u.GetKind() == "RolePolicy")
 		},
@@ -171,8 +171,8 @@ func init() { //nolint:gochecknoinits // Rule registry.
 	})
 
 	register(Rule{
-		Name:    "irsa-trust-one-service-account",
-		About:   "IRSA roles trust exactly one service account of one namespace, for the sts.amazonaws.com audience.",
+		Name:  "irsa-trust-one-service-account",
+		About: "IRSA roles trust exactly one service account of one namespace, for the sts.amazonaws.com audience.",
 		Applies: func(u *unstructured.Unstructured) bool {
 			if !kind("iam.aws.upbound.io", "Role")(u) {
 				return false
