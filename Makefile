@@ -22,7 +22,7 @@ REGISTRY ?= xpkg.gokinjo.io/gokinjo
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all tools build render fixtures golden test vet lint xpkg publish clean
+.PHONY: all tools build render fixtures golden test vet lint fuzz xpkg publish clean
 
 all: build
 
@@ -62,6 +62,13 @@ lint: $(BIN)/actionlint
 
 test: tools vet lint
 	$(GO) test -count=1 ./...
+	$(MAKE) fuzz
+
+# Fuzz RunFunction over random claims for a bounded time; the seed corpus is
+# in functions/gokinjo/testdata/fuzz and runs in every go test.
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzRunFunction -fuzztime=$(FUZZTIME) ./functions/gokinjo
 
 # Packages: the function (linux/amd64 and linux/arm64, runtime embedded) and
 # the configuration, built without Docker.
