@@ -132,7 +132,9 @@ func hold(s *compose.State, prices *cost.Prices, r *Resolved, skip map[string]bo
 		}},
 	}
 	for _, l := range layers {
-		old := *r
+		// Decode into zero values: decoding into a copy of r would write
+		// through the slices it shares with r.
+		var old Resolved
 		var ok bool
 		var err error
 		switch l.comp {
