@@ -48,8 +48,12 @@ func Print(w io.Writer, c Options) error {
 		if files, err = filepath.Glob("examples/claims/*.yaml"); err != nil {
 			return err
 		}
-		sort.Slice(files, func(a, b int) bool { return envOrder(files[a]) < envOrder(files[b]) })
+		if len(files) == 0 {
+			return fmt.Errorf("no claims in examples/claims: run it from the repository root, or name claim files")
+		}
 	}
+	files = append([]string(nil), files...)
+	sort.SliceStable(files, func(a, b int) bool { return envOrder(files[a]) < envOrder(files[b]) })
 	prices, err := cost.Default()
 	if err != nil {
 		return err
