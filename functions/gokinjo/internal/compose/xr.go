@@ -100,6 +100,9 @@ func (x *XR) Wait(what string) { x.waiting = append(x.waiting, what) }
 // Waiting returns what the layer waits for.
 func (x *XR) Waiting() []string { return x.waiting }
 
+// Warnings returns the recorded warnings.
+func (x *XR) Warnings() []string { return x.warnings }
+
 // Conditions returns the recorded conditions.
 func (x *XR) Conditions() []Condition { return x.conditions }
 

@@ -4,43 +4,19 @@ import (
 	"fmt"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
-	"github.com/gokinjo/platform/functions/gokinjo/internal/database"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/datalake"
-	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
-// Composition resource names of the data layers.
+// Composition resource names of the data layers. Like every layer they are
+// composed on the first reconcile and find the network by labels; the
+// database's client security group is the one value that waits: it is the
+// EKS cluster security group, which EKS itself creates, so no label selects
+// it; it comes from the observed XCluster (clusterSecurityGroupID).
 const (
 	compDatabase = "database"
 	compDataLake = "datalake"
 )
-
-// dataLayers composes the XDatabase and the XDataLake with their resolved
-// parameters, on the first reconcile like every layer: they find the
-// network by labels. The database's client security group is the one
-// value that waits: it is the EKS cluster security group, which EKS itself
-// creates, so no label selects it; it comes from the observed XCluster.
-func dataLayers(xr *compose.XR, s *compose.State, owner v1alpha1.Owner, p v1alpha1.EnvironmentParameters) error {
-	db := preset.ResolveDatabase(owner, p.Database, clusterSecurityGroupID(xr, s))
-	if err := database.Validate(db, "spec.parameters.database."); err != nil {
-		return err
-	}
-	lake := preset.ResolveDataLake(owner, p.DataLake, p.Budget)
-	if err := datalake.ValidateLake(lake, "spec.parameters.dataLake."); err != nil {
-		return err
-	}
-	if err := datalake.ValidateBudget(lake.Budget, "spec.parameters.budget."); err != nil {
-		return err
-	}
-	if err := keepData(s, db, lake); err != nil {
-		return err
-	}
-	if err := nested(s, compDatabase, v1alpha1.KindDatabase, owner, db); err != nil {
-		return err
-	}
-	return nested(s, compDataLake, v1alpha1.KindDataLake, owner, lake)
-}
 
 // keepData refuses, on the claim where the user sees it, a change the data
 // layers would refuse anyway: removing an existing read replica, or

@@ -9,8 +9,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/gokinjo/platform/functions/gokinjo/internal/cidrplan"
-	"github.com/gokinjo/platform/functions/gokinjo/internal/cluster"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
@@ -40,35 +38,35 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := xr.Parameters(&p); err != nil {
 		return err
 	}
-	pre, err := preset.For(p.Environment)
+	r, err := Resolve(xr.Name(), p, clusterSecurityGroupID(xr, s))
 	if err != nil {
 		return err
 	}
-	owner := preset.Owner(xr.Name(), p)
-	if err := validateRegion(owner.Region, p.Network); err != nil {
+	if err := keepData(s, r.Database, r.DataLake); err != nil {
 		return err
 	}
-	net := preset.ResolveNetwork(owner, pre, p.Network)
-	if _, err := cidrplan.Plan(net.CIDR, net.AvailabilityZones); err != nil {
-		return fmt.Errorf("spec.parameters.%w", err)
+	b, err := checkBudget(xr, s, p, &r)
+	if err != nil {
+		return err
+	}
+	for _, l := range []struct {
+		comp, kind string
+		params     any
+	}{
+		{compNetwork, v1alpha1.KindNetwork, r.Network},
+		{compCluster, v1alpha1.KindCluster, r.Cluster},
+		{compDatabase, v1alpha1.KindDatabase, r.Database},
+		{compDataLake, v1alpha1.KindDataLake, r.DataLake},
+	} {
+		if b.skip[l.comp] {
+			continue
+		}
+		if err := nested(s, l.comp, l.kind, r.Owner, l.params); err != nil {
+			return err
+		}
 	}
 
-	cl := preset.ResolveCluster(owner, pre, p.Cluster)
-	if err := cluster.ValidateClaim(cl); err != nil {
-		return err
-	}
-
-	if err := nested(s, compNetwork, v1alpha1.KindNetwork, owner, net); err != nil {
-		return err
-	}
-	if err := nested(s, compCluster, v1alpha1.KindCluster, owner, cl); err != nil {
-		return err
-	}
-	if err := dataLayers(xr, s, owner, p); err != nil {
-		return err
-	}
-
-	st := v1alpha1.EnvironmentStatus{}
+	st := v1alpha1.EnvironmentStatus{Cost: b.status}
 	var ns v1alpha1.NetworkStatus
 	if ok, err := s.ObservedInto(compNetwork, "status", &ns); err != nil {
 		return err

@@ -58,6 +58,11 @@ type DataLakeOverrides struct {
 type BudgetOverrides struct {
 	MonthlyLimitUSD *int   `json:"monthlyLimitUsd,omitempty"`
 	AlertEmail      string `json:"alertEmail,omitempty"`
+	// Enforce turns the budget into a hard limit: an environment whose
+	// estimated maximum exceeds it is not created, and an existing one is
+	// not grown. It stays on the environment: the data-lake layer's budget
+	// resource only alerts.
+	Enforce *bool `json:"enforce,omitempty"`
 }
 
 // BucketStatus is one data-lake bucket.

@@ -39,4 +39,44 @@ type EnvironmentStatus struct {
 	Cluster  *ClusterStatus  `json:"cluster,omitempty"`
 	Database *DatabaseStatus `json:"database,omitempty"`
 	DataLake *DataLakeStatus `json:"dataLake,omitempty"`
+	// Cost is the estimated monthly cost, from the resolved parameters.
+	Cost *CostStatus `json:"cost,omitempty"`
+}
+
+// CostStatus is the estimated monthly AWS cost of an environment, in whole
+// USD, computed from the resolved parameters (not from AWS), so it is known
+// before anything exists.
+type CostStatus struct {
+	Currency string `json:"currency"`
+	// PricesDate is the date of the price list the estimate uses.
+	PricesDate string `json:"pricesDate"`
+	// MinUSD is the monthly estimate with every node group at its minSize
+	// and storage at its initial size; MaxUSD at maxSize and the storage
+	// autoscaling limit.
+	MinUSD int                 `json:"minUsd"`
+	MaxUSD int                 `json:"maxUsd"`
+	Layers []LayerCostStatus   `json:"layers"`
+	Budget BudgetVerdictStatus `json:"budget"`
+	// Unpriced names what has no price: the estimate leaves it out.
+	Unpriced []string `json:"unpriced,omitempty"`
+}
+
+// LayerCostStatus is one layer's share of the estimate.
+type LayerCostStatus struct {
+	Name   string `json:"name"`
+	MinUSD int    `json:"minUsd"`
+	MaxUSD int    `json:"maxUsd"`
+}
+
+// BudgetVerdictStatus compares the estimate with the budget.
+type BudgetVerdictStatus struct {
+	MonthlyLimitUSD int  `json:"monthlyLimitUsd"`
+	Enforced        bool `json:"enforced"`
+	// Verdict is WithinBudget, OverBudgetAtMax or OverBudget.
+	Verdict string `json:"verdict"`
+	// TopContributors are the biggest items, biggest first.
+	TopContributors []string `json:"topContributors,omitempty"`
+	// Held names the increases refused by the hard limit on an existing
+	// environment: those layers keep their existing sizes.
+	Held []string `json:"held,omitempty"`
 }
