@@ -5,6 +5,7 @@
 #                                                               packages against a local registry, API)
 #   make xpkg VERSION=v0.1.0                                    build the function and configuration xpkgs
 #   make publish REGISTRY=ghcr.io/gokinjo VERSION=v0.1.0        build and push the xpkgs and the API image
+#   make cost                                                   monthly cost estimate of each example env
 #
 # Tools are built from the Go module proxy into ./bin, each from its own small
 # module under tools/ so their dependency versions never leak into go.mod.
@@ -22,7 +23,7 @@ REGISTRY ?= xpkg.gokinjo.io/gokinjo
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all tools build render fixtures golden test vet lint fuzz xpkg publish clean
+.PHONY: all tools build render fixtures golden test vet lint fuzz cost xpkg publish clean
 
 all: build
 
@@ -53,6 +54,10 @@ render: $(BIN)/crossplane build
 # intended change; review the diff before committing.
 fixtures golden: $(BIN)/crossplane
 	$(GO) test ./internal/rendertree -run 'TestGolden' -update -count=1
+
+# Estimated monthly cost of the example environments against their budgets.
+cost:
+	@$(GO) run ./cmd/gokinjo-cost
 
 vet:
 	$(GO) vet ./...

@@ -26,8 +26,8 @@ func TestPrintExamples(t *testing.T) {
 	}
 	want := []string{
 		"dev 303-751 500 OverBudgetAtMax",
-		"staging 1155-1662 800 OverBudget",
-		"prod 1637-2486 2000 OverBudgetAtMax",
+		"staging 839-1346 800 OverBudget",
+		"prod 1555-2160 2000 OverBudgetAtMax",
 	}
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
 		t.Errorf("want rows:\n%s\ngot:\n%s\nfull output:\n%s", strings.Join(want, "\n"), strings.Join(rows, "\n"), b.String())

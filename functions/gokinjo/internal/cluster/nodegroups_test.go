@@ -40,19 +40,19 @@ func TestNodeGroups(t *testing.T) {
 		want   want
 	}{
 		"Prod": {
-			reason: "prod runs t3.large 3-8 and c5.xlarge 2-4 for Airflow workers; desired sizes only at creation.",
+			reason: "prod runs t3.large 2-4 and c5.xlarge 2-4 for Airflow workers (4-8 nodes); desired sizes only at creation.",
 			env:    "prod",
 			want: want{groups: map[string]nodeGroup{
-				"node-group-general": general("t3.large", 3, 8, 3),
+				"node-group-general": general("t3.large", 2, 4, 2),
 				"node-group-compute": compute(2, 4, 2),
 			}},
 		},
 		"Staging": {
-			reason: "staging starts at 3 t3.large, may grow to 5.",
+			reason: "staging starts at 3 t3.large, may grow to 5; the compute group idles at 0.",
 			env:    "staging",
 			want: want{groups: map[string]nodeGroup{
 				"node-group-general": general("t3.large", 3, 5, 3),
-				"node-group-compute": compute(2, 4, 2),
+				"node-group-compute": compute(0, 2, 0),
 			}},
 		},
 		"Dev": {

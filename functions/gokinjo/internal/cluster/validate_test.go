@@ -37,7 +37,7 @@ func TestComposeBadInput(t *testing.T) {
 		},
 		"DesiredBelowMin": {
 			reason: "A desired size below the minimum is refused.",
-			args:   args{env: "staging", mod: func(p *v1alpha1.ClusterParameters) { p.NodeGroups[1].DesiredSize = 1 }},
+			args:   args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) { p.NodeGroups[1].DesiredSize = 1 }},
 			want:   want{err: "spec.parameters.nodeGroups[1].desiredSize: node group compute has desiredSize 1 outside [minSize 2, maxSize 4]"},
 		},
 		"DesiredAboveMax": {

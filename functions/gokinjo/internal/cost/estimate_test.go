@@ -68,12 +68,12 @@ func TestEstimateExampleEnvironments(t *testing.T) {
 			wantUSD: [2]int{303, 751}, budget: 500, verdict: cost.VerdictOverAtMax,
 		},
 		v1alpha1.EnvStaging: {
-			reason: "staging: 3 NATs; t3.large 3-5 and c5.xlarge 2-4; Multi-AZ db.t3.large 100-200 GiB; tiering at 30, Glacier at 90",
+			reason: "staging: 3 NATs; t3.large 3-5 and c5.xlarge 0-2; Multi-AZ db.t3.large 100-200 GiB; tiering at 30, Glacier at 90",
 			want: byHand{
 				network: same(3*p.VPC.NATGatewayPerHour*h + stg.NATProcessedGBPerMonth*p.VPC.NATGatewayPerGB + 3*p.VPC.PublicIPv4PerHour*h),
 				cluster: [2]float64{
-					p.EKS.ClusterPerHour*h + 3*ec2["t3.large"]*h + 2*ec2["c5.xlarge"]*h + 5*disk + p.KMS.KeyPerMonth + stg.ControlPlaneLogsGBPerMonth*(logs+logStore),
-					p.EKS.ClusterPerHour*h + 5*ec2["t3.large"]*h + 4*ec2["c5.xlarge"]*h + 9*disk + p.KMS.KeyPerMonth + stg.ControlPlaneLogsGBPerMonth*(logs+logStore),
+					p.EKS.ClusterPerHour*h + 3*ec2["t3.large"]*h + 0*ec2["c5.xlarge"]*h + 3*disk + p.KMS.KeyPerMonth + stg.ControlPlaneLogsGBPerMonth*(logs+logStore),
+					p.EKS.ClusterPerHour*h + 5*ec2["t3.large"]*h + 2*ec2["c5.xlarge"]*h + 7*disk + p.KMS.KeyPerMonth + stg.ControlPlaneLogsGBPerMonth*(logs+logStore),
 				},
 				database: [2]float64{
 					2*rds["db.t3.large"]*h + 100*p.RDS.GP3MultiAZPerGBMonth + p.KMS.KeyPerMonth,
@@ -86,15 +86,15 @@ func TestEstimateExampleEnvironments(t *testing.T) {
 						stg.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth + stg.AppLogsGBPerMonth*logs + stg.AppLogsGBPerMonth*30/30*logStore + ecr,
 				},
 			},
-			wantUSD: [2]int{1155, 1662}, budget: 800, verdict: cost.VerdictOver,
+			wantUSD: [2]int{839, 1346}, budget: 800, verdict: cost.VerdictOver,
 		},
 		v1alpha1.EnvProd: {
-			reason: "prod: 3 NATs; t3.large 3-8 and c5.xlarge 2-4; Multi-AZ db.r5.large + replica, 200-500 GiB; 90-day logs",
+			reason: "prod: 3 NATs; t3.large 2-4 and c5.xlarge 2-4; Multi-AZ db.r5.large + replica, 200-500 GiB; 90-day logs",
 			want: byHand{
 				network: same(3*p.VPC.NATGatewayPerHour*h + prd.NATProcessedGBPerMonth*p.VPC.NATGatewayPerGB + 3*p.VPC.PublicIPv4PerHour*h),
 				cluster: [2]float64{
-					p.EKS.ClusterPerHour*h + 3*ec2["t3.large"]*h + 2*ec2["c5.xlarge"]*h + 5*disk + p.KMS.KeyPerMonth + prd.ControlPlaneLogsGBPerMonth*(logs+logStore),
-					p.EKS.ClusterPerHour*h + 8*ec2["t3.large"]*h + 4*ec2["c5.xlarge"]*h + 12*disk + p.KMS.KeyPerMonth + prd.ControlPlaneLogsGBPerMonth*(logs+logStore),
+					p.EKS.ClusterPerHour*h + 2*ec2["t3.large"]*h + 2*ec2["c5.xlarge"]*h + 4*disk + p.KMS.KeyPerMonth + prd.ControlPlaneLogsGBPerMonth*(logs+logStore),
+					p.EKS.ClusterPerHour*h + 4*ec2["t3.large"]*h + 4*ec2["c5.xlarge"]*h + 8*disk + p.KMS.KeyPerMonth + prd.ControlPlaneLogsGBPerMonth*(logs+logStore),
 				},
 				database: [2]float64{
 					2*rds["db.r5.large"]*h + 1*rds["db.r5.large"]*h + 200*p.RDS.GP3MultiAZPerGBMonth + 200*p.RDS.GP3PerGBMonth + p.KMS.KeyPerMonth,
@@ -107,7 +107,7 @@ func TestEstimateExampleEnvironments(t *testing.T) {
 						prd.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth + prd.AppLogsGBPerMonth*logs + prd.AppLogsGBPerMonth*90/30*logStore + ecr,
 				},
 			},
-			wantUSD: [2]int{1637, 2486}, budget: 2000, verdict: cost.VerdictOverAtMax,
+			wantUSD: [2]int{1555, 2160}, budget: 2000, verdict: cost.VerdictOverAtMax,
 		},
 	}
 	for env, tc := range cases {

@@ -66,7 +66,7 @@ func TestClusterParameters(t *testing.T) {
 				"adminPrincipalArn": "arn:aws:iam::123456789012:role/platform-admin",
 				"accessEntries":     true, "appNamespace": "gokinjo-prod",
 				"nodeGroups": []any{
-					map[string]any{"name": "general", "instanceType": "t3.large", "minSize": float64(3), "maxSize": float64(10), "desiredSize": float64(3)},
+					map[string]any{"name": "general", "instanceType": "t3.large", "minSize": float64(2), "maxSize": float64(10), "desiredSize": float64(2)},
 					map[string]any{"name": "compute", "instanceType": "c6i.xlarge", "minSize": float64(2), "maxSize": float64(4), "desiredSize": float64(2)},
 				},
 			}},
@@ -74,9 +74,9 @@ func TestClusterParameters(t *testing.T) {
 		"MaxBelowPresetMin": {
 			reason: "An override the XRD cannot judge alone (maxSize below the preset's minSize) fails naming the claim's field.",
 			params: map[string]any{"environment": "prod", "region": "ap-northeast-1", "cluster": map[string]any{
-				"nodeGroups": map[string]any{"general": map[string]any{"maxSize": 2}},
+				"nodeGroups": map[string]any{"general": map[string]any{"maxSize": 1}},
 			}},
-			want: want{err: "spec.parameters.cluster.nodeGroups.general.minSize: node group general has minSize 3 above maxSize 2"},
+			want: want{err: "spec.parameters.cluster.nodeGroups.general.minSize: node group general has minSize 2 above maxSize 1"},
 		},
 		"AccessEntriesWithoutPrincipal": {
 			reason: "Access entries without an admin principal fail naming the claim's field.",

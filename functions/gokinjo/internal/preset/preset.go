@@ -65,20 +65,23 @@ var presets = map[string]Preset{
 			Compute: NodeGroup{InstanceType: "c5.xlarge", MinSize: 0, MaxSize: 2, DesiredSize: 0},
 		},
 	},
-	// staging: "3 nodes t3.large", room to grow to 5; Airflow workers on
-	// c5.xlarge 2-4 as in prod so that staging proves prod's scheduling.
+	// staging: "3 nodes t3.large", room to grow to 5. The compute group
+	// uses prod's instance type, labels and taint (so staging proves prod's
+	// scheduling) but idles at 0 like dev's: staging runs 3 nodes, not 5.
 	v1alpha1.EnvStaging: {
 		Network: Network{NATGateways: v1alpha1.NATOnePerAZ, S3GatewayEndpoint: true},
 		Cluster: Cluster{
 			General: NodeGroup{InstanceType: "t3.large", MinSize: 3, MaxSize: 5, DesiredSize: 3},
-			Compute: NodeGroup{InstanceType: "c5.xlarge", MinSize: 2, MaxSize: 4, DesiredSize: 2},
+			Compute: NodeGroup{InstanceType: "c5.xlarge", MinSize: 0, MaxSize: 2, DesiredSize: 0},
 		},
 	},
-	// prod: "3-8 nodes, mixed t3.large + c5.xlarge".
+	// prod: "3-8 nodes, mixed t3.large + c5.xlarge", with the compute group
+	// at the strategy's c5.xlarge x 2-4: general 2-4 keeps the total at 4-8
+	// nodes (two general nodes so a drain never takes the app down).
 	v1alpha1.EnvProd: {
 		Network: Network{NATGateways: v1alpha1.NATOnePerAZ, S3GatewayEndpoint: true},
 		Cluster: Cluster{
-			General: NodeGroup{InstanceType: "t3.large", MinSize: 3, MaxSize: 8, DesiredSize: 3},
+			General: NodeGroup{InstanceType: "t3.large", MinSize: 2, MaxSize: 4, DesiredSize: 2},
 			Compute: NodeGroup{InstanceType: "c5.xlarge", MinSize: 2, MaxSize: 4, DesiredSize: 2},
 		},
 	},
