@@ -67,6 +67,9 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := dataLayers(xr, s, owner, p); err != nil {
 		return err
 	}
+	if err := workloadsLayer(s, owner, net.CIDR, p.Workloads); err != nil {
+		return err
+	}
 
 	st := v1alpha1.EnvironmentStatus{}
 	var ns v1alpha1.NetworkStatus
@@ -82,6 +85,9 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		st.Cluster = &cs
 	}
 	if err := dataStatus(s, &st); err != nil {
+		return err
+	}
+	if err := workloadsStatus(s, &st); err != nil {
 		return err
 	}
 	return xr.SetStatus(st)
