@@ -50,7 +50,7 @@ func AlertGroups() []RuleGroup {
 				Labels: map[string]string{"severity": "warning"},
 				Annotations: map[string]string{
 					"summary":     "Container {{ $labels.namespace }}/{{ $labels.pod }}/{{ $labels.container }} uses more than 80% of its CPU limit",
-					"description": "CPU usage is {{ $value | humanizePercentage }} of the limit for 5 minutes.",
+					"description": "CPU usage has been above 80% of the container's limit for 5 minutes: raise the limit or scale out.",
 				},
 			},
 			{
@@ -62,7 +62,7 @@ func AlertGroups() []RuleGroup {
 				Labels: map[string]string{"severity": "warning"},
 				Annotations: map[string]string{
 					"summary":     "Container {{ $labels.namespace }}/{{ $labels.pod }}/{{ $labels.container }} uses more than 90% of its memory limit",
-					"description": "Working set is {{ $value | humanizePercentage }} of the limit for 5 minutes: it will be OOM-killed at 100%.",
+					"description": "The working set has been above 90% of the container's limit for 5 minutes: it is OOM-killed at 100%.",
 				},
 			},
 		}},
@@ -76,7 +76,7 @@ func AlertGroups() []RuleGroup {
 				Labels: map[string]string{"severity": "critical"},
 				Annotations: map[string]string{
 					"summary":     "The gokinjo API answers more than 5% of requests with a 5xx",
-					"description": "{{ $value | humanizePercentage }} of API requests failed over 5 minutes.",
+					"description": "More than 5% of API requests have failed for 5 minutes: check the API logs and the database.",
 				},
 			},
 			{
@@ -87,7 +87,7 @@ func AlertGroups() []RuleGroup {
 				Labels: map[string]string{"severity": "warning"},
 				Annotations: map[string]string{
 					"summary":     "The gokinjo API's p99 response time is above 2 seconds",
-					"description": "p99 latency is {{ $value | humanizeDuration }} over 5 minutes.",
+					"description": "The 99th percentile of API response times has been above 2 seconds for 5 minutes.",
 				},
 			},
 		}},

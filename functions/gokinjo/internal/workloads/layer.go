@@ -51,8 +51,8 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	} else {
 		steps := []func() error{
 			w.namespace, w.config, w.databaseSecret, w.serviceAccounts,
-			w.migration, w.api, w.frontend, w.ingress, w.networkPolicies,
-			w.addons, w.monitoring, w.usages,
+			w.migration, w.api, w.frontend, w.addons, w.ingress,
+			w.networkPolicies, w.monitoring, w.usages,
 		}
 		for _, step := range steps {
 			if err := step(); err != nil {
