@@ -50,8 +50,10 @@ func TestValidate(t *testing.T) {
 		},
 		"BadCertificate": {
 			reason: "The certificate must be an ACM ARN.",
-			mod:    func(p *v1alpha1.WorkloadsParameters) { p.CertificateARN = "arn:aws:iam::123456789012:server-certificate/x" },
-			want:   "spec.parameters.certificateArn",
+			mod: func(p *v1alpha1.WorkloadsParameters) {
+				p.CertificateARN = "arn:aws:iam::123456789012:server-certificate/x"
+			},
+			want: "spec.parameters.certificateArn",
 		},
 		"GoodCertificate": {
 			reason: "An ACM ARN is accepted.",
