@@ -1,6 +1,8 @@
 package awssim
 
 import (
+	"strings"
+
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -62,9 +64,9 @@ func simulateObject(u *unstructured.Unstructured, _ string) {
 
 func trim(s string, n int) string {
 	if len(s) > n {
-		return s[:n]
+		s = s[:n]
 	}
-	return s
+	return strings.TrimRight(s, "-")
 }
 
 // simulateRelease reports a deployed first revision.
