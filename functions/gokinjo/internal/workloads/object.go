@@ -112,6 +112,10 @@ func (w *workloads) objectContent(comp string, manifest map[string]any, readines
 	return w.s.AddUnstructured(comp, o, w.labels(comp))
 }
 
+// releaseWaitTimeout bounds how long provider-helm waits for a release's
+// resources to become ready.
+const releaseWaitTimeout = "15m"
+
 // A chart is a pinned Helm chart.
 type chart struct {
 	Name, Repository, Version string
@@ -132,6 +136,9 @@ func (w *workloads) release(comp, releaseName string, c chart, namespace string,
 		"namespace": namespace,
 		"values":    v,
 		"wait":      true,
+		// Airflow's chart runs its database migrations on install: give
+		// every release room beyond provider-helm's 5 minute default.
+		"waitTimeout": releaseWaitTimeout,
 	}
 	if len(sets) > 0 {
 		s := make([]any, 0, len(sets))
