@@ -205,6 +205,9 @@ func (w *workloads) airflowValues() (map[string]any, []map[string]any, string) {
 	workers["tolerations"] = []any{map[string]any{"key": "dedicated", "operator": "Equal", "value": "airflow-worker", "effect": "NoSchedule"}}
 	sched := component("250m", "512Mi", "1", "1Gi")
 	sched["serviceAccount"] = serviceAccount(airflowSchedulerSA, scheduler)
+	// No default admin/admin user: operators create users deliberately.
+	web := component("250m", "1Gi", "1", "2Gi")
+	web["defaultUser"] = map[string]any{"enabled": false}
 	env := []any{}
 	tiers := make([]string, 0, len(w.p.Buckets))
 	for t := range w.p.Buckets {
@@ -235,7 +238,7 @@ func (w *workloads) airflowValues() (map[string]any, []map[string]any, string) {
 		"volumeMounts":       []any{map[string]any{"name": "tmp", "mountPath": "/tmp"}},
 		"workers":            workers,
 		"scheduler":          sched,
-		"webserver":          component("250m", "1Gi", "1", "2Gi"),
+		"webserver":          web,
 		"triggerer":          component("100m", "256Mi", "500m", "512Mi"),
 		"migrateDatabaseJob": component("100m", "256Mi", "500m", "512Mi"),
 		"createUserJob":      component("100m", "256Mi", "500m", "512Mi"),
