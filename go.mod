@@ -13,6 +13,7 @@ require (
 	github.com/upbound/provider-aws v1.23.0
 	k8s.io/api v0.33.0
 	k8s.io/apimachinery v0.33.0
+	sigs.k8s.io/yaml v1.4.0
 )
 
 require (
@@ -136,5 +137,4 @@ require (
 	sigs.k8s.io/json v0.0.0-20241014173422-cfa47c3a1cc8 // indirect
 	sigs.k8s.io/randfill v1.0.0 // indirect
 	sigs.k8s.io/structured-merge-diff/v4 v4.6.0 // indirect
-	sigs.k8s.io/yaml v1.4.0 // indirect
 )

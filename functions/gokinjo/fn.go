@@ -19,6 +19,7 @@ import (
 	"github.com/gokinjo/platform/functions/gokinjo/internal/environment"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/network"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/workloads"
 )
 
 // responseTTL is how long Crossplane may cache a response. Observed state
@@ -48,6 +49,7 @@ func NewFunction(log logging.Logger) *Function {
 			v1alpha1.KindCluster:     cluster.Layer{},
 			v1alpha1.KindDatabase:    database.Layer{},
 			v1alpha1.KindDataLake:    datalake.Layer{},
+			v1alpha1.KindWorkloads:   workloads.Layer{},
 		},
 	}
 }

@@ -17,10 +17,11 @@ import (
 
 // nestedParameters are the Go types of each nested XR's parameters.
 var nestedParameters = map[string]func() any{
-	v1alpha1.KindNetwork:  func() any { return &v1alpha1.NetworkParameters{} },
-	v1alpha1.KindCluster:  func() any { return &v1alpha1.ClusterParameters{} },
-	v1alpha1.KindDatabase: func() any { return &v1alpha1.DatabaseParameters{} },
-	v1alpha1.KindDataLake: func() any { return &v1alpha1.DataLakeParameters{} },
+	v1alpha1.KindNetwork:   func() any { return &v1alpha1.NetworkParameters{} },
+	v1alpha1.KindCluster:   func() any { return &v1alpha1.ClusterParameters{} },
+	v1alpha1.KindDatabase:  func() any { return &v1alpha1.DatabaseParameters{} },
+	v1alpha1.KindDataLake:  func() any { return &v1alpha1.DataLakeParameters{} },
+	v1alpha1.KindWorkloads: func() any { return &v1alpha1.WorkloadsParameters{} },
 }
 
 // FuzzRunFunction feeds random claims through the environment layer and then,
@@ -163,4 +164,3 @@ func strictDecode(v any, into any) error {
 	d.DisallowUnknownFields()
 	return d.Decode(into)
 }
-

@@ -23,6 +23,7 @@ var Layers = map[string]string{
 	"XCluster":     "cluster",
 	"XDatabase":    "database",
 	"XDataLake":    "datalake",
+	"XWorkloads":   "workloads",
 }
 
 // Renderer runs crossplane render.

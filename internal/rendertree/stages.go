@@ -22,7 +22,7 @@ var Stages = []Stage{
 	{Name: "initial", About: "first reconcile: nothing exists yet"},
 	{Name: "network", Ready: []string{"XNetwork"}, About: "the network layer exists and is ready"},
 	{Name: "cluster", Ready: []string{"XNetwork", "XCluster"}, About: "the EKS cluster, its node groups, IRSA and ProviderConfigs exist and are ready"},
-	{Name: "ready", Ready: []string{"XNetwork", "XCluster", "XDatabase", "XDataLake"}, About: "every layer exists and is ready"},
+	{Name: "ready", Ready: []string{"XNetwork", "XCluster", "XDatabase", "XDataLake", "XWorkloads"}, About: "every layer exists and is ready"},
 }
 
 // StageNamed returns the stage of that name.

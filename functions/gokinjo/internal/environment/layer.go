@@ -66,6 +66,12 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		}
 	}
 
+	if !b.skip[compWorkloads] {
+		if err := workloadsLayer(s, r.Owner, r.Network.CIDR, p.Workloads); err != nil {
+			return err
+		}
+	}
+
 	st := v1alpha1.EnvironmentStatus{Cost: b.status}
 	var ns v1alpha1.NetworkStatus
 	if ok, err := s.ObservedInto(compNetwork, "status", &ns); err != nil {
@@ -80,6 +86,9 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		st.Cluster = &cs
 	}
 	if err := dataStatus(s, &st); err != nil {
+		return err
+	}
+	if err := workloadsStatus(s, &st); err != nil {
 		return err
 	}
 	return xr.SetStatus(st)

@@ -20,6 +20,8 @@ type EnvironmentParameters struct {
 	DataLake *DataLakeOverrides `json:"dataLake,omitempty"`
 	// Budget overrides the monthly cost budget.
 	Budget *BudgetOverrides `json:"budget,omitempty"`
+	// Workloads overrides the preset of the workloads layer.
+	Workloads *WorkloadsOverrides `json:"workloads,omitempty"`
 }
 
 // NetworkOverrides are the claim's knobs for the network layer.
@@ -35,10 +37,11 @@ type NetworkOverrides struct {
 
 // EnvironmentStatus is status of an XEnvironment, copied to its claim.
 type EnvironmentStatus struct {
-	Network  *NetworkStatus  `json:"network,omitempty"`
-	Cluster  *ClusterStatus  `json:"cluster,omitempty"`
-	Database *DatabaseStatus `json:"database,omitempty"`
-	DataLake *DataLakeStatus `json:"dataLake,omitempty"`
+	Network   *NetworkStatus   `json:"network,omitempty"`
+	Cluster   *ClusterStatus   `json:"cluster,omitempty"`
+	Database  *DatabaseStatus  `json:"database,omitempty"`
+	DataLake  *DataLakeStatus  `json:"dataLake,omitempty"`
+	Workloads *WorkloadsStatus `json:"workloads,omitempty"`
 	// Cost is the estimated monthly cost, from the resolved parameters.
 	Cost *CostStatus `json:"cost,omitempty"`
 }

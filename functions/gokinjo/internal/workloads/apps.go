@@ -1,0 +1,233 @@
+package workloads
+
+import (
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+)
+
+// App names, ports and the HPA targets of the strategy's manifests.
+const (
+	apiName      = "gokinjo-api"
+	frontendName = "gokinjo-frontend"
+	apiPort      = 8081
+	frontendPort = 3001
+
+	cpuTargetPercent    = 70
+	memoryTargetPercent = 80
+)
+
+// Components of one app.
+func deploymentComp(app string) string { return app + "-deployment" }
+func serviceComp(app string) string    { return app + "-service" }
+func hpaComp(app string) string        { return app + "-hpa" }
+func pdbComp(app string) string        { return app + "-pdb" }
+
+// image is repository:tag, or "" until the repository is known.
+func image(a v1alpha1.AppParams) string {
+	if a.Image == "" {
+		return ""
+	}
+	return a.Image + ":" + a.Tag
+}
+
+// selector labels of an app's pods.
+func selector(name string) map[string]string {
+	return map[string]string{"app.kubernetes.io/name": name}
+}
+
+// podLabels are the labels of an app's pods: the selector plus what the
+// network policies and the ServiceMonitor select on.
+func (w *workloads) podLabels(name string) map[string]string {
+	return map[string]string{"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "gokinjo"}
+}
+
+// api composes the API Deployment, Service, HPA and PDB. The Deployment
+// runs the image the migration Job has migrated the schema for: it waits for
+// the Job, and while a new version's Job runs, keeps the image it runs.
+func (w *workloads) api() error {
+	img := image(w.p.API)
+	if img == "" {
+		w.wait("the API image repository (XDataLake status.repositories)")
+		return nil
+	}
+	if !w.s.ObservedReady(compMigrate) {
+		img = w.observedImage(deploymentComp("api"))
+		if img == "" {
+			w.wait("the schema migration Job to complete")
+			return nil
+		}
+	}
+	env := []corev1.EnvVar{{Name: "DATABASE_URL", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+		LocalObjectReference: corev1.LocalObjectReference{Name: DBSecretName}, Key: "database-url",
+	}}}}
+	c := corev1.Container{
+		Name:  "api",
+		Image: img,
+		Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: apiPort, Protocol: corev1.ProtocolTCP}},
+		EnvFrom: []corev1.EnvFromSource{
+			{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: ConfigMapName}}},
+			{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: DBSecretName}}},
+		},
+		Env:            env,
+		LivenessProbe:  httpProbe("/healthz", 10, 10),
+		ReadinessProbe: httpProbe("/readyz", 5, 5),
+	}
+	return w.app("api", apiName, w.p.API, c, APIServiceAccount)
+}
+
+// frontend composes the frontend Deployment, Service, HPA and PDB.
+func (w *workloads) frontend() error {
+	img := image(w.p.Frontend)
+	if img == "" {
+		w.wait("the frontend image repository (XDataLake status.repositories)")
+		return nil
+	}
+	c := corev1.Container{
+		Name:           "frontend",
+		Image:          img,
+		Ports:          []corev1.ContainerPort{{Name: "http", ContainerPort: frontendPort, Protocol: corev1.ProtocolTCP}},
+		LivenessProbe:  httpProbe("/", 10, 10),
+		ReadinessProbe: httpProbe("/", 5, 5),
+	}
+	return w.app("frontend", frontendName, w.p.Frontend, c, "")
+}
+
+// httpProbe probes a path on the container's http port.
+func httpProbe(path string, delay, period int32) *corev1.Probe {
+	return &corev1.Probe{
+		ProbeHandler:        corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: path, Port: intstr.FromString("http")}},
+		InitialDelaySeconds: delay,
+		PeriodSeconds:       period,
+		TimeoutSeconds:      3,
+		FailureThreshold:    3,
+	}
+}
+
+// app composes the Deployment, Service, HPA and PDB of one app; c is its
+// container without the settings every container shares.
+func (w *workloads) app(app, name string, p v1alpha1.AppParams, c corev1.Container, serviceAccount string) error {
+	vol, mount := tmpVolume()
+	c.Resources = resources(p.CPURequest, p.MemoryRequest, p.CPULimit, p.MemoryLimit)
+	c.SecurityContext = containerSecurity()
+	c.VolumeMounts = append(c.VolumeMounts, mount)
+	c.ImagePullPolicy = corev1.PullIfNotPresent
+
+	replicas := int32(p.Replicas) //nolint:gosec // Validated: 1 <= replicas <= maxReplicas.
+	spec := corev1.PodSpec{
+		ServiceAccountName:           serviceAccount,
+		AutomountServiceAccountToken: ptr(serviceAccount != ""),
+		SecurityContext:              podSecurity(),
+		Containers:                   []corev1.Container{c},
+		Volumes:                      []corev1.Volume{vol},
+		TopologySpreadConstraints: []corev1.TopologySpreadConstraint{{
+			MaxSkew: 1, TopologyKey: "topology.kubernetes.io/zone",
+			WhenUnsatisfiable: corev1.ScheduleAnyway,
+			LabelSelector:     &metav1.LabelSelector{MatchLabels: selector(name)},
+		}},
+	}
+	d := &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: w.meta(name),
+		Spec: appsv1.DeploymentSpec{
+			Replicas: &replicas,
+			Selector: &metav1.LabelSelector{MatchLabels: selector(name)},
+			Strategy: appsv1.DeploymentStrategy{
+				Type: appsv1.RollingUpdateDeploymentStrategyType,
+				RollingUpdate: &appsv1.RollingUpdateDeployment{
+					MaxUnavailable: ptr(intstr.FromInt32(0)), MaxSurge: ptr(intstr.FromInt32(1)),
+				},
+			},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: w.podLabels(name)},
+				Spec:       spec,
+			},
+		},
+	}
+	if serviceAccount != "" {
+		d.Spec.Template.Labels = dbClient(d.Spec.Template.Labels)
+	}
+	deps := []reference{{DependsOn: w.objectName(compConfig)}}
+	if serviceAccount != "" {
+		deps = append(deps, reference{DependsOn: w.objectName(compAPISA)}, reference{DependsOn: w.objectName(compDBSecret)})
+	}
+	if err := w.object(deploymentComp(app), d, readyAvailable, deps...); err != nil {
+		return err
+	}
+
+	port := int32(apiPort)
+	if app == "frontend" {
+		port = frontendPort
+	}
+	svc := &corev1.Service{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: w.meta(name),
+		Spec: corev1.ServiceSpec{
+			Type:     corev1.ServiceTypeClusterIP,
+			Selector: selector(name),
+			Ports:    []corev1.ServicePort{{Name: "http", Port: port, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+		},
+	}
+	svc.Labels = selector(name)
+	if err := w.object(serviceComp(app), svc, "", reference{DependsOn: w.objectName(compNamespace)}); err != nil {
+		return err
+	}
+
+	hpa := &autoscalingv2.HorizontalPodAutoscaler{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "autoscaling/v2", Kind: "HorizontalPodAutoscaler"},
+		ObjectMeta: w.meta(name),
+		Spec: autoscalingv2.HorizontalPodAutoscalerSpec{
+			ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: name},
+			MinReplicas:    &replicas,
+			MaxReplicas:    int32(p.MaxReplicas), //nolint:gosec // Validated.
+			Metrics: []autoscalingv2.MetricSpec{
+				utilization(corev1.ResourceCPU, cpuTargetPercent),
+				utilization(corev1.ResourceMemory, memoryTargetPercent),
+			},
+		},
+	}
+	if err := w.object(hpaComp(app), hpa, "", reference{DependsOn: w.objectName(deploymentComp(app))}); err != nil {
+		return err
+	}
+
+	// maxUnavailable 1 keeps one pod up during drains once there are two,
+	// and never blocks a drain of a single-replica dev deployment.
+	pdb := &policyv1.PodDisruptionBudget{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
+		ObjectMeta: w.meta(name),
+		Spec: policyv1.PodDisruptionBudgetSpec{
+			MaxUnavailable: ptr(intstr.FromInt32(1)),
+			Selector:       &metav1.LabelSelector{MatchLabels: selector(name)},
+		},
+	}
+	return w.object(pdbComp(app), pdb, "", reference{DependsOn: w.objectName(compNamespace)})
+}
+
+func utilization(r corev1.ResourceName, percent int32) autoscalingv2.MetricSpec {
+	return autoscalingv2.MetricSpec{
+		Type: autoscalingv2.ResourceMetricSourceType,
+		Resource: &autoscalingv2.ResourceMetricSource{
+			Name:   r,
+			Target: autoscalingv2.MetricTarget{Type: autoscalingv2.UtilizationMetricType, AverageUtilization: &percent},
+		},
+	}
+}
+
+// observedImage is the image the observed Deployment Object of a component
+// runs, or "".
+func (w *workloads) observedImage(comp string) string {
+	return w.s.ObservedString(comp, "spec.forProvider.manifest.spec.template.spec.containers[0].image")
+}
+
+// labelDBClient marks the pods the network policies let reach the database.
+const labelDBClient = "platform.gokinjo.io/database-client"
+
+func dbClient(l map[string]string) map[string]string {
+	l[labelDBClient] = "true"
+	return l
+}

@@ -1,0 +1,132 @@
+package workloads
+
+import (
+	"context"
+	"testing"
+
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	"github.com/crossplane/function-sdk-go/resource/composite"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/awssim"
+)
+
+const testXR = "gokinjo-abcde-w0rk1"
+
+// known is everything the other layers report once they are ready.
+func known(env string) preset.WorkloadsObserved {
+	ns := preset.AppNamespace(env)
+	role := func(n string) string { return "arn:aws:iam::123456789012:role/gokinjo-" + env + "-irsa-" + n }
+	return preset.WorkloadsObserved{
+		Cluster: v1alpha1.ClusterInput{
+			ProviderConfigName: "gokinjo-" + env,
+			ServiceAccountRoleARNs: map[string]string{
+				"kube-system/cluster-autoscaler":           role("cluster-autoscaler"),
+				"kube-system/aws-load-balancer-controller": role("aws-load-balancer-controller"),
+				ns + "/gokinjo-api-sa":                     role("api"),
+				ns + "/airflow-worker":                     role("airflow-worker"),
+				ns + "/airflow-scheduler":                  role("airflow-scheduler"),
+			},
+		},
+		Database: v1alpha1.DBInput{
+			Address: "gokinjo-" + env + ".abc.ap-northeast-1.rds.amazonaws.com", Port: 5432,
+			ConnectionSecret: &v1alpha1.SecretReference{Name: "gokinjo-" + env + "-db", Namespace: "crossplane-system"},
+		},
+		Repositories: map[string]string{
+			"api":      "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/gokinjo-" + env + "-api",
+			"frontend": "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/gokinjo-" + env + "-frontend",
+		},
+		Buckets: map[string]string{"raw": "gokinjo-raw-" + env, "processed": "gokinjo-processed-" + env, "curated": "gokinjo-curated-" + env},
+	}
+}
+
+// params are the parameters the environment layer resolves for env with
+// everything observed and no overrides, changed by mod.
+func params(env string, obs preset.WorkloadsObserved, mod func(*v1alpha1.WorkloadsParameters)) v1alpha1.WorkloadsParameters {
+	owner := preset.Owner("gokinjo-abcde", v1alpha1.EnvironmentParameters{Environment: env})
+	p := preset.ResolveWorkloads(owner, "10.0.0.0/16", nil, obs)
+	p.VPCID = "vpc-0123456789abcdef0"
+	if mod != nil {
+		mod(&p)
+	}
+	return p
+}
+
+func newXR(t *testing.T, p v1alpha1.WorkloadsParameters) (*compose.XR, *composite.Unstructured) {
+	t.Helper()
+	content, err := compose.ToContent(map[string]any{
+		"apiVersion": v1alpha1.APIVersion,
+		"kind":       v1alpha1.KindWorkloads,
+		"metadata":   map[string]any{"name": testXR},
+		"spec":       map[string]any{"parameters": p},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oxr := composite.New()
+	oxr.SetUnstructuredContent(content)
+	dxr := composite.New()
+	return compose.NewXR(oxr, dxr), dxr
+}
+
+// run composes once over observed resources.
+func run(t *testing.T, p v1alpha1.WorkloadsParameters, observed map[resource.Name]resource.ObservedComposed) (*compose.State, *compose.XR, *composite.Unstructured) {
+	t.Helper()
+	xr, dxr := newXR(t, p)
+	s := compose.NewState(observed)
+	if err := (Layer{}).Compose(context.Background(), xr, s); err != nil {
+		t.Fatalf("Compose(): %v", err)
+	}
+	return s, xr, dxr
+}
+
+// observe plays the providers with the simulator.
+func observe(t *testing.T, s *compose.State) map[resource.Name]resource.ObservedComposed {
+	t.Helper()
+	out := map[resource.Name]resource.ObservedComposed{}
+	for name, d := range s.Desired() {
+		o, err := awssim.Observe(testXR, string(name), &d.Resource.Unstructured)
+		if err != nil {
+			t.Fatalf("simulator: %v", err)
+		}
+		out[name] = resource.ObservedComposed{Resource: &composed.Unstructured{Unstructured: *o}}
+	}
+	return out
+}
+
+// converge composes and simulates until the desired state stops changing.
+func converge(t *testing.T, p v1alpha1.WorkloadsParameters) ([][]string, *compose.State, *compose.XR, *composite.Unstructured) {
+	t.Helper()
+	var rounds [][]string
+	observed := map[resource.Name]resource.ObservedComposed{}
+	for i := 0; i < 8; i++ {
+		s, xr, dxr := run(t, p, observed)
+		names := s.Names()
+		rounds = append(rounds, names)
+		if i > 0 && len(names) == len(rounds[i-1]) && len(xr.Waiting()) == 0 {
+			return rounds, s, xr, dxr
+		}
+		observed = observe(t, s)
+	}
+	t.Fatalf("did not converge: %v", rounds[len(rounds)-1])
+	return nil, nil, nil, nil
+}
+
+// manifests returns the manifest of every desired Object, by component.
+func manifests(s *compose.State) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for name, d := range s.Desired() {
+		if d.Resource.GetKind() != objectGVK.Kind {
+			continue
+		}
+		m, err := d.Resource.GetValue("spec.forProvider.manifest")
+		if err != nil {
+			continue
+		}
+		out[string(name)] = m.(map[string]any)
+	}
+	return out
+}

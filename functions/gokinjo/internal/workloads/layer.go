@@ -1,0 +1,86 @@
+// Package workloads composes an XWorkloads: the gokinjo app and its add-ons
+// on the environment's EKS cluster. Everything goes through provider-kubernetes
+// Objects (typed Kubernetes manifests) and provider-helm Releases (pinned
+// charts), with the cluster layer's per-environment ProviderConfig.
+//
+// The layer is composed on the environment's first reconcile with what is
+// known and waits (XR not ready) for the rest: nothing is composed before
+// the ProviderConfig exists; the database Secret, the migration and the API
+// wait for the database; the apps wait for their image repositories; the
+// Ingress and the add-ons that need IRSA wait for the role ARNs; the API
+// Deployment waits for the migration Job to complete.
+package workloads
+
+import (
+	"context"
+
+	"github.com/crossplane/function-sdk-go/resource"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+)
+
+// LayerName is the value of the layer label.
+const LayerName = "workloads"
+
+// Layer composes XWorkloads.
+type Layer struct{}
+
+// workloads is one compose call: the parameters it works from.
+type workloads struct {
+	p  v1alpha1.WorkloadsParameters
+	s  *compose.State
+	xr *compose.XR
+	// waits records, per step, what the step waits for.
+	waits []string
+}
+
+// Compose implements the layer.
+func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error {
+	var p v1alpha1.WorkloadsParameters
+	if err := xr.Parameters(&p); err != nil {
+		return err
+	}
+	if err := Validate(p, "spec.parameters."); err != nil {
+		return err
+	}
+	w := &workloads{p: p, s: s, xr: xr}
+	if p.Cluster.ProviderConfigName == "" {
+		w.wait("the cluster's ProviderConfig (XCluster status.providerConfigName)")
+	} else {
+		steps := []func() error{
+			w.namespace, w.config, w.databaseSecret, w.serviceAccounts,
+			w.migration, w.api, w.frontend, w.addons, w.ingress,
+			w.networkPolicies, w.monitoring, w.usages,
+		}
+		for _, step := range steps {
+			if err := step(); err != nil {
+				return err
+			}
+		}
+	}
+	for _, what := range w.waits {
+		xr.Wait(what)
+	}
+	return xr.SetStatus(w.status())
+}
+
+// wait records that part of the layer waits for an observed value.
+func (w *workloads) wait(what string) { w.waits = append(w.waits, what) }
+
+// labels of a component (the composed Object or Release).
+func (w *workloads) labels(component string) map[string]string {
+	return naming.Labels(w.p.Owner, LayerName, component)
+}
+
+// desired reports whether a component is in the desired state already.
+func (w *workloads) desired(comp string) bool {
+	_, ok := w.s.Desired()[resource.Name(comp)]
+	return ok
+}
+
+// roleARN is the observed IRSA role of a service account, or "".
+func (w *workloads) roleARN(namespace, name string) string {
+	return w.p.Cluster.ServiceAccountRoleARNs[namespace+"/"+name]
+}

@@ -1,0 +1,258 @@
+package workloads
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+)
+
+// TestSequencing: what is composed with what the other layers have reported
+// so far, and what the layer says it waits for.
+func TestSequencing(t *testing.T) {
+	full := known("dev")
+	cases := map[string]struct {
+		reason   string
+		obs      preset.WorkloadsObserved
+		want     []string
+		wantNot  []string
+		waitsFor []string
+	}{
+		"NothingObserved": {
+			reason:   "Without the cluster's ProviderConfig nothing can be deployed: the layer composes nothing and waits.",
+			obs:      preset.WorkloadsObserved{},
+			wantNot:  []string{compNamespace, addonComp(addonMetricsServer)},
+			waitsFor: []string{"ProviderConfig"},
+		},
+		"ProviderConfigOnly": {
+			reason:   "With only the ProviderConfig, what needs nothing else is composed; the database, IRSA and images are waited for.",
+			obs:      preset.WorkloadsObserved{Cluster: v1alpha1.ClusterInput{ProviderConfigName: "gokinjo-dev"}},
+			want:     []string{compNamespace, compConfig, netpolComp("default-deny"), dashboardComp("system-overview"), addonComp(addonMetricsServer), addonComp(addonMonitoring)},
+			wantNot:  []string{compDBSecret, compAPISA, compMigrate, deploymentComp("api"), deploymentComp("frontend"), addonComp(addonAirflow), addonComp(addonLBController), compIngress},
+			waitsFor: []string{"database connection secret", "IRSA role", "image repository"},
+		},
+		"EverythingObservedFirstRound": {
+			reason:   "With every input known the migration Job is composed, but the API Deployment waits for it to complete.",
+			obs:      full,
+			want:     []string{compDBSecret, compAPISA, compMigrate, compAirflowDBInit, deploymentComp("frontend"), addonComp(addonLBController), addonComp(addonClusterAutoscaler)},
+			wantNot:  []string{deploymentComp("api"), compIngress, addonComp(addonAirflow), compServiceMonitor},
+			waitsFor: []string{"migration Job", "metadata database", "kube-prometheus-stack"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s, xr, _ := run(t, params("dev", tc.obs, nil), nil)
+			for _, c := range tc.want {
+				if _, ok := s.Desired()[resource.Name(c)]; !ok {
+					t.Errorf("%s\n%s is not composed; composed: %v", tc.reason, c, s.Names())
+				}
+			}
+			for _, c := range tc.wantNot {
+				if _, ok := s.Desired()[resource.Name(c)]; ok {
+					t.Errorf("%s\n%s is composed too early", tc.reason, c)
+				}
+			}
+			waits := strings.Join(xr.Waiting(), "; ")
+			for _, w := range tc.waitsFor {
+				if !strings.Contains(waits, w) {
+					t.Errorf("%s\nwaits for %q, want it to wait for %q", tc.reason, waits, w)
+				}
+			}
+		})
+	}
+}
+
+// TestConverged: once everything is simulated ready, every component is
+// composed, nothing is waited for and status carries the URLs.
+func TestConverged(t *testing.T) {
+	for _, env := range []string{"dev", "staging", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			_, s, xr, dxr := converge(t, params(env, known(env), nil))
+			if w := xr.Waiting(); len(w) != 0 {
+				t.Fatalf("still waiting for %v", w)
+			}
+			for _, c := range []string{deploymentComp("api"), compIngress, compServiceMonitor, compPrometheusRule, addonComp(addonAirflow), usageComp(addonComp(addonLBController), compIngress), usageComp("cluster", addonComp(addonAirflow))} {
+				if _, ok := s.Desired()[resource.Name(c)]; !ok {
+					t.Errorf("%s is not composed", c)
+				}
+			}
+			var st v1alpha1.WorkloadsStatus
+			b, _ := json.Marshal(dxr.Object["status"])
+			_ = json.Unmarshal(b, &st)
+			if !strings.HasPrefix(st.AppURL, "http://k8s-") || !strings.HasSuffix(st.AppURL, ".elb.amazonaws.com") {
+				t.Errorf("status.appUrl = %q, want the ALB's address", st.AppURL)
+			}
+			if st.AirflowURL == "" || st.GrafanaURL == "" || !st.Migrated {
+				t.Errorf("status = %+v, want Airflow and Grafana URLs and migrated", st)
+			}
+			if st.Releases[addonAirflow] != "deployed" {
+				t.Errorf("status.releases = %v, want airflow deployed", st.Releases)
+			}
+		})
+	}
+}
+
+// TestPresets: replicas and resources per environment, Deployment and HPA.
+func TestPresets(t *testing.T) {
+	cases := map[string]struct {
+		env, app              string
+		replicas, maxReplicas int64
+		cpuLimit              string
+	}{
+		"DevAPI":       {"dev", "api", 1, 3, "500m"},
+		"ProdAPI":      {"prod", "api", 2, 10, "1"},
+		"ProdFrontend": {"prod", "frontend", 3, 10, "500m"},
+		"StagingAPI":   {"staging", "api", 2, 5, "1"},
+		"DevFrontend":  {"dev", "frontend", 1, 3, "250m"},
+		"StagingFront": {"staging", "frontend", 2, 6, "500m"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, s, _, _ := converge(t, params(tc.env, known(tc.env), nil))
+			m := manifests(s)
+			d := m[deploymentComp(tc.app)]
+			spec := d["spec"].(map[string]any)
+			if got := num(spec["replicas"]); got != tc.replicas {
+				t.Errorf("replicas = %d, want %d", got, tc.replicas)
+			}
+			c := spec["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)
+			if got := c["resources"].(map[string]any)["limits"].(map[string]any)["cpu"]; got != tc.cpuLimit {
+				t.Errorf("cpu limit = %v, want %s", got, tc.cpuLimit)
+			}
+			h := m[hpaComp(tc.app)]["spec"].(map[string]any)
+			if num(h["minReplicas"]) != tc.replicas || num(h["maxReplicas"]) != tc.maxReplicas {
+				t.Errorf("HPA %v-%v, want %d-%d", h["minReplicas"], h["maxReplicas"], tc.replicas, tc.maxReplicas)
+			}
+		})
+	}
+}
+
+// TestIngress: the ALB annotations with and without a certificate, and the
+// routes.
+func TestIngress(t *testing.T) {
+	const cert = "arn:aws:acm:ap-northeast-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100"
+	cases := map[string]struct {
+		cert string
+		want map[string]string
+		none []string
+	}{
+		"HTTP": {
+			want: map[string]string{albPrefix + "scheme": "internet-facing", albPrefix + "target-type": "ip", albPrefix + "listen-ports": `[{"HTTP": 80}]`},
+			none: []string{albPrefix + "certificate-arn", albPrefix + "ssl-redirect"},
+		},
+		"HTTPS": {
+			cert: cert,
+			want: map[string]string{albPrefix + "listen-ports": `[{"HTTP": 80}, {"HTTPS": 443}]`, albPrefix + "certificate-arn": cert, albPrefix + "ssl-redirect": "443"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, s, _, dxr := converge(t, params("prod", known("prod"), func(p *v1alpha1.WorkloadsParameters) { p.CertificateARN = tc.cert }))
+			ing := manifests(s)[compIngress]
+			ann := ing["metadata"].(map[string]any)["annotations"].(map[string]any)
+			for k, v := range tc.want {
+				if ann[k] != v {
+					t.Errorf("annotation %s = %v, want %s", k, ann[k], v)
+				}
+			}
+			for _, k := range tc.none {
+				if _, ok := ann[k]; ok {
+					t.Errorf("annotation %s is set without a certificate", k)
+				}
+			}
+			spec := ing["spec"].(map[string]any)
+			if spec["ingressClassName"] != "alb" {
+				t.Errorf("ingressClassName = %v", spec["ingressClassName"])
+			}
+			var routes []string
+			for _, p := range spec["rules"].([]any)[0].(map[string]any)["http"].(map[string]any)["paths"].([]any) {
+				pm := p.(map[string]any)
+				routes = append(routes, pm["path"].(string)+"->"+pm["backend"].(map[string]any)["service"].(map[string]any)["name"].(string))
+			}
+			if diff := cmp.Diff([]string{"/v1->gokinjo-api", "/healthz->gokinjo-api", "/->gokinjo-frontend"}, routes); diff != "" {
+				t.Errorf("routes (-want +got):\n%s", diff)
+			}
+			url, _ := dxr.GetString("status.appUrl")
+			if tc.cert != "" && !strings.HasPrefix(url, "https://") {
+				t.Errorf("status.appUrl = %q, want https with a certificate", url)
+			}
+		})
+	}
+}
+
+// TestNoPasswordInSpecs: the database password reaches the cluster only
+// through provider references; no composed spec holds it, and the database
+// Secret copies every connection value from the management cluster.
+func TestNoPasswordInSpecs(t *testing.T) {
+	_, s, _, _ := converge(t, params("prod", known("prod"), nil))
+	sec := s.Desired()[resource.Name(compDBSecret)].Resource
+	m, _ := sec.GetValue("spec.forProvider.manifest")
+	b, _ := json.Marshal(m)
+	if strings.Contains(string(b), "PGPASSWORD") {
+		t.Errorf("the Secret manifest names PGPASSWORD itself: %s", b)
+	}
+	refs, _ := sec.GetValue("spec.references")
+	got := map[string]string{}
+	for _, r := range refs.([]any) {
+		rm := r.(map[string]any)
+		if pf, ok := rm["patchesFrom"].(map[string]any); ok {
+			got[rm["toFieldPath"].(string)] = pf["namespace"].(string) + "/" + pf["name"].(string) + ":" + pf["fieldPath"].(string)
+		}
+	}
+	want := map[string]string{
+		"spec.forProvider.manifest.data.PGHOST":     "crossplane-system/gokinjo-prod-db:data.address",
+		"spec.forProvider.manifest.data.PGPORT":     "crossplane-system/gokinjo-prod-db:data.port",
+		"spec.forProvider.manifest.data.PGUSER":     "crossplane-system/gokinjo-prod-db:data.username",
+		"spec.forProvider.manifest.data.PGPASSWORD": "crossplane-system/gokinjo-prod-db-password:data.password",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("patchesFrom (-want +got):\n%s", diff)
+	}
+	for name, d := range s.Desired() {
+		b, _ := json.Marshal(d.Resource.Object)
+		if strings.Contains(strings.ToLower(string(b)), "pass\":\"") {
+			t.Errorf("%s holds a literal password value", name)
+		}
+	}
+}
+
+// TestUsages: deletion ordering objects reference composed components.
+func TestUsages(t *testing.T) {
+	_, s, _, _ := converge(t, params("staging", known("staging"), nil))
+	n := 0
+	for name, d := range s.Desired() {
+		if d.Resource.GetKind() != clusterUsageGVK.Kind {
+			continue
+		}
+		n++
+		if d.Resource.GetAPIVersion() != "protection.crossplane.io/v1beta1" {
+			t.Errorf("%s: apiVersion %s", name, d.Resource.GetAPIVersion())
+		}
+		by, _ := d.Resource.GetString("spec.by.resourceSelector.matchLabels[platform.gokinjo.io/component]")
+		if _, ok := s.Desired()[resource.Name(by)]; !ok {
+			t.Errorf("%s: by selects %q, which is not composed", name, by)
+		}
+	}
+	// LB controller by Ingress, monitoring by ServiceMonitor and rules, and
+	// the cluster by the namespace and each of the five releases.
+	if n != 9 {
+		t.Errorf("%d usages, want 9", n)
+	}
+}
+
+func num(v any) int64 {
+	switch n := v.(type) {
+	case int64:
+		return n
+	case float64:
+		return int64(n)
+	case int:
+		return int64(n)
+	}
+	return -1
+}

@@ -1,0 +1,153 @@
+package workloads
+
+import (
+	"sort"
+	"strconv"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/database"
+)
+
+// Components of the namespace and its settings.
+const (
+	compNamespace = "namespace"
+	compConfig    = "config"
+	compDBSecret  = "db-secret"
+	compAPISA     = "api-serviceaccount"
+
+	// ConfigMapName holds the app settings.
+	ConfigMapName = "gokinjo-config"
+	// DBSecretName holds the database connection settings of the API.
+	DBSecretName = "gokinjo-db-secret"
+	// APIServiceAccount runs the API pods (IRSA: S3 read).
+	APIServiceAccount = "gokinjo-api-sa"
+	// irsaAnnotation binds a service account to an IAM role.
+	irsaAnnotation = "eks.amazonaws.com/role-arn"
+	// credentialsNamespace holds the connection secrets in the management
+	// cluster, where provider-kubernetes and provider-helm read them.
+	credentialsNamespace = "crossplane-system"
+	// passwordKey is the key of the database password secret.
+	passwordKey = "password"
+)
+
+// DBPasswordSecretName is the management-cluster Secret
+// (crossplane-system/gokinjo-<env>-db-password, key password) that holds the
+// RDS master password copied from Secrets Manager by the platform team. No
+// composed spec holds the password: provider-kubernetes and provider-helm
+// copy it from this Secret when they apply.
+func DBPasswordSecretName(env string) string { return database.ConnectionSecretName(env) + "-password" }
+
+// namespace composes the app namespace.
+func (w *workloads) namespace() error {
+	ns := &corev1.Namespace{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
+		ObjectMeta: metav1.ObjectMeta{Name: w.p.Namespace},
+	}
+	return w.object(compNamespace, ns, "")
+}
+
+// meta is the ObjectMeta of a namespaced object of the app.
+func (w *workloads) meta(name string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Name: name, Namespace: w.p.Namespace}
+}
+
+// config composes the ConfigMap with the app settings the API and Airflow
+// read from their environment.
+func (w *workloads) config() error {
+	data := map[string]string{
+		"PORT":        strconv.Itoa(apiPort),
+		"LOG_LEVEL":   "info",
+		"ENVIRONMENT": w.p.Environment,
+		"AWS_REGION":  w.p.Region,
+	}
+	tiers := make([]string, 0, len(w.p.Buckets))
+	for t := range w.p.Buckets {
+		tiers = append(tiers, t)
+	}
+	sort.Strings(tiers)
+	for _, t := range tiers {
+		data["S3_BUCKET_"+upper(t)] = w.p.Buckets[t]
+	}
+	if w.p.Environment == "prod" {
+		data["LOG_LEVEL"] = "warn"
+	}
+	cm := &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: w.meta(ConfigMapName),
+		Data:       data,
+	}
+	return w.object(compConfig, cm, "", reference{DependsOn: w.objectName(compNamespace)})
+}
+
+func upper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 'a' + 'A'
+		case c == '-':
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}
+
+// dbReady reports whether the database's connection secret is observed.
+func (w *workloads) dbReady() bool { return w.p.Database.ConnectionSecret != nil }
+
+// databaseSecret composes the API's database Secret once the database's
+// connection secret exists. The function never sees a credential: the
+// Object copies host, port and user from the RDS connection secret and the
+// password from the password secret (both in the management cluster) with
+// references[].patchesFrom. database-url names only the database: pgx takes
+// host, port, user and password from the PG* variables of the same Secret.
+func (w *workloads) databaseSecret() error {
+	if !w.dbReady() {
+		w.wait("the database connection secret (XDatabase status.connectionSecret)")
+		return nil
+	}
+	cs := w.p.Database.ConnectionSecret
+	sec := &corev1.Secret{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+		ObjectMeta: w.meta(DBSecretName),
+		Type:       corev1.SecretTypeOpaque,
+		StringData: map[string]string{
+			"database-url": "postgres:///" + database.DBName + "?sslmode=require",
+			"PGDATABASE":   database.DBName,
+			"PGSSLMODE":    "require",
+		},
+	}
+	copyKey := func(secret, namespace, from, to string) reference {
+		return reference{FromSecret: secret, FromNamespace: namespace, FieldPath: "data." + from, ToFieldPath: "spec.forProvider.manifest.data." + to}
+	}
+	return w.object(compDBSecret, sec, "",
+		reference{DependsOn: w.objectName(compNamespace)},
+		copyKey(cs.Name, cs.Namespace, "address", "PGHOST"),
+		copyKey(cs.Name, cs.Namespace, "port", "PGPORT"),
+		copyKey(cs.Name, cs.Namespace, "username", "PGUSER"),
+		copyKey(DBPasswordSecretName(w.p.Environment), credentialsNamespace, passwordKey, "PGPASSWORD"),
+	)
+}
+
+// serviceAccounts composes the API's service account with its IRSA role,
+// once the role is observed. The Airflow service accounts come with the
+// Airflow chart (see addons.go).
+func (w *workloads) serviceAccounts() error {
+	arn := w.roleARN(w.p.Namespace, APIServiceAccount)
+	if arn == "" {
+		w.wait("the IRSA role of " + w.p.Namespace + "/" + APIServiceAccount)
+		return nil
+	}
+	sa := &corev1.ServiceAccount{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta: metav1.ObjectMeta{
+			Name: APIServiceAccount, Namespace: w.p.Namespace,
+			Annotations: map[string]string{irsaAnnotation: arn},
+		},
+	}
+	return w.object(compAPISA, sa, "", reference{DependsOn: w.objectName(compNamespace)})
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,173 @@
+package workloads
+
+import (
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+)
+
+// Kinds the layer composes. Object's storage version in provider-kubernetes
+// v1.4.1 is v1alpha2; Release's in provider-helm v1.2.0 is v1beta1. Both
+// have a Ready condition the providers set from the real object, which
+// compose.IsReady reads.
+var (
+	objectGVK  = schema.GroupVersionKind{Group: "kubernetes.crossplane.io", Version: "v1alpha2", Kind: "Object"}
+	releaseGVK = schema.GroupVersionKind{Group: "helm.crossplane.io", Version: "v1beta1", Kind: "Release"}
+)
+
+// Readiness policies of an Object: how provider-kubernetes derives its Ready
+// condition from the object in the cluster. Without one, an Object is ready
+// once the object is created.
+const (
+	// readyAvailable: a Deployment is ready when it is Available.
+	readyAvailable = "object.status.conditions.exists(c, c.type == 'Available' && c.status == 'True')"
+	// readyComplete: a Job is ready when it has completed.
+	readyComplete = "object.status.conditions.exists(c, c.type == 'Complete' && c.status == 'True')"
+	// readyLoadBalancer: an Ingress is ready when the ALB has an address.
+	readyLoadBalancer = "has(object.status.loadBalancer.ingress) && size(object.status.loadBalancer.ingress) > 0"
+)
+
+// A reference of an Object: a dependency, or a value copied from another
+// object of the management cluster into the manifest.
+type reference struct {
+	// DependsOn, if set, names another Object that must exist first.
+	DependsOn string
+	// From copies fieldPath of a Secret in the management cluster.
+	FromSecret, FromNamespace, FieldPath, ToFieldPath string
+}
+
+func (r reference) content() map[string]any {
+	if r.DependsOn != "" {
+		return map[string]any{"dependsOn": map[string]any{
+			"apiVersion": objectGVK.GroupVersion().String(), "kind": objectGVK.Kind, "name": r.DependsOn,
+		}}
+	}
+	return map[string]any{
+		"patchesFrom": map[string]any{
+			"apiVersion": "v1", "kind": "Secret",
+			"name": r.FromSecret, "namespace": r.FromNamespace, "fieldPath": r.FieldPath,
+		},
+		"toFieldPath": r.ToFieldPath,
+	}
+}
+
+// objectName is the name of the Object of a component: Objects are
+// cluster-scoped, so the name carries the environment's namespace.
+func (w *workloads) objectName(comp string) string { return w.p.Namespace + "-" + comp }
+
+// object composes a provider-kubernetes Object that manages a typed
+// Kubernetes object (its TypeMeta set) in the environment's cluster.
+// readiness, if set, is a CEL query on the object.
+func (w *workloads) object(comp string, obj runtime.Object, readiness string, refs ...reference) error {
+	manifest, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		return fmt.Errorf("cannot convert the manifest of %q: %w", comp, err)
+	}
+	if manifest["apiVersion"] == nil || manifest["kind"] == nil {
+		return fmt.Errorf("internal error: the manifest of %q has no apiVersion or kind", comp)
+	}
+	delete(manifest, "status")
+	return w.objectContent(comp, manifest, readiness, refs...)
+}
+
+// objectContent composes an Object around a manifest given as content, for
+// kinds with no Go type here (ServiceMonitor, PrometheusRule).
+func (w *workloads) objectContent(comp string, manifest map[string]any, readiness string, refs ...reference) error {
+	if md, ok := manifest["metadata"].(map[string]any); ok {
+		delete(md, "creationTimestamp")
+		l, _ := md["labels"].(map[string]any)
+		if l == nil {
+			l = map[string]any{}
+		}
+		for k, v := range w.appLabels(comp) {
+			if _, set := l[k]; !set {
+				l[k] = v
+			}
+		}
+		md["labels"] = l
+	}
+	spec := map[string]any{
+		"providerConfigRef": map[string]any{"name": w.p.Cluster.ProviderConfigName},
+		"forProvider":       map[string]any{"manifest": manifest},
+	}
+	if readiness != "" {
+		spec["readiness"] = map[string]any{"policy": "DeriveFromCelQuery", "celQuery": readiness}
+	}
+	if len(refs) > 0 {
+		rs := make([]any, 0, len(refs))
+		for _, r := range refs {
+			rs = append(rs, r.content())
+		}
+		spec["references"] = rs
+	}
+	o := map[string]any{
+		"apiVersion": objectGVK.GroupVersion().String(),
+		"kind":       objectGVK.Kind,
+		"metadata":   map[string]any{"name": w.objectName(comp)},
+		"spec":       spec,
+	}
+	return w.s.AddUnstructured(comp, o, w.labels(comp))
+}
+
+// releaseWaitTimeout bounds how long provider-helm waits for a release's
+// resources to become ready.
+const releaseWaitTimeout = "15m"
+
+// A chart is a pinned Helm chart.
+type chart struct {
+	Name, Repository, Version string
+}
+
+// release composes a provider-helm Release of a pinned chart into a
+// namespace, with values and values copied from management-cluster
+// secrets (set with valueFrom).
+// The Helm release is named after the add-on (the external name), so its
+// services have the chart's usual names.
+func (w *workloads) release(comp, releaseName string, c chart, namespace string, values map[string]any, sets ...map[string]any) error {
+	v, err := compose.ToContent(values)
+	if err != nil {
+		return err
+	}
+	fp := map[string]any{
+		"chart":     map[string]any{"name": c.Name, "repository": c.Repository, "version": c.Version},
+		"namespace": namespace,
+		"values":    v,
+		"wait":      true,
+		// Airflow's chart runs its database migrations on install: give
+		// every release room beyond provider-helm's 5 minute default.
+		"waitTimeout": releaseWaitTimeout,
+	}
+	if len(sets) > 0 {
+		s := make([]any, 0, len(sets))
+		for _, x := range sets {
+			s = append(s, x)
+		}
+		fp["set"] = s
+	}
+	r := map[string]any{
+		"apiVersion": releaseGVK.GroupVersion().String(),
+		"kind":       releaseGVK.Kind,
+		"metadata": map[string]any{
+			"name":        w.objectName(comp),
+			"annotations": map[string]any{"crossplane.io/external-name": releaseName},
+		},
+		"spec": map[string]any{
+			"providerConfigRef": map[string]any{"name": w.p.Cluster.ProviderConfigName},
+			"forProvider":       fp,
+		},
+	}
+	return w.s.AddUnstructured(comp, r, w.labels(comp))
+}
+
+// appLabels are the Kubernetes labels of the objects in the cluster.
+func (w *workloads) appLabels(comp string) map[string]string {
+	return map[string]string{
+		"app.kubernetes.io/part-of":       "gokinjo",
+		"app.kubernetes.io/managed-by":    "crossplane",
+		"platform.gokinjo.io/environment": w.p.Environment,
+		"platform.gokinjo.io/component":   comp,
+	}
+}

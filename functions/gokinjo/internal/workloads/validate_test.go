@@ -1,0 +1,92 @@
+package workloads
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+)
+
+func TestValidate(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		mod    func(*v1alpha1.WorkloadsParameters)
+		want   string
+	}{
+		"Defaults": {reason: "The preset is valid."},
+		"ImageWithTag": {
+			reason: "The tag is a field of its own.",
+			mod:    func(p *v1alpha1.WorkloadsParameters) { p.API.Image = "ghcr.io/gokinjo/api:v1" },
+			want:   "spec.parameters.api.image",
+		},
+		"ImageUpperCase": {
+			reason: "Repository paths are lower case.",
+			mod:    func(p *v1alpha1.WorkloadsParameters) { p.Frontend.Image = "ghcr.io/Gokinjo/frontend" },
+			want:   "spec.parameters.frontend.image",
+		},
+		"ImageWithPort": {
+			reason: "A registry with a port is valid.",
+			mod:    func(p *v1alpha1.WorkloadsParameters) { p.API.Image = "registry.local:5000/gokinjo/api" },
+		},
+		"LatestTag": {
+			reason: "latest is never pinned.",
+			mod:    func(p *v1alpha1.WorkloadsParameters) { p.API.Tag = "latest" },
+			want:   "spec.parameters.api.tag",
+		},
+		"LatestVersion": {
+			reason: "latest is never pinned.",
+			mod:    func(p *v1alpha1.WorkloadsParameters) { p.Version = "latest" },
+			want:   "spec.parameters.version",
+		},
+		"ZeroReplicas": {
+			reason: "At least one replica runs.",
+			mod:    func(p *v1alpha1.WorkloadsParameters) { p.API.Replicas = 0 },
+			want:   "spec.parameters.api.replicas",
+		},
+		"MinAboveMax": {
+			reason: "The HPA's minimum cannot exceed its maximum.",
+			mod:    func(p *v1alpha1.WorkloadsParameters) { p.Frontend.Replicas, p.Frontend.MaxReplicas = 5, 4 },
+			want:   "spec.parameters.frontend.maxReplicas",
+		},
+		"BadCertificate": {
+			reason: "The certificate must be an ACM ARN.",
+			mod: func(p *v1alpha1.WorkloadsParameters) {
+				p.CertificateARN = "arn:aws:iam::123456789012:server-certificate/x"
+			},
+			want: "spec.parameters.certificateArn",
+		},
+		"GoodCertificate": {
+			reason: "An ACM ARN is accepted.",
+			mod: func(p *v1alpha1.WorkloadsParameters) {
+				p.CertificateARN = "arn:aws:acm:ap-northeast-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100"
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			err := Validate(params("dev", known("dev"), tc.mod), "spec.parameters.")
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("%s\nValidate(): %v", tc.reason, err)
+			case tc.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.want+":")):
+				t.Errorf("%s\nValidate(): %v, want an error naming %s", tc.reason, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestJobName(t *testing.T) {
+	cases := map[string]struct{ tag, want string }{
+		"Semver":   {"v0.1.0", "gokinjo-api-migrate-v0-1-0"},
+		"Upper":    {"V1_2", "gokinjo-api-migrate-v1-2"},
+		"TooLong":  {strings.Repeat("a", 80), "gokinjo-api-migrate-" + strings.Repeat("a", 43)},
+		"Trailing": {"v1.", "gokinjo-api-migrate-v1"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := jobName(apiName+"-migrate", tc.tag); got != tc.want {
+				t.Errorf("jobName(%q) = %q, want %q", tc.tag, got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,77 @@
+package awssim
+
+import (
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// The in-cluster kinds, as the SIMULATOR reports them once the providers
+// have applied them to a (simulated) EKS cluster: provider-kubernetes
+// Objects with the object as the cluster reports it in
+// status.atProvider.manifest (Deployments available, Jobs complete, the
+// Ingress with its ALB address), provider-helm Releases deployed, and
+// Crossplane Usages (no provider status at all).
+func init() { //nolint:gochecknoinits // Registration of simulated kinds.
+	Register(schema.GroupKind{Group: "kubernetes.crossplane.io", Kind: "Object"}, "", simulateObject)
+	Register(schema.GroupKind{Group: "helm.crossplane.io", Kind: "Release"}, "", simulateRelease)
+	for _, k := range []string{"Usage", "ClusterUsage"} {
+		Register(schema.GroupKind{Group: "protection.crossplane.io", Kind: k}, "", func(u *unstructured.Unstructured, _ string) {
+			unstructured.RemoveNestedField(u.Object, "status", "atProvider")
+		})
+	}
+}
+
+// SimulatedELBRegion is the region of simulated load balancer addresses
+// (an Ingress does not name its region).
+const SimulatedELBRegion = "ap-northeast-1"
+
+// simulateObject reports the manifest as applied, with the status the
+// object's controller would write.
+func simulateObject(u *unstructured.Unstructured, _ string) {
+	m, ok, _ := unstructured.NestedMap(u.Object, "spec", "forProvider", "manifest")
+	if !ok {
+		return
+	}
+	obj := &unstructured.Unstructured{Object: m}
+	cond := func(typ string) map[string]any {
+		return map[string]any{"type": typ, "status": "True", "lastTransitionTime": TransitionTime}
+	}
+	switch obj.GetKind() {
+	case "Deployment":
+		replicas, found, _ := unstructured.NestedInt64(m, "spec", "replicas")
+		if !found {
+			replicas = 1
+		}
+		m["status"] = map[string]any{
+			"observedGeneration": int64(1), "replicas": replicas, "readyReplicas": replicas,
+			"availableReplicas": replicas, "updatedReplicas": replicas,
+			"conditions": []any{cond("Available"), cond("Progressing")},
+		}
+	case "Job":
+		m["status"] = map[string]any{
+			"succeeded": int64(1), "startTime": TransitionTime, "completionTime": TransitionTime,
+			"conditions": []any{cond("SuccessCriteriaMet"), cond("Complete")},
+		}
+	case "Ingress":
+		h := Hash("alb/" + obj.GetNamespace() + "/" + obj.GetName())
+		host := "k8s-" + trim(obj.GetNamespace(), 8) + "-" + trim(obj.GetName(), 8) + "-" + h[:10] + "-" + h[10:20] + "." + SimulatedELBRegion + ".elb.amazonaws.com"
+		m["status"] = map[string]any{"loadBalancer": map[string]any{"ingress": []any{map[string]any{"hostname": host}}}}
+	}
+	_ = unstructured.SetNestedField(u.Object, map[string]any{"manifest": m}, "status", "atProvider")
+}
+
+func trim(s string, n int) string {
+	if len(s) > n {
+		s = s[:n]
+	}
+	return strings.TrimRight(s, "-")
+}
+
+// simulateRelease reports a deployed first revision.
+func simulateRelease(u *unstructured.Unstructured, _ string) {
+	_ = unstructured.SetNestedField(u.Object, map[string]any{
+		"state": "deployed", "revision": int64(1), "releaseDescription": "Install complete",
+	}, "status", "atProvider")
+}
