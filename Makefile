@@ -27,7 +27,7 @@ export GOFLAGS := -buildvcs=false
 
 all: build
 
-tools: $(BIN)/crossplane $(BIN)/crane $(BIN)/actionlint
+tools: $(BIN)/crossplane $(BIN)/crane $(BIN)/actionlint $(BIN)/promtool
 
 $(BIN)/crossplane: tools/crossplane/go.mod tools/crossplane/go.sum
 	cd tools/crossplane && $(GO) build -trimpath -o $@ \
@@ -39,6 +39,11 @@ $(BIN)/crane:
 
 $(BIN)/actionlint: tools/actionlint/go.mod tools/actionlint/go.sum
 	cd tools/actionlint && $(GO) build -o $@ github.com/rhysd/actionlint/cmd/actionlint
+
+# promtool tests the alert rules; remove_all_sd leaves out the cloud service
+# discovery plugins, which test rules does not need.
+$(BIN)/promtool: tools/promtool/go.mod tools/promtool/go.sum
+	cd tools/promtool && $(GO) build -tags remove_all_sd -o $@ github.com/prometheus/prometheus/cmd/promtool
 
 build:
 	$(GO) build -ldflags "-s -w" -o $(OUT)/bin/function-gokinjo ./functions/gokinjo
@@ -54,6 +59,7 @@ render: $(BIN)/crossplane build
 # intended change; review the diff before committing.
 fixtures golden: $(BIN)/crossplane
 	$(GO) test ./internal/rendertree -run 'TestGolden' -update -count=1
+	$(GO) test ./functions/gokinjo/internal/workloads -run TestAlertFile -update -count=1
 
 # Estimated monthly cost of the example environments against their budgets.
 cost:
