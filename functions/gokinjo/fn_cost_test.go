@@ -48,7 +48,7 @@ func TestRunFunctionBudget(t *testing.T) {
 			reason: "the dev preset exceeds its budget at the autoscaling maximum: a warning, WithinBudget=False, everything composed",
 			req:    dataRequest(env(""), nil),
 			want: want{warning: "over budget: estimated 303-751 USD/month exceeds the budget of 500 USD",
-				condition: "WithinBudget=False OverBudgetAtMax", desired: []string{"cluster", "database", "datalake", "network"}},
+				condition: "WithinBudget=False OverBudgetAtMax", desired: []string{"cluster", "database", "datalake", "network", "workloads"}},
 		},
 		"HardLimitNewEnvironment": {
 			reason: "budget.enforce on a new environment: Fatal, nothing desired, so nothing is created",
@@ -59,7 +59,7 @@ func TestRunFunctionBudget(t *testing.T) {
 			reason: "budget.enforce on an existing environment asking for a bigger database: every nested XR stays desired, the growth is held",
 			req:    dataRequest(env(`,"budget":{"monthlyLimitUsd":500,"enforce":true},"database":{"instanceClass":"db.r5.large"}`), existing),
 			want: want{warning: "budget.enforce: the requested change would cost", condition: "WithinBudget=False HardLimitHeld",
-				desired: []string{"cluster", "database", "datalake", "network"}},
+				desired: []string{"cluster", "database", "datalake", "network", "workloads"}},
 		},
 	}
 	f := NewFunction(logging.NewNopLogger())

@@ -66,13 +66,13 @@ func TestBudgetVerdict(t *testing.T) {
 			reason: "dev under a 1000 USD budget: WithinBudget=True, no warning",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 1000}},
 			want: want{status: true, reason: cost.VerdictWithin, message: "estimated 303-751 USD/month fits the budget of 1000 USD",
-				minMax: [2]int{303, 751}, composed: 4, layerNames: dev},
+				minMax: [2]int{303, 751}, composed: 5, layerNames: dev},
 		},
 		"OverAtMax": {
 			reason: "the dev preset's maximum (751) exceeds its 500 USD budget: a warning and WithinBudget=False naming the biggest contributor",
 			params: map[string]any{"environment": "dev"},
 			want: want{reason: cost.VerdictOverAtMax, message: "biggest contributors: cluster node group compute (c5.xlarge x 0-2) 0-312",
-				warning: "over budget: estimated 303-751 USD/month exceeds the budget of 500 USD", minMax: [2]int{303, 751}, composed: 4, layerNames: dev},
+				warning: "over budget: estimated 303-751 USD/month exceeds the budget of 500 USD", minMax: [2]int{303, 751}, composed: 5, layerNames: dev},
 		},
 		"HardLimitNew": {
 			reason: "budget.enforce on a new environment over its budget: refused, nothing composed",
@@ -82,14 +82,14 @@ func TestBudgetVerdict(t *testing.T) {
 		"HardLimitWithin": {
 			reason: "budget.enforce within the budget composes as usual",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 800, "enforce": true}},
-			want:   want{status: true, reason: cost.VerdictWithin, message: "fits the budget of 800 USD", minMax: [2]int{303, 751}, composed: 4, enforced: true, layerNames: dev},
+			want:   want{status: true, reason: cost.VerdictWithin, message: "fits the budget of 800 USD", minMax: [2]int{303, 751}, composed: 5, enforced: true, layerNames: dev},
 		},
 		"Unpriced": {
 			reason: "an instance type without a price is named in a warning and status, never counted as 0",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 1000},
 				"cluster": map[string]any{"nodeGroups": map[string]any{"compute": map[string]any{"instanceType": "x9.huge"}}}},
 			want: want{status: true, reason: cost.VerdictWithin, message: "fits", warning: "cost estimate is incomplete: prices.yaml has no price for EC2 instance type x9.huge (node group compute)",
-				minMax: [2]int{303, 439}, unpriced: []string{"EC2 instance type x9.huge (node group compute)"}, composed: 4, layerNames: dev},
+				minMax: [2]int{303, 439}, unpriced: []string{"EC2 instance type x9.huge (node group compute)"}, composed: 5, layerNames: dev},
 		},
 		"UnpricedEnforced": {
 			reason: "the hard limit cannot be enforced on a type without a price: refused",
@@ -205,7 +205,7 @@ func TestHardLimitExistingEnvironment(t *testing.T) {
 			reason:      "over the hard limit: database and node groups keep their existing sizes; the cheaper log retention goes through; nothing is dropped",
 			observed:    observedFrom(s0),
 			params:      grow,
-			wantNested:  []string{compCluster, compDatabase, compDataLake, compNetwork},
+			wantNested:  []string{compCluster, compDatabase, compDataLake, compNetwork, compWorkloads},
 			wantClass:   "db.t3.medium",
 			wantGroups:  devGroups,
 			wantLogDays: 1,
@@ -219,7 +219,9 @@ func TestHardLimitExistingEnvironment(t *testing.T) {
 			reason:     "layers not yet observed on an existing environment are additions: not created; those observed are kept",
 			observed:   observedFrom(s0, compNetwork, compCluster),
 			params:     grow,
-			wantNested: []string{compCluster, compNetwork},
+			// The workloads layer is not priced (its ALB is not modelled
+			// yet), so the hard limit does not hold it back.
+			wantNested: []string{compCluster, compNetwork, compWorkloads},
 			wantGroups: devGroups,
 			wantHeld: []string{
 				"cluster node groups general t3.medium x 2-5, compute c5.xlarge x 0-2",
@@ -232,7 +234,7 @@ func TestHardLimitExistingEnvironment(t *testing.T) {
 			reason:      "a raised limit lets the growth through",
 			observed:    observedFrom(s0),
 			params:      map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 5000, "enforce": true}, "database": map[string]any{"instanceClass": "db.r5.large"}},
-			wantNested:  []string{compCluster, compDatabase, compDataLake, compNetwork},
+			wantNested:  []string{compCluster, compDatabase, compDataLake, compNetwork, compWorkloads},
 			wantClass:   "db.r5.large",
 			wantGroups:  devGroups,
 			wantLogDays: 7,
@@ -242,7 +244,7 @@ func TestHardLimitExistingEnvironment(t *testing.T) {
 			reason:      "without enforce, growth over budget only warns",
 			observed:    observedFrom(s0),
 			params:      map[string]any{"environment": "dev", "database": map[string]any{"instanceClass": "db.r5.large"}},
-			wantNested:  []string{compCluster, compDatabase, compDataLake, compNetwork},
+			wantNested:  []string{compCluster, compDatabase, compDataLake, compNetwork, compWorkloads},
 			wantClass:   "db.r5.large",
 			wantGroups:  devGroups,
 			wantLogDays: 7,
