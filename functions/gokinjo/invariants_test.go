@@ -24,7 +24,7 @@ const repo = "../.."
 // stageRequests builds the request of every XR of every example env at every
 // lifecycle stage, exactly as render sends them: the XR from the golden render
 // and the observed fixtures of its kind.
-func stageRequests(t *testing.T) map[string]*fnv1.RunFunctionRequest {
+func stageRequests(t testing.TB) map[string]*fnv1.RunFunctionRequest {
 	t.Helper()
 	reqs := map[string]*fnv1.RunFunctionRequest{}
 	for _, env := range []string{"dev", "staging", "prod"} {
@@ -48,7 +48,7 @@ func stageRequests(t *testing.T) map[string]*fnv1.RunFunctionRequest {
 	return reqs
 }
 
-func requestFor(t *testing.T, xr *unstructured.Unstructured, observed []*unstructured.Unstructured) *fnv1.RunFunctionRequest {
+func requestFor(t testing.TB, xr *unstructured.Unstructured, observed []*unstructured.Unstructured) *fnv1.RunFunctionRequest {
 	t.Helper()
 	req := &fnv1.RunFunctionRequest{
 		Meta:     &fnv1.RequestMeta{Tag: "t"},
@@ -62,7 +62,7 @@ func requestFor(t *testing.T, xr *unstructured.Unstructured, observed []*unstruc
 	return req
 }
 
-func structOf(t *testing.T, m map[string]any) *structpb.Struct {
+func structOf(t testing.TB, m map[string]any) *structpb.Struct {
 	t.Helper()
 	b, err := json.Marshal(m)
 	if err != nil {
