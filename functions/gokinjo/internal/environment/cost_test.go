@@ -216,9 +216,9 @@ func TestHardLimitExistingEnvironment(t *testing.T) {
 			wantReason: ReasonHardLimitHeld,
 		},
 		"NoNewLayer": {
-			reason:     "layers not yet observed on an existing environment are additions: not created; those observed are kept",
-			observed:   observedFrom(s0, compNetwork, compCluster),
-			params:     grow,
+			reason:   "layers not yet observed on an existing environment are additions: not created; those observed are kept",
+			observed: observedFrom(s0, compNetwork, compCluster),
+			params:   grow,
 			// The workloads layer is not priced (its ALB is not modelled
 			// yet), so the hard limit does not hold it back.
 			wantNested: []string{compCluster, compNetwork, compWorkloads},
