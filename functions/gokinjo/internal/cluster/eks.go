@@ -2,7 +2,6 @@ package cluster
 
 import (
 	eks "github.com/upbound/provider-aws/apis/eks/v1beta1"
-	kms "github.com/upbound/provider-aws/apis/kms/v1beta1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
@@ -34,16 +33,8 @@ const authenticationMode = "API_AND_CONFIG_MAP"
 // cluster's Kubernetes secrets. Rotation is yearly (AWS default period).
 func (c *cluster) kmsKey() error {
 	o := c.p.Owner
-	key := &kms.Key{Spec: kms.KeySpec{
-		ResourceSpec: mr.Spec(o),
-		ForProvider: kms.KeyParameters{
-			Region:               mr.Str(o.Region),
-			Description:          mr.Str("Envelope encryption of Kubernetes secrets of EKS cluster " + c.p.Name),
-			EnableKeyRotation:    mr.Bool(true),
-			DeletionWindowInDays: mr.Float(30),
-			Tags:                 c.tags(naming.AWSName(o, "eks-secrets")),
-		},
-	}}
+	key := mr.KMSKey(mr.Spec(o), o.Region, "Envelope encryption of Kubernetes secrets of EKS cluster "+c.p.Name,
+		c.tags(naming.AWSName(o, "eks-secrets")))
 	return c.s.Add(compKMSKey, key, c.labels(compKMSKey))
 }
 
