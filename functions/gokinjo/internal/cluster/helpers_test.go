@@ -36,19 +36,11 @@ func params(t *testing.T, env string, mod func(*v1alpha1.ClusterParameters)) v1a
 // the layer writes status to.
 func newXR(t *testing.T, p v1alpha1.ClusterParameters) (*compose.XR, *composite.Unstructured) {
 	t.Helper()
-	content, err := compose.ToContent(map[string]any{
-		"apiVersion": v1alpha1.APIVersion,
-		"kind":       v1alpha1.KindCluster,
-		"metadata":   map[string]any{"name": testXR},
-		"spec":       map[string]any{"parameters": p},
-	})
+	xr, dxr, err := compose.NewXRFor(v1alpha1.KindCluster, testXR, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	oxr := composite.New()
-	oxr.SetUnstructuredContent(content)
-	dxr := composite.New()
-	return compose.NewXR(oxr, dxr), dxr
+	return xr, dxr
 }
 
 // compose runs the layer once over observed resources.

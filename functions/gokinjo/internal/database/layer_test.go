@@ -23,20 +23,12 @@ func owner(env string) v1alpha1.Owner {
 // returns the state and the desired XR.
 func run(t *testing.T, p v1alpha1.DatabaseParameters, observed map[resource.Name]resource.ObservedComposed) (*compose.State, *composite.Unstructured, error) {
 	t.Helper()
-	params, err := compose.ToContent(p)
+	xr, dxr, err := compose.NewXRFor(v1alpha1.KindDatabase, "gokinjo-abcde-db", p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	oxr := composite.New()
-	oxr.SetAPIVersion(v1alpha1.APIVersion)
-	oxr.SetKind(v1alpha1.KindDatabase)
-	oxr.SetName("gokinjo-abcde-db")
-	if err := oxr.SetValue("spec.parameters", params); err != nil {
-		t.Fatal(err)
-	}
-	dxr := composite.New()
 	s := compose.NewState(observed)
-	err = Layer{}.Compose(context.Background(), compose.NewXR(oxr, dxr), s)
+	err = Layer{}.Compose(context.Background(), xr, s)
 	return s, dxr, err
 }
 

@@ -22,20 +22,12 @@ func owner(env string) v1alpha1.Owner {
 
 func run(t *testing.T, p v1alpha1.DataLakeParameters, observed map[resource.Name]resource.ObservedComposed) (*compose.State, *composite.Unstructured, error) {
 	t.Helper()
-	params, err := compose.ToContent(p)
+	xr, dxr, err := compose.NewXRFor(v1alpha1.KindDataLake, "gokinjo-abcde-lake", p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	oxr := composite.New()
-	oxr.SetAPIVersion(v1alpha1.APIVersion)
-	oxr.SetKind(v1alpha1.KindDataLake)
-	oxr.SetName("gokinjo-abcde-lake")
-	if err := oxr.SetValue("spec.parameters", params); err != nil {
-		t.Fatal(err)
-	}
-	dxr := composite.New()
 	s := compose.NewState(observed)
-	err = Layer{}.Compose(context.Background(), compose.NewXR(oxr, dxr), s)
+	err = Layer{}.Compose(context.Background(), xr, s)
 	return s, dxr, err
 }
 

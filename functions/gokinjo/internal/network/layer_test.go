@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/crossplane/function-sdk-go/resource"
-	"github.com/crossplane/function-sdk-go/resource/composite"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
@@ -14,16 +13,11 @@ import (
 
 func xr(t *testing.T, p v1alpha1.NetworkParameters) *compose.XR {
 	t.Helper()
-	c, err := compose.ToContent(map[string]any{"spec": map[string]any{"parameters": p}})
+	x, _, err := compose.NewXRFor(v1alpha1.KindNetwork, "net", p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := composite.New()
-	o.SetUnstructuredContent(c)
-	o.SetAPIVersion(v1alpha1.APIVersion)
-	o.SetKind(v1alpha1.KindNetwork)
-	o.SetName("net")
-	return compose.NewXR(o, composite.New())
+	return x
 }
 
 func params(nat string) v1alpha1.NetworkParameters {

@@ -57,19 +57,11 @@ func params(env string, obs preset.WorkloadsObserved, mod func(*v1alpha1.Workloa
 
 func newXR(t *testing.T, p v1alpha1.WorkloadsParameters) (*compose.XR, *composite.Unstructured) {
 	t.Helper()
-	content, err := compose.ToContent(map[string]any{
-		"apiVersion": v1alpha1.APIVersion,
-		"kind":       v1alpha1.KindWorkloads,
-		"metadata":   map[string]any{"name": testXR},
-		"spec":       map[string]any{"parameters": p},
-	})
+	xr, dxr, err := compose.NewXRFor(v1alpha1.KindWorkloads, testXR, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	oxr := composite.New()
-	oxr.SetUnstructuredContent(content)
-	dxr := composite.New()
-	return compose.NewXR(oxr, dxr), dxr
+	return xr, dxr
 }
 
 // run composes once over observed resources.
