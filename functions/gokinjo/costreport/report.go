@@ -68,7 +68,7 @@ func Print(w io.Writer, c Options) error {
 	}
 	fmt.Fprintf(w, "Estimated monthly cost, %s on-demand list prices of %s (prices.yaml dated %s)\n\n", prices.Currency, prices.Region, prices.Date)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ENV\tESTIMATE (min-max)\tBUDGET\tVERDICT\tNETWORK\tCLUSTER\tDATABASE\tDATALAKE\tBIGGEST CONTRIBUTOR")
+	fmt.Fprintln(tw, "ENV\tESTIMATE (min-max)\tBUDGET\tVERDICT\tNETWORK\tCLUSTER\tDATABASE\tDATALAKE\tWORKLOADS\tBIGGEST CONTRIBUTOR")
 	for _, r := range rows {
 		verdict := r.j.Verdict
 		if r.enf {
@@ -81,8 +81,8 @@ func Print(w io.Writer, c Options) error {
 		if t := r.est.Top(1); len(t) > 0 {
 			top = t[0].Name + " " + cost.Range(t[0].Min, t[0].Max)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.env, cost.Range(r.j.Min, r.j.Max), r.j.Budget, verdict,
-			layer(r.est, cost.LayerNetwork), layer(r.est, cost.LayerCluster), layer(r.est, cost.LayerDatabase), layer(r.est, cost.LayerDataLake), top)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.env, cost.Range(r.j.Min, r.j.Max), r.j.Budget, verdict,
+			layer(r.est, cost.LayerNetwork), layer(r.est, cost.LayerCluster), layer(r.est, cost.LayerDatabase), layer(r.est, cost.LayerDataLake), layer(r.est, cost.LayerWorkloads), top)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

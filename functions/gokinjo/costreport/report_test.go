@@ -25,9 +25,9 @@ func TestPrintExamples(t *testing.T) {
 		}
 	}
 	want := []string{
-		"dev 303-751 500 OverBudgetAtMax",
-		"staging 839-1346 800 OverBudget",
-		"prod 1555-2160 2000 OverBudgetAtMax",
+		"dev 338-786 500 OverBudgetAtMax",
+		"staging 879-1386 800 OverBudget",
+		"prod 1613-2218 2000 OverBudgetAtMax",
 	}
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
 		t.Errorf("want rows:\n%s\ngot:\n%s\nfull output:\n%s", strings.Join(want, "\n"), strings.Join(rows, "\n"), b.String())

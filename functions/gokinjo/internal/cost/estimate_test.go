@@ -15,13 +15,13 @@ import (
 // explicitly from prices.yaml and the preset, so that a change to a preset,
 // to a price or to the model shows up here.
 type byHand struct {
-	network, cluster, database, dataLake [2]float64
+	network, cluster, database, dataLake, workloads [2]float64
 }
 
 func (b byHand) total() [2]float64 {
 	return [2]float64{
-		b.network[0] + b.cluster[0] + b.database[0] + b.dataLake[0],
-		b.network[1] + b.cluster[1] + b.database[1] + b.dataLake[1],
+		b.network[0] + b.cluster[0] + b.database[0] + b.dataLake[0] + b.workloads[0],
+		b.network[1] + b.cluster[1] + b.database[1] + b.dataLake[1] + b.workloads[1],
 	}
 }
 
@@ -40,6 +40,10 @@ func TestEstimateExampleEnvironments(t *testing.T) {
 	same := func(v float64) [2]float64 { return [2]float64{v, v} }
 	year := p.Assumptions.S3AgeHorizonDays
 	dev, stg, prd := p.Assumptions.Dev, p.Assumptions.Staging, p.Assumptions.Prod
+	// The workloads layer's one ALB: hours, LCUs and a public IPv4 per zone.
+	alb := func(lcu float64) [2]float64 {
+		return same((p.ELB.ALBPerHour+lcu*p.ELB.ALBPerLCUHour)*h + 3*p.VPC.PublicIPv4PerHour*h)
+	}
 
 	cases := map[string]struct {
 		reason string
@@ -64,8 +68,9 @@ func TestEstimateExampleEnvironments(t *testing.T) {
 				},
 				dataLake: same(dev.S3DataGB*90/year*p.S3.StandardPerGBMonth + dev.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth +
 					dev.AppLogsGBPerMonth*logs + dev.AppLogsGBPerMonth*7/30*logStore + ecr),
+				workloads: alb(dev.ALBLCU),
 			},
-			wantUSD: [2]int{303, 751}, budget: 500, verdict: cost.VerdictOverAtMax,
+			wantUSD: [2]int{338, 786}, budget: 500, verdict: cost.VerdictOverAtMax,
 		},
 		v1alpha1.EnvStaging: {
 			reason: "staging: 3 NATs; t3.large 3-5 and c5.xlarge 0-2; Multi-AZ db.t3.large 100-200 GiB; tiering at 30, Glacier at 90",
@@ -85,8 +90,9 @@ func TestEstimateExampleEnvironments(t *testing.T) {
 					stg.S3DataGB*30/year*p.S3.StandardPerGBMonth + stg.S3DataGB*60/year*p.S3.IntelligentTieringFrequentPerGBMonth +
 						stg.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth + stg.AppLogsGBPerMonth*logs + stg.AppLogsGBPerMonth*30/30*logStore + ecr,
 				},
+				workloads: alb(stg.ALBLCU),
 			},
-			wantUSD: [2]int{839, 1346}, budget: 800, verdict: cost.VerdictOver,
+			wantUSD: [2]int{879, 1386}, budget: 800, verdict: cost.VerdictOver,
 		},
 		v1alpha1.EnvProd: {
 			reason: "prod: 3 NATs; t3.large 2-4 and c5.xlarge 2-4; Multi-AZ db.r5.large + replica, 200-500 GiB; 90-day logs",
@@ -106,8 +112,9 @@ func TestEstimateExampleEnvironments(t *testing.T) {
 					prd.S3DataGB*30/year*p.S3.StandardPerGBMonth + prd.S3DataGB*60/year*p.S3.IntelligentTieringFrequentPerGBMonth +
 						prd.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth + prd.AppLogsGBPerMonth*logs + prd.AppLogsGBPerMonth*90/30*logStore + ecr,
 				},
+				workloads: alb(prd.ALBLCU),
 			},
-			wantUSD: [2]int{1555, 2160}, budget: 2000, verdict: cost.VerdictOverAtMax,
+			wantUSD: [2]int{1613, 2218}, budget: 2000, verdict: cost.VerdictOverAtMax,
 		},
 	}
 	for env, tc := range cases {
@@ -123,7 +130,7 @@ func TestEstimateExampleEnvironments(t *testing.T) {
 			if len(e.Unpriced) != 0 {
 				t.Errorf("%s: every preset must be priced, unpriced: %v", tc.reason, e.UnpricedNames())
 			}
-			for name, want := range map[string][2]float64{cost.LayerNetwork: tc.want.network, cost.LayerCluster: tc.want.cluster, cost.LayerDatabase: tc.want.database, cost.LayerDataLake: tc.want.dataLake} {
+			for name, want := range map[string][2]float64{cost.LayerNetwork: tc.want.network, cost.LayerCluster: tc.want.cluster, cost.LayerDatabase: tc.want.database, cost.LayerDataLake: tc.want.dataLake, cost.LayerWorkloads: tc.want.workloads} {
 				lo, hi, _ := e.Layer(name)
 				if !near(lo, want[0]) || !near(hi, want[1]) {
 					t.Errorf("%s: layer %s: want %.2f-%.2f, got %.2f-%.2f", tc.reason, name, want[0], want[1], lo, hi)

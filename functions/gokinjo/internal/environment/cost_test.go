@@ -56,7 +56,7 @@ func TestBudgetVerdict(t *testing.T) {
 		enforced   bool
 		layerNames []string
 	}
-	dev := []string{cost.LayerNetwork, cost.LayerCluster, cost.LayerDatabase, cost.LayerDataLake}
+	dev := []string{cost.LayerNetwork, cost.LayerCluster, cost.LayerDatabase, cost.LayerDataLake, cost.LayerWorkloads}
 	cases := map[string]struct {
 		reason string
 		params map[string]any
@@ -65,31 +65,31 @@ func TestBudgetVerdict(t *testing.T) {
 		"Within": {
 			reason: "dev under a 1000 USD budget: WithinBudget=True, no warning",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 1000}},
-			want: want{status: true, reason: cost.VerdictWithin, message: "estimated 303-751 USD/month fits the budget of 1000 USD",
-				minMax: [2]int{303, 751}, composed: 5, layerNames: dev},
+			want: want{status: true, reason: cost.VerdictWithin, message: "estimated 338-786 USD/month fits the budget of 1000 USD",
+				minMax: [2]int{338, 786}, composed: 5, layerNames: dev},
 		},
 		"OverAtMax": {
-			reason: "the dev preset's maximum (751) exceeds its 500 USD budget: a warning and WithinBudget=False naming the biggest contributor",
+			reason: "the dev preset's maximum (786) exceeds its 500 USD budget: a warning and WithinBudget=False naming the biggest contributor",
 			params: map[string]any{"environment": "dev"},
 			want: want{reason: cost.VerdictOverAtMax, message: "biggest contributors: cluster node group compute (c5.xlarge x 0-2) 0-312",
-				warning: "over budget: estimated 303-751 USD/month exceeds the budget of 500 USD", minMax: [2]int{303, 751}, composed: 5, layerNames: dev},
+				warning: "over budget: estimated 338-786 USD/month exceeds the budget of 500 USD", minMax: [2]int{338, 786}, composed: 5, layerNames: dev},
 		},
 		"HardLimitNew": {
 			reason: "budget.enforce on a new environment over its budget: refused, nothing composed",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 500, "enforce": true}},
-			want:   want{err: "spec.parameters.budget.monthlyLimitUsd: estimated 303-751 USD/month exceeds the budget of 500 USD (OverBudgetAtMax); biggest contributors: cluster node group compute"},
+			want:   want{err: "spec.parameters.budget.monthlyLimitUsd: estimated 338-786 USD/month exceeds the budget of 500 USD (OverBudgetAtMax); biggest contributors: cluster node group compute"},
 		},
 		"HardLimitWithin": {
 			reason: "budget.enforce within the budget composes as usual",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 800, "enforce": true}},
-			want:   want{status: true, reason: cost.VerdictWithin, message: "fits the budget of 800 USD", minMax: [2]int{303, 751}, composed: 5, enforced: true, layerNames: dev},
+			want:   want{status: true, reason: cost.VerdictWithin, message: "fits the budget of 800 USD", minMax: [2]int{338, 786}, composed: 5, enforced: true, layerNames: dev},
 		},
 		"Unpriced": {
 			reason: "an instance type without a price is named in a warning and status, never counted as 0",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 1000},
 				"cluster": map[string]any{"nodeGroups": map[string]any{"compute": map[string]any{"instanceType": "x9.huge"}}}},
 			want: want{status: true, reason: cost.VerdictWithin, message: "fits", warning: "cost estimate is incomplete: prices.yaml has no price for EC2 instance type x9.huge (node group compute)",
-				minMax: [2]int{303, 439}, unpriced: []string{"EC2 instance type x9.huge (node group compute)"}, composed: 5, layerNames: dev},
+				minMax: [2]int{338, 473}, unpriced: []string{"EC2 instance type x9.huge (node group compute)"}, composed: 5, layerNames: dev},
 		},
 		"UnpricedEnforced": {
 			reason: "the hard limit cannot be enforced on a type without a price: refused",
@@ -219,8 +219,9 @@ func TestHardLimitExistingEnvironment(t *testing.T) {
 			reason:   "layers not yet observed on an existing environment are additions: not created; those observed are kept",
 			observed: observedFrom(s0, compNetwork, compCluster),
 			params:   grow,
-			// The workloads layer is not priced (its ALB is not modelled
-			// yet), so the hard limit does not hold it back.
+			// The hard limit holds back the AWS layers a claim sizes; the
+			// workloads layer (the app; its one ALB is a fixed cost) is not
+			// held.
 			wantNested: []string{compCluster, compNetwork, compWorkloads},
 			wantGroups: devGroups,
 			wantHeld: []string{

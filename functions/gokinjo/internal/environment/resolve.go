@@ -58,10 +58,11 @@ func Resolve(name string, p v1alpha1.EnvironmentParameters, clientSG string) (Re
 	return r, nil
 }
 
-// CostInput is what the cost model prices: the resolved layers. No
-// workloads layer is composed yet, so it has no workloads part.
+// CostInput is what the cost model prices: the resolved layers, and the one
+// ALB the workloads layer's Ingress creates.
 func (r Resolved) CostInput() cost.Input {
-	return cost.Input{Network: r.Network, Cluster: r.Cluster, Database: r.Database, DataLake: r.DataLake}
+	return cost.Input{Network: r.Network, Cluster: r.Cluster, Database: r.Database, DataLake: r.DataLake,
+		Workloads: &cost.Workloads{ALBs: 1}}
 }
 
 // Enforced reports whether the claim makes its budget a hard limit.
