@@ -39,18 +39,18 @@ const (
 
 // harness is the local management cluster and everything the test runs.
 type harness struct {
-	t                      *testing.T
-	ctx                    context.Context
-	root, bin, out, work   string
-	logs, kubeconfig       string
-	env                    *envtest.Environment
-	c                      *clients
-	crossplane, kcm, reg   *process
-	fn                     *process
-	fnBin, fnCerts         string
-	sim                    *simulator.Simulator
-	figs                   *figures
-	stopSim, stopRuntime   context.CancelFunc
+	t                    *testing.T
+	ctx                  context.Context
+	root, bin, out, work string
+	logs, kubeconfig     string
+	env                  *envtest.Environment
+	c                    *clients
+	crossplane, kcm, reg *process
+	fn                   *process
+	fnBin, fnCerts       string
+	sim                  *simulator.Simulator
+	figs                 *figures
+	stopSim, stopRuntime context.CancelFunc
 }
 
 func newHarness(t *testing.T, ctx context.Context) *harness {

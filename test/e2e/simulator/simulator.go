@@ -93,7 +93,12 @@ func New(d dynamic.Interface, k kubernetes.Interface, gvrs []schema.GroupVersion
 func (s *Simulator) SetDelay(d time.Duration) { s.mu.Lock(); s.delay = d; s.mu.Unlock() }
 
 // SetFault adds a simulated AWS error.
-func (s *Simulator) SetFault(f Fault) { s.mu.Lock(); s.faults = append(s.faults, f); s.mu.Unlock(); s.Resync() }
+func (s *Simulator) SetFault(f Fault) {
+	s.mu.Lock()
+	s.faults = append(s.faults, f)
+	s.mu.Unlock()
+	s.Resync()
+}
 
 // ClearFaults removes every simulated error.
 func (s *Simulator) ClearFaults() { s.mu.Lock(); s.faults = nil; s.mu.Unlock(); s.Resync() }
@@ -391,7 +396,7 @@ kind: Config
 clusters:
 - name: ` + cluster + `
   cluster:
-    server: https://` + awssim.Hash("eks/"+cluster)[:32] + `.simulated.eks.amazonaws.com
+    server: https://` + awssim.Hash("eks/" + cluster)[:32] + `.simulated.eks.amazonaws.com
 contexts:
 - name: ` + cluster + `
   context: {cluster: ` + cluster + `, user: simulated}
