@@ -23,6 +23,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	"github.com/gokinjo/platform/internal/ociimage"
 	"github.com/gokinjo/platform/internal/xpkgbuild"
 	"github.com/gokinjo/platform/test/e2e/simulator"
 )
@@ -238,10 +239,9 @@ func (h *harness) installPackages(refs *xpkgbuild.Refs) error {
 // every FunctionRevision pointing at it.
 func (h *harness) playFunctionRuntime() error {
 	h.fnBin = filepath.Join(h.work, "function-gokinjo")
-	cmd := exec.CommandContext(h.ctx, "go", "build", "-o", h.fnBin, "./functions/gokinjo")
-	cmd.Dir = h.root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("build function: %w\n%s", err, out)
+	// Built as the package builder builds it, so the build cache is shared.
+	if err := ociimage.GoBuild(h.ctx, "go", h.root, "./functions/gokinjo", h.fnBin, runtime.GOARCH); err != nil {
+		return err
 	}
 	ca, err := h.c.kube.CoreV1().Secrets(crossplaneNS).Get(h.ctx, "crossplane-root-ca", metav1.GetOptions{})
 	if err != nil {
