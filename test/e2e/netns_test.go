@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
 	"github.com/gokinjo/platform/internal/schemavalidate"
 )
 
@@ -39,6 +42,7 @@ const CrossplaneCoreVersion = "v2.4.0"
 // last process exits, the namespace is gone; the outer process then checks
 // that no process of it is left.
 func TestMain(m *testing.M) {
+	ctrllog.SetLogger(logr.Discard()) // envtest logs nothing we need.
 	if os.Getenv(envInNetns) != "" {
 		os.Exit(m.Run())
 	}
