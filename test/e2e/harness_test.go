@@ -152,10 +152,21 @@ func (h *harness) startCrossplane() error {
 		"TLS_CLIENT_SECRET_NAME=crossplane-tls-client",
 	}
 	cli := filepath.Join(h.bin, "crossplane-core")
-	cmd := exec.CommandContext(h.ctx, cli, "core", "init", "--enable-webhooks=false")
-	cmd.Env = append(os.Environ(), env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("crossplane core init: %w\n%s", err, out)
+	// core init installs the core CRDs and then applies a Lock at once; on a
+	// busy machine the new CRD may not be served yet ("no matches for kind
+	// Lock"). Init is idempotent: run it again.
+	for try := 1; ; try++ {
+		cmd := exec.CommandContext(h.ctx, cli, "core", "init", "--enable-webhooks=false")
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			break
+		}
+		if try == 5 {
+			return fmt.Errorf("crossplane core init: %w\n%s", err, out)
+		}
+		h.t.Logf("crossplane core init (try %d): %v; retrying", try, err)
+		time.Sleep(2 * time.Second)
 	}
 	sec, err := h.c.kube.CoreV1().Secrets(crossplaneNS).Get(h.ctx, "crossplane-tls-client", metav1.GetOptions{})
 	if err != nil {
