@@ -162,6 +162,7 @@ type clients struct {
 func newClients(cfg *rest.Config) (*clients, error) {
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = 200, 400
+	cfg.WarningHandler = rest.NoWarnings{}
 	d, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return nil, err

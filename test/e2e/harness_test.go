@@ -445,5 +445,5 @@ func (h *harness) functionCalls() int {
 // functionLogCalls counts the RunFunction calls the function logged.
 func (h *harness) functionLogCalls() int {
 	b, _ := os.ReadFile(filepath.Join(h.logs, "function-gokinjo.log"))
-	return strings.Count(string(b), `"Composed"`) + strings.Count(string(b), `"Refusing to compose"`)
+	return strings.Count(string(b), "\tComposed\t") + strings.Count(string(b), "\tRefusing to compose\t")
 }

@@ -123,7 +123,7 @@ func (s *Simulator) record(e Event) {
 	s.mu.Lock()
 	s.events = append(s.events, e)
 	switch e.Op {
-	case "create":
+	case "create", "update":
 		s.aws[e.ExternalName] = e.Kind
 	case "delete":
 		delete(s.aws, e.ExternalName)
@@ -252,8 +252,8 @@ func (s *Simulator) reconcile(ctx context.Context, k key) error {
 		ann = map[string]string{}
 	}
 	op := "update"
-	if ann[awssim.AnnotationExternalName] == "" {
-		op = "create"
+	if !hasFinalizer(u, Finalizer) {
+		op = "create" // First time the simulated AWS sees it.
 	}
 	if ext := obs.GetAnnotations()[awssim.AnnotationExternalName]; ext != "" && ann[awssim.AnnotationExternalName] == "" {
 		ann[awssim.AnnotationExternalName] = ext
