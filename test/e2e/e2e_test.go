@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -343,29 +344,26 @@ func (h *harness) waitAllReady(t *testing.T, envs []string, timeout time.Duratio
 // XR, restarts it, and checks nothing composed was deleted or replaced.
 func (h *harness) faultFunctionRestart(t *testing.T, composed map[string][]ref) {
 	ctx := h.ctx
-	// Poke every XR so that Crossplane calls the function now.
+	// An edit of the staging claim (compute node group maxSize 4 -> 3) makes
+	// Crossplane reconcile its XRs and call the function at once; the
+	// function is killed while that reconcile runs.
 	xrs := h.allXRs(t)
-	for _, x := range xrs {
-		patch := fmt.Sprintf(`{"metadata":{"annotations":{"e2e.gokinjo.io/poke":%q}}}`, time.Now().Format(time.RFC3339Nano))
-		ri, err := h.c.resource(x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := ri.Patch(ctx, x.GetName(), types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
-			t.Fatal(err)
-		}
+	patch := `{"spec":{"parameters":{"cluster":{"nodeGroups":{"compute":{"maxSize":3}}}}}}`
+	ri, _ := h.c.resource(claimObj("staging"))
+	if _, err := ri.Patch(ctx, claimName, types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
+		t.Fatalf("edit staging claim: %v", err)
 	}
 	time.Sleep(300 * time.Millisecond)
 	h.fn.kill()
 	killed := time.Now()
-	t.Logf("function killed mid-reconcile (%d XRs poked)", len(xrs))
+	t.Logf("function killed mid-reconcile of the staging claim edit")
 	var all []ref
 	for _, e := range envs {
 		all = append(all, composed[e]...)
 	}
-	// Wait until Crossplane notices (an XR goes Synced=False) or 90s pass.
+	// Wait until Crossplane notices (an XR goes Synced=False) or 60s pass.
 	unsynced := 0
-	_ = poll(ctx, 90*time.Second, time.Second, func() (bool, error) {
+	_ = poll(ctx, 60*time.Second, time.Second, func() (bool, error) {
 		unsynced = 0
 		for _, x := range h.allXRs(t) {
 			if !isTrue(x, "Synced") {
@@ -385,8 +383,11 @@ func (h *harness) faultFunctionRestart(t *testing.T, composed map[string][]ref) 
 	restarted := time.Now()
 	// Converged: every XR Synced again through the restarted function, every claim Ready.
 	if err := poll(ctx, 5*time.Minute, time.Second, func() (bool, error) {
-		if h.functionLogCalls()-beforeLog < len(xrs) {
-			return false, fmt.Errorf("%d RunFunction calls since the restart", h.functionLogCalls()-beforeLog)
+		if h.functionLogCalls() == beforeLog {
+			return false, errors.New("no RunFunction call since the restart")
+		}
+		if !h.computeMaxSize(t, "staging", 3) {
+			return false, errors.New("staging compute node group not at maxSize 3 yet")
 		}
 		for _, x := range h.allXRs(t) {
 			if !isTrue(x, "Synced") || !isTrue(x, "Ready") {
@@ -405,6 +406,33 @@ func (h *harness) faultFunctionRestart(t *testing.T, composed map[string][]ref) 
 	}
 	h.figs.add("fault function-restart: down %.0fs (%d XRs Synced=False), %d composed resources kept, converged %.1fs after restart, %d RunFunction calls after restart",
 		down.Seconds(), unsynced, len(all)-len(gone)-len(replaced), d.Seconds(), h.functionCalls()-before)
+}
+
+// computeMaxSize reports whether env's compute NodeGroup has maxSize n.
+func (h *harness) computeMaxSize(t *testing.T, env string, n int) bool {
+	c, err := h.c.get(h.ctx, claimAPIVersion, claimKind, "gokinjo-"+env, claimName)
+	if err != nil {
+		return false
+	}
+	refs, err := h.composed(h.ctx, c)
+	if err != nil {
+		return false
+	}
+	for _, r := range refs {
+		if r.Kind != "NodeGroup" {
+			continue
+		}
+		o, err := h.c.get(h.ctx, r.APIVersion, r.Kind, "", r.Name)
+		if err != nil || !strings.Contains(o.GetAnnotations()["crossplane.io/composition-resource-name"], "compute") {
+			continue
+		}
+		sc, _, _ := unstructured.NestedSlice(o.Object, "spec", "forProvider", "scalingConfig")
+		if len(sc) > 0 {
+			m, _ := sc[0].(map[string]any)
+			return fmt.Sprint(m["maxSize"]) == fmt.Sprint(n)
+		}
+	}
+	return false
 }
 
 func (h *harness) allXRs(t *testing.T) []*unstructured.Unstructured {
