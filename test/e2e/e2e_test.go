@@ -353,10 +353,10 @@ func (h *harness) faultFunctionRestart(t *testing.T, composed map[string][]ref) 
 	if _, err := ri.Patch(ctx, claimName, types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
 		t.Fatalf("edit staging claim: %v", err)
 	}
-	time.Sleep(300 * time.Millisecond)
-	h.fn.kill()
+	h.fn.kill() // At once: Crossplane is propagating the edit claim -> XEnvironment -> XCluster.
 	killed := time.Now()
-	t.Logf("function killed mid-reconcile of the staging claim edit")
+	early := h.computeMaxSize(t, "staging", 3)
+	t.Logf("function killed mid-reconcile of the staging claim edit (edit already composed before the kill: %v)", early)
 	var all []ref
 	for _, e := range envs {
 		all = append(all, composed[e]...)
