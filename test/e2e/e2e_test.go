@@ -361,9 +361,12 @@ func (h *harness) faultFunctionRestart(t *testing.T, composed map[string][]ref) 
 	for _, e := range envs {
 		all = append(all, composed[e]...)
 	}
-	// Wait until Crossplane notices (an XR goes Synced=False) or 60s pass.
+	// Wait until Crossplane notices (an XR goes Synced=False) or 30s pass.
+	// With Crossplane's XR watch circuit breaker open (the simulator's and
+	// the XRs' own writes trip its default burst of 100 events), the edit
+	// may not be reconciled at all while the function is down.
 	unsynced := 0
-	_ = poll(ctx, 60*time.Second, time.Second, func() (bool, error) {
+	_ = poll(ctx, 30*time.Second, time.Second, func() (bool, error) {
 		unsynced = 0
 		for _, x := range h.allXRs(t) {
 			if !isTrue(x, "Synced") {

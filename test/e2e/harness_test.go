@@ -187,7 +187,11 @@ func (h *harness) startCrossplane() error {
 			return err
 		}
 	}
-	h.crossplane = startProcess(h.t, h.logs, "crossplane", env, cli, "core", "start", "--enable-webhooks=false", "--debug")
+	args := []string{"core", "start", "--enable-webhooks=false", "--debug"}
+	// E2E_CROSSPLANE_ARGS adds flags, e.g. --circuit-breaker-burst=1000 to
+	// measure convergence without the XR watch circuit breaker.
+	args = append(args, strings.Fields(os.Getenv("E2E_CROSSPLANE_ARGS"))...)
+	h.crossplane = startProcess(h.t, h.logs, "crossplane", env, cli, args...)
 	return waitTCP(h.ctx, "127.0.0.1:8081")
 }
 
