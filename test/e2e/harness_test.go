@@ -1,0 +1,453 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	kerrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/gokinjo/platform/internal/ociimage"
+	"github.com/gokinjo/platform/internal/xpkgbuild"
+	"github.com/gokinjo/platform/test/e2e/simulator"
+)
+
+// Where things run inside the test's network namespace.
+const (
+	registryAddr     = "127.0.0.1:5000"
+	functionAddr     = "127.0.0.1:9443"
+	crossplaneNS     = "crossplane-system"
+	functionName     = xpkgbuild.FunctionName
+	packageVersion   = "v0.1.0-e2e"
+	crossplaneMetric = "http://127.0.0.1:8080/metrics"
+)
+
+// harness is the local management cluster and everything the test runs.
+type harness struct {
+	t                    *testing.T
+	ctx                  context.Context
+	root, bin, out, work string
+	logs, kubeconfig     string
+	env                  *envtest.Environment
+	c                    *clients
+	crossplane, kcm, reg *process
+	fn                   *process
+	fnBin, fnCerts       string
+	sim                  *simulator.Simulator
+	figs                 *figures
+	stopSim, stopRuntime context.CancelFunc
+}
+
+func newHarness(t *testing.T, ctx context.Context) *harness {
+	root := repoRoot()
+	h := &harness{t: t, ctx: ctx, root: root, bin: filepath.Join(root, "bin"), out: filepath.Join(root, "_output", "e2e"), figs: &figures{}}
+	h.logs = filepath.Join(h.out, "logs")
+	_ = os.RemoveAll(h.out)
+	for _, d := range []string{h.out, h.logs} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := os.MkdirTemp("", "gokinjo-e2e-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.work = w
+	t.Cleanup(h.teardown)
+	return h
+}
+
+func (h *harness) step(name string, f func() error) {
+	h.t.Helper()
+	start := time.Now()
+	if err := f(); err != nil {
+		h.t.Fatalf("%s: %v", name, err)
+	}
+	h.t.Logf("step %-40s %6.1fs", name, time.Since(start).Seconds())
+}
+
+// teardown stops everything, also on failure, newest first.
+func (h *harness) teardown() {
+	if h.stopRuntime != nil {
+		h.stopRuntime()
+	}
+	if h.stopSim != nil {
+		h.stopSim()
+	}
+	for _, p := range []*process{h.fn, h.crossplane, h.kcm, h.reg} {
+		p.stop()
+	}
+	if h.env != nil {
+		if err := h.env.Stop(); err != nil {
+			h.t.Logf("stop control plane: %v", err)
+		}
+	}
+	if h.t.Failed() {
+		h.t.Logf("logs kept in %s; work dir %s", h.logs, h.work)
+		return
+	}
+	_ = os.RemoveAll(h.work)
+}
+
+// startControlPlane starts etcd and kube-apiserver (envtest) with the
+// provider CRDs the package composes.
+func (h *harness) startControlPlane() error {
+	h.env = &envtest.Environment{
+		BinaryAssetsDirectory:    h.bin,
+		CRDInstallOptions:        envtest.CRDInstallOptions{Paths: []string{os.Getenv(envCRDDir)}, ErrorIfPathMissing: true},
+		ControlPlaneStartTimeout: 3 * time.Minute,
+		ControlPlaneStopTimeout:  time.Minute,
+	}
+	h.env.ControlPlane.GetAPIServer().Configure().Set("advertise-address", "127.0.0.1")
+	cfg, err := h.env.Start()
+	if err != nil {
+		return err
+	}
+	user, err := h.env.AddUser(envtest.User{Name: "gokinjo-e2e-admin", Groups: []string{"system:masters"}}, cfg)
+	if err != nil {
+		return err
+	}
+	kc, err := user.KubeConfig()
+	if err != nil {
+		return err
+	}
+	h.kubeconfig = filepath.Join(h.work, "kubeconfig")
+	if err := os.WriteFile(h.kubeconfig, kc, 0o600); err != nil {
+		return err
+	}
+	// Kept for a human to poke at a failed run: KUBECONFIG=_output/e2e/kubeconfig
+	// only works inside the test's network namespace while it runs.
+	_ = os.WriteFile(filepath.Join(h.out, "kubeconfig"), kc, 0o600)
+	h.c, err = newClients(user.Config())
+	return err
+}
+
+// startCrossplane runs crossplane core init, then core start with the
+// External package runtime and webhooks off.
+func (h *harness) startCrossplane() error {
+	if err := h.c.ensureNamespace(h.ctx, crossplaneNS); err != nil {
+		return err
+	}
+	env := []string{
+		"KUBECONFIG=" + h.kubeconfig,
+		"POD_NAMESPACE=" + crossplaneNS,
+		"CRDS_PATH=" + os.Getenv(envCoreCRDs),
+		"TLS_CA_SECRET_NAME=crossplane-root-ca",
+		"TLS_CLIENT_SECRET_NAME=crossplane-tls-client",
+	}
+	cli := filepath.Join(h.bin, "crossplane-core")
+	// core init installs the core CRDs and then applies a Lock at once; on a
+	// busy machine the new CRD may not be served yet ("no matches for kind
+	// Lock"). Init is idempotent: run it again.
+	for try := 1; ; try++ {
+		cmd := exec.CommandContext(h.ctx, cli, "core", "init", "--enable-webhooks=false")
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			break
+		}
+		if try == 5 {
+			return fmt.Errorf("crossplane core init: %w\n%s", err, out)
+		}
+		h.t.Logf("crossplane core init (try %d): %v; retrying", try, err)
+		time.Sleep(2 * time.Second)
+	}
+	sec, err := h.c.kube.CoreV1().Secrets(crossplaneNS).Get(h.ctx, "crossplane-tls-client", metav1.GetOptions{})
+	if err != nil {
+		return err
+	}
+	clientDir := filepath.Join(h.work, "tls-client")
+	if err := writeFiles(clientDir, sec.Data); err != nil {
+		return err
+	}
+	env = append(env,
+		"PACKAGE_RUNTIME=External",
+		"TLS_CLIENT_CERTS_DIR="+clientDir,
+		"XPKG_CACHE_DIR="+filepath.Join(h.work, "xpkg-cache"),
+		"XFN_CACHE_DIR="+filepath.Join(h.work, "xfn-cache"),
+	)
+	for _, d := range []string{"xpkg-cache", "xfn-cache"} {
+		if err := os.MkdirAll(filepath.Join(h.work, d), 0o755); err != nil {
+			return err
+		}
+	}
+	args := []string{"core", "start", "--enable-webhooks=false", "--debug"}
+	// E2E_CROSSPLANE_ARGS adds flags, e.g. --circuit-breaker-burst=1000 to
+	// measure convergence without the XR watch circuit breaker.
+	args = append(args, strings.Fields(os.Getenv("E2E_CROSSPLANE_ARGS"))...)
+	h.crossplane = startProcess(h.t, h.logs, "crossplane", env, cli, args...)
+	return waitTCP(h.ctx, "127.0.0.1:8081")
+}
+
+// startKCM starts kube-controller-manager for garbage collection and
+// namespace deletion.
+func (h *harness) startKCM() error {
+	h.kcm = startProcess(h.t, h.logs, "kube-controller-manager", nil, filepath.Join(h.bin, "kube-controller-manager"),
+		"--kubeconfig="+h.kubeconfig,
+		"--authentication-kubeconfig="+h.kubeconfig,
+		"--authorization-kubeconfig="+h.kubeconfig,
+		"--controllers=garbage-collector-controller,namespace-controller",
+		"--leader-elect=false",
+		"--bind-address=127.0.0.1",
+		"--secure-port=10257",
+	)
+	return waitTCP(h.ctx, "127.0.0.1:10257")
+}
+
+// publishPackages serves a local OCI registry (crane registry serve) and
+// publishes the function and configuration packages to it.
+func (h *harness) publishPackages() (*xpkgbuild.Refs, error) {
+	h.reg = startProcess(h.t, h.logs, "registry", nil, filepath.Join(h.bin, "crane"), "registry", "serve", "--address", registryAddr)
+	if err := waitTCP(h.ctx, registryAddr); err != nil {
+		return nil, err
+	}
+	// One arch is enough here; make publish builds them all.
+	xpkgbuild.Arches = []string{runtime.GOARCH}
+	b := &xpkgbuild.Builder{
+		CLI: filepath.Join(h.bin, "crossplane"), Go: "go", Root: h.root,
+		Out: filepath.Join(h.work, "packages"), Registry: registryAddr + "/gokinjo", Version: packageVersion,
+	}
+	p, err := b.Build(h.ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.Publish(h.ctx, p, "")
+}
+
+// installPackages installs the Function and the Configuration packages.
+// The configuration depends on xpkg.upbound.io providers that cannot be
+// fetched offline (no provider runs here: the AWS simulator plays them),
+// so it is installed with skipDependencyResolution and the Function is
+// installed from the local registry beside it.
+func (h *harness) installPackages(refs *xpkgbuild.Refs) error {
+	for _, o := range []map[string]any{
+		{"apiVersion": "pkg.crossplane.io/v1", "kind": "Function", "metadata": map[string]any{"name": functionName},
+			"spec": map[string]any{"package": refs.Function, "skipDependencyResolution": true}},
+		{"apiVersion": "pkg.crossplane.io/v1", "kind": "Configuration", "metadata": map[string]any{"name": xpkgbuild.ConfigurationName},
+			"spec": map[string]any{"package": refs.Configuration, "skipDependencyResolution": true}},
+	} {
+		if _, err := h.c.apply(h.ctx, &unstructured.Unstructured{Object: o}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// playFunctionRuntime is the External package runtime: it runs the
+// function with mTLS certificates signed by Crossplane's root CA and keeps
+// every FunctionRevision pointing at it.
+func (h *harness) playFunctionRuntime() error {
+	h.fnBin = filepath.Join(h.work, "function-gokinjo")
+	// Built as the package builder builds it, so the build cache is shared.
+	if err := ociimage.GoBuild(h.ctx, "go", h.root, "./functions/gokinjo", h.fnBin, runtime.GOARCH); err != nil {
+		return err
+	}
+	ca, err := h.c.kube.CoreV1().Secrets(crossplaneNS).Get(h.ctx, "crossplane-root-ca", metav1.GetOptions{})
+	if err != nil {
+		return err
+	}
+	h.fnCerts = filepath.Join(h.work, "tls-function")
+	files, err := functionCerts(ca.Data[corev1.TLSCertKey], ca.Data[corev1.TLSPrivateKeyKey], h.fnCerts)
+	if err != nil {
+		return err
+	}
+	secretName := functionName + "-tls-server"
+	sec := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: secretName, Namespace: crossplaneNS}, Type: corev1.SecretTypeOpaque, Data: files}
+	if _, err := h.c.kube.CoreV1().Secrets(crossplaneNS).Create(h.ctx, sec, metav1.CreateOptions{}); err != nil && !kerrors.IsAlreadyExists(err) {
+		return err
+	}
+	h.startFunction()
+
+	ctx, cancel := context.WithCancel(h.ctx)
+	h.stopRuntime = cancel
+	revisions := h.c.dyn.Resource(schema.GroupVersionResource{Group: "pkg.crossplane.io", Version: "v1", Resource: "functionrevisions"})
+	point := func() (int, error) {
+		l, err := revisions.List(ctx, metav1.ListOptions{LabelSelector: "pkg.crossplane.io/package=" + functionName})
+		if err != nil {
+			return 0, err
+		}
+		n := 0
+		for i := range l.Items {
+			r := &l.Items[i]
+			ep, _, _ := unstructured.NestedString(r.Object, "status", "endpoint")
+			sn, _, _ := unstructured.NestedString(r.Object, "status", "tlsServerSecretName")
+			if ep == functionAddr && sn == secretName && isTrue(r, "RuntimeHealthy") {
+				n++
+				continue
+			}
+			_ = unstructured.SetNestedField(r.Object, functionAddr, "status", "endpoint")
+			_ = unstructured.SetNestedField(r.Object, secretName, "status", "tlsServerSecretName")
+			setCondition(r, map[string]any{"type": "RuntimeHealthy", "status": "True", "reason": "HealthyPackageRevision",
+				"message": "function-gokinjo is run by the e2e test harness (External runtime)"})
+			if _, err := revisions.UpdateStatus(ctx, r, metav1.UpdateOptions{}); err == nil {
+				n++
+			}
+		}
+		return n, nil
+	}
+	if err := poll(h.ctx, 3*time.Minute, time.Second, func() (bool, error) { n, err := point(); return n > 0, err }); err != nil {
+		return fmt.Errorf("no FunctionRevision of %s to point at the function: %w", functionName, err)
+	}
+	go func() {
+		for ctx.Err() == nil {
+			_, _ = point()
+			time.Sleep(time.Second)
+		}
+	}()
+	return nil
+}
+
+func (h *harness) startFunction() {
+	h.fn = startProcess(h.t, h.logs, "function-gokinjo", []string{"TLS_SERVER_CERTS_DIR=" + h.fnCerts}, h.fnBin,
+		"--address="+functionAddr, "--debug")
+}
+
+func setCondition(u *unstructured.Unstructured, c map[string]any) {
+	c["lastTransitionTime"] = time.Now().UTC().Format(time.RFC3339)
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	out := []any{c}
+	for _, x := range conds {
+		if m, ok := x.(map[string]any); ok && m["type"] == c["type"] {
+			continue
+		}
+		out = append(out, x)
+	}
+	_ = unstructured.SetNestedSlice(u.Object, out, "status", "conditions")
+}
+
+// waitPackagesHealthy waits for the Function and Configuration to be
+// Installed and Healthy and every XRD to be Established and Offered.
+func (h *harness) waitPackagesHealthy() error {
+	for _, kind := range []struct{ kind, name string }{{"Function", functionName}, {"Configuration", xpkgbuild.ConfigurationName}} {
+		var last *unstructured.Unstructured
+		err := poll(h.ctx, 4*time.Minute, time.Second, func() (bool, error) {
+			u, err := h.c.get(h.ctx, "pkg.crossplane.io/v1", kind.kind, "", kind.name)
+			if err != nil {
+				return false, err
+			}
+			last = u
+			return isTrue(u, "Installed") && isTrue(u, "Healthy"), nil
+		})
+		if err != nil {
+			return fmt.Errorf("%s %s not healthy: %w; conditions: %v", kind.kind, kind.name, err, conditions(last))
+		}
+	}
+	xrds := h.c.dyn.Resource(schema.GroupVersionResource{Group: "apiextensions.crossplane.io", Version: "v1", Resource: "compositeresourcedefinitions"})
+	return poll(h.ctx, 3*time.Minute, time.Second, func() (bool, error) {
+		l, err := xrds.List(h.ctx, metav1.ListOptions{})
+		if err != nil || len(l.Items) == 0 {
+			return false, err
+		}
+		for i := range l.Items {
+			x := &l.Items[i]
+			if !isTrue(x, "Established") {
+				return false, fmt.Errorf("XRD %s not established: %v", x.GetName(), conditions(x))
+			}
+			if _, claims, _ := unstructured.NestedMap(x.Object, "spec", "claimNames"); claims && !isTrue(x, "Offered") {
+				return false, fmt.Errorf("XRD %s claim not offered: %v", x.GetName(), conditions(x))
+			}
+		}
+		return true, nil
+	})
+}
+
+func conditions(u *unstructured.Unstructured) string {
+	if u == nil {
+		return "<none>"
+	}
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	var s []string
+	for _, c := range conds {
+		if m, ok := c.(map[string]any); ok {
+			s = append(s, fmt.Sprintf("%v=%v(%v: %v)", m["type"], m["status"], m["reason"], m["message"]))
+		}
+	}
+	return strings.Join(s, "; ")
+}
+
+// startSimulator runs the AWS simulator for every managed-resource kind the
+// golden renders hold plus provider-kubernetes Objects and provider-helm
+// Releases.
+func (h *harness) startSimulator(delay time.Duration) error {
+	kinds, err := goldenKinds()
+	if err != nil {
+		return err
+	}
+	// The version the function composes at: the provider CRDs are installed
+	// without their conversion webhooks (no provider runs), so the simulator
+	// must read and write each kind at the version Crossplane applies.
+	for _, gk := range []string{"kubernetes.crossplane.io/Object", "helm.crossplane.io/Release"} {
+		if kinds[gk] == "" {
+			kinds[gk] = "*"
+		}
+	}
+	var gvrs []schema.GroupVersionResource
+	for gk, version := range kinds {
+		g, k, _ := strings.Cut(gk, "/")
+		if g == "platform.gokinjo.io" || k == "ProviderConfig" {
+			continue
+		}
+		var versions []string
+		if version != "*" {
+			versions = []string{version}
+		}
+		m, err := h.c.mapper.RESTMapping(schema.GroupKind{Group: g, Kind: k}, versions...)
+		if err != nil {
+			return fmt.Errorf("no CRD for %s: %w", gk, err)
+		}
+		gvrs = append(gvrs, m.Resource)
+	}
+	lf, err := os.Create(filepath.Join(h.logs, "aws-simulator.log"))
+	if err != nil {
+		return err
+	}
+	h.sim = simulator.New(h.c.dyn, h.c.kube, gvrs, delay, slog.New(slog.NewTextHandler(lf, nil)))
+	ctx, cancel := context.WithCancel(h.ctx)
+	h.stopSim = cancel
+	go h.sim.Run(ctx)
+	h.t.Logf("AWS simulator watching %d managed-resource kinds, delay %s", len(gvrs), delay)
+	return nil
+}
+
+// functionCalls is Crossplane's count of RunFunction requests.
+func (h *harness) functionCalls() int {
+	resp, err := http.Get(crossplaneMetric)
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close() //nolint:errcheck // Read only.
+	b, _ := io.ReadAll(resp.Body)
+	total := 0.0
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "function_run_function_request_total") {
+			var v float64
+			f := strings.Fields(l)
+			if _, err := fmt.Sscan(f[len(f)-1], &v); err == nil {
+				total += v
+			}
+		}
+	}
+	return int(total)
+}
+
+// functionLogCalls counts the RunFunction calls the function logged.
+func (h *harness) functionLogCalls() int {
+	b, _ := os.ReadFile(filepath.Join(h.logs, "function-gokinjo.log"))
+	return strings.Count(string(b), "\tComposed\t") + strings.Count(string(b), "\tRefusing to compose\t")
+}

@@ -1,0 +1,442 @@
+// Package simulator is an AWS SIMULATOR run as a controller: in the
+// end-to-end test's management cluster no provider runs and no AWS exists,
+// so this controller plays provider-aws, provider-kubernetes and
+// provider-helm. It watches their managed resources and, after a
+// configurable delay, reports them the way the real providers would once
+// AWS (or the workload cluster) has done the work: the managed-resource
+// finalizer, the external-name annotation, status.atProvider filled by the
+// internal/awssim fillers, Ready/Synced conditions, and connection secrets
+// shaped like the real provider's. It can be told to fail a resource (a
+// simulated AWS error) or to be slow. Nothing here talks to AWS.
+package simulator
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	kerrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/dynamic/dynamicinformer"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/util/workqueue"
+
+	"github.com/gokinjo/platform/internal/awssim"
+)
+
+// Names the simulator uses on the objects it handles.
+const (
+	// Finalizer is the finalizer the real providers put on managed resources.
+	Finalizer = "finalizer.managedresource.crossplane.io"
+	// AnnotationObservedGeneration records the generation last simulated.
+	AnnotationObservedGeneration = "simulator.e2e.gokinjo.io/observed-generation"
+	labelComposite               = "crossplane.io/composite"
+)
+
+// A Fault makes the simulator report a resource as failing, the way the
+// provider reports an AWS API error.
+type Fault struct {
+	// Kind and CompositionResourceName select the resource; an empty field
+	// matches any.
+	Kind, CompositionResourceName, Namespace string
+	// Message is the simulated AWS error.
+	Message string
+}
+
+// Event is one thing the simulator did, kept for assertions.
+type Event struct {
+	Time         time.Time
+	Op           string // create, update, delete, orphan, fail
+	Kind, Name   string
+	ExternalName string
+	Composite    string
+}
+
+// Simulator is the AWS simulator controller.
+type Simulator struct {
+	Dynamic dynamic.Interface
+	Kube    kubernetes.Interface
+	GVRs    []schema.GroupVersionResource
+	Log     *slog.Logger
+
+	mu     sync.Mutex
+	delay  time.Duration
+	faults []Fault
+	events []Event
+	// aws is what exists "in AWS": external name -> kind.
+	aws map[string]string
+
+	queue workqueue.TypedDelayingInterface[key]
+}
+
+type key struct {
+	gvr       schema.GroupVersionResource
+	namespace string
+	name      string
+}
+
+// New returns a simulator for the given managed-resource kinds.
+func New(d dynamic.Interface, k kubernetes.Interface, gvrs []schema.GroupVersionResource, delay time.Duration, log *slog.Logger) *Simulator {
+	return &Simulator{Dynamic: d, Kube: k, GVRs: gvrs, Log: log, delay: delay, aws: map[string]string{}}
+}
+
+// SetDelay sets how long the simulated AWS takes for each operation.
+func (s *Simulator) SetDelay(d time.Duration) { s.mu.Lock(); s.delay = d; s.mu.Unlock() }
+
+// SetFault adds a simulated AWS error.
+func (s *Simulator) SetFault(f Fault) {
+	s.mu.Lock()
+	s.faults = append(s.faults, f)
+	s.mu.Unlock()
+	s.Resync()
+}
+
+// ClearFaults removes every simulated error.
+func (s *Simulator) ClearFaults() { s.mu.Lock(); s.faults = nil; s.mu.Unlock(); s.Resync() }
+
+// Events returns a copy of what the simulator did.
+func (s *Simulator) Events() []Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Event(nil), s.events...)
+}
+
+// InAWS reports whether the simulated AWS still holds a resource.
+func (s *Simulator) InAWS(externalName string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.aws[externalName]
+	return ok
+}
+
+func (s *Simulator) record(e Event) {
+	e.Time = time.Now()
+	s.mu.Lock()
+	s.events = append(s.events, e)
+	switch e.Op {
+	case "create", "update":
+		s.aws[e.ExternalName] = e.Kind
+	case "delete":
+		delete(s.aws, e.ExternalName)
+	}
+	s.mu.Unlock()
+}
+
+func (s *Simulator) currentDelay() time.Duration { s.mu.Lock(); defer s.mu.Unlock(); return s.delay }
+
+func (s *Simulator) fault(u *unstructured.Unstructured) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	comp := u.GetAnnotations()[awssim.AnnotationCompositionResourceName]
+	for i := range s.faults {
+		f := s.faults[i]
+		if (f.Kind == "" || f.Kind == u.GetKind()) &&
+			(f.CompositionResourceName == "" || f.CompositionResourceName == comp) &&
+			(f.Namespace == "" || strings.Contains(u.GetLabels()["crossplane.io/claim-namespace"], f.Namespace)) {
+			return &f
+		}
+	}
+	return nil
+}
+
+var informers []cache.SharedIndexInformer
+
+// Run watches the managed resources until ctx is done.
+func (s *Simulator) Run(ctx context.Context) {
+	s.queue = workqueue.NewTypedDelayingQueue[key]()
+	f := dynamicinformer.NewDynamicSharedInformerFactory(s.Dynamic, 30*time.Second)
+	for _, gvr := range s.GVRs {
+		inf := f.ForResource(gvr).Informer()
+		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+			AddFunc:    func(o any) { s.enqueue(gvr, o, s.currentDelay()) },
+			UpdateFunc: func(_, o any) { s.enqueue(gvr, o, s.currentDelay()) },
+		})
+		informers = append(informers, inf)
+	}
+	f.Start(ctx.Done())
+	go func() { <-ctx.Done(); s.queue.ShutDown() }()
+	for {
+		k, shutdown := s.queue.Get()
+		if shutdown {
+			return
+		}
+		if err := s.reconcile(ctx, k); err != nil {
+			if ctx.Err() == nil && !kerrors.IsConflict(err) && !kerrors.IsNotFound(err) {
+				s.Log.Info("simulator: requeue", "resource", k.gvr.Resource, "name", k.name, "error", err)
+			}
+			s.queue.AddAfter(k, 200*time.Millisecond)
+		}
+		s.queue.Done(k)
+	}
+}
+
+// Resync re-queues every known resource now.
+func (s *Simulator) Resync() {
+	if s.queue == nil {
+		return
+	}
+	for i, inf := range informers {
+		for _, o := range inf.GetStore().List() {
+			s.enqueue(s.GVRs[i], o, 0)
+		}
+	}
+}
+
+func (s *Simulator) enqueue(gvr schema.GroupVersionResource, o any, d time.Duration) {
+	u, ok := o.(*unstructured.Unstructured)
+	if !ok {
+		return
+	}
+	k := key{gvr: gvr, namespace: u.GetNamespace(), name: u.GetName()}
+	if d <= 0 {
+		s.queue.Add(k)
+		return
+	}
+	s.queue.AddAfter(k, d)
+}
+
+func (s *Simulator) reconcile(ctx context.Context, k key) error {
+	ri := s.Dynamic.Resource(k.gvr).Namespace(k.namespace)
+	u, err := ri.Get(ctx, k.name, metav1.GetOptions{})
+	if kerrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	comp := u.GetAnnotations()[awssim.AnnotationCompositionResourceName]
+	ev := Event{Kind: u.GetKind(), Name: u.GetName(), Composite: u.GetLabels()[labelComposite],
+		ExternalName: u.GetAnnotations()[awssim.AnnotationExternalName]}
+
+	if u.GetDeletionTimestamp() != nil {
+		if !hasFinalizer(u, Finalizer) {
+			return nil
+		}
+		policy, _, _ := unstructured.NestedString(u.Object, "spec", "deletionPolicy")
+		ev.Op = "delete"
+		if policy == "Orphan" {
+			ev.Op = "orphan"
+		}
+		removeFinalizer(u, Finalizer)
+		if _, err := ri.Update(ctx, u, metav1.UpdateOptions{}); err != nil {
+			return err
+		}
+		s.record(ev)
+		return nil
+	}
+
+	if f := s.fault(u); f != nil {
+		return s.fail(ctx, ri, u, f, ev)
+	}
+
+	gen := strconv.FormatInt(u.GetGeneration(), 10)
+	if u.GetAnnotations()[AnnotationObservedGeneration] == gen && conditionTrue(u, "Ready") && conditionTrue(u, "Synced") {
+		return nil
+	}
+	obs, err := s.observe(u, comp)
+	if err != nil {
+		return err
+	}
+	// Metadata first: the finalizer, the external name, the generation seen.
+	ann := u.GetAnnotations()
+	if ann == nil {
+		ann = map[string]string{}
+	}
+	op := "update"
+	if !hasFinalizer(u, Finalizer) {
+		op = "create" // First time the simulated AWS sees it.
+	}
+	if ext := obs.GetAnnotations()[awssim.AnnotationExternalName]; ext != "" && ann[awssim.AnnotationExternalName] == "" {
+		ann[awssim.AnnotationExternalName] = ext
+	}
+	ann[AnnotationObservedGeneration] = gen
+	u.SetAnnotations(ann)
+	if !hasFinalizer(u, Finalizer) {
+		u.SetFinalizers(append(u.GetFinalizers(), Finalizer))
+	}
+	u, err = ri.Update(ctx, u, metav1.UpdateOptions{})
+	if err != nil {
+		return err
+	}
+	status, _, _ := unstructured.NestedMap(obs.Object, "status")
+	now := time.Now().UTC().Format(time.RFC3339)
+	if conds, ok := status["conditions"].([]any); ok {
+		for _, c := range conds {
+			if m, ok := c.(map[string]any); ok {
+				m["lastTransitionTime"] = now
+				m["observedGeneration"] = u.GetGeneration()
+			}
+		}
+	}
+	u.Object["status"] = status
+	if _, err := ri.UpdateStatus(ctx, u, metav1.UpdateOptions{}); err != nil {
+		return err
+	}
+	if err := s.writeConnectionSecret(ctx, u); err != nil {
+		return err
+	}
+	ev.Op = op
+	ev.ExternalName = u.GetAnnotations()[awssim.AnnotationExternalName]
+	s.record(ev)
+	return nil
+}
+
+// observe returns the live object as its provider would report it.
+func (s *Simulator) observe(u *unstructured.Unstructured, comp string) (*unstructured.Unstructured, error) {
+	group := u.GroupVersionKind().Group
+	if strings.HasSuffix(group, ".aws.upbound.io") {
+		return awssim.Observe(u.GetLabels()[labelComposite], comp, u)
+	}
+	// provider-kubernetes Object and provider-helm Release.
+	o := u.DeepCopy()
+	ann := o.GetAnnotations()
+	if ann == nil {
+		ann = map[string]string{}
+	}
+	if ann[awssim.AnnotationExternalName] == "" {
+		ann[awssim.AnnotationExternalName] = o.GetName()
+	}
+	o.SetAnnotations(ann)
+	switch o.GetKind() {
+	case "Object":
+		m, _, _ := unstructured.NestedMap(o.Object, "spec", "forProvider", "manifest")
+		_ = unstructured.SetNestedMap(o.Object, map[string]any{"manifest": m}, "status", "atProvider")
+	case "Release":
+		chart, _, _ := unstructured.NestedString(o.Object, "spec", "forProvider", "chart", "name")
+		version, _, _ := unstructured.NestedString(o.Object, "spec", "forProvider", "chart", "version")
+		_ = unstructured.SetNestedMap(o.Object, map[string]any{
+			"state": "deployed", "revision": int64(1),
+		}, "status", "atProvider")
+		_ = unstructured.SetNestedField(o.Object, "Install complete (simulated): "+chart+"-"+version, "status", "atProvider", "releaseDescription")
+	}
+	return o, awssim.SetConditions(o, true)
+}
+
+func (s *Simulator) fail(ctx context.Context, ri dynamic.ResourceInterface, u *unstructured.Unstructured, f *Fault, ev Event) error {
+	now := time.Now().UTC().Format(time.RFC3339)
+	msg := "simulated AWS error: " + f.Message
+	if c := condition(u, "Synced"); c != nil && c["message"] == msg {
+		return nil
+	}
+	conds := []any{
+		map[string]any{"type": "Synced", "status": "False", "reason": "ReconcileError", "message": msg, "lastTransitionTime": now},
+	}
+	// The provider reports the external resource unavailable while AWS fails.
+	conds = append(conds, map[string]any{"type": "Ready", "status": "False", "reason": "Unavailable", "message": msg, "lastTransitionTime": now})
+	_ = unstructured.SetNestedSlice(u.Object, conds, "status", "conditions")
+	if _, err := ri.UpdateStatus(ctx, u, metav1.UpdateOptions{}); err != nil {
+		return err
+	}
+	ev.Op = "fail"
+	s.record(ev)
+	return nil
+}
+
+// writeConnectionSecret writes the secret the real provider writes for the
+// few kinds whose connection details the composition consumes.
+func (s *Simulator) writeConnectionSecret(ctx context.Context, u *unstructured.Unstructured) error {
+	ref, ok, _ := unstructured.NestedStringMap(u.Object, "spec", "writeConnectionSecretToRef")
+	if !ok || ref["name"] == "" {
+		return nil
+	}
+	data := map[string][]byte{}
+	at := func(f ...string) string {
+		v, _, _ := unstructured.NestedFieldNoCopy(u.Object, append([]string{"status", "atProvider"}, f...)...)
+		if v == nil {
+			return ""
+		}
+		return fmt.Sprint(v)
+	}
+	switch u.GroupVersionKind().GroupKind() {
+	case schema.GroupKind{Group: "eks.aws.upbound.io", Kind: "ClusterAuth"}, schema.GroupKind{Group: "eks.aws.upbound.io", Kind: "Cluster"}:
+		name, _, _ := unstructured.NestedString(u.Object, "spec", "forProvider", "clusterName")
+		if name == "" {
+			name = u.GetAnnotations()[awssim.AnnotationExternalName]
+		}
+		data["kubeconfig"] = []byte(simulatedKubeconfig(name))
+	case schema.GroupKind{Group: "rds.aws.upbound.io", Kind: "Instance"}:
+		data["endpoint"] = []byte(at("endpoint"))
+		data["address"] = []byte(at("address"))
+		data["port"] = []byte(at("port"))
+		user, _, _ := unstructured.NestedString(u.Object, "spec", "forProvider", "username")
+		data["username"] = []byte(user)
+	}
+	ns := ref["namespace"]
+	if ns == "" {
+		ns = u.GetNamespace()
+	}
+	sec := &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: ref["name"], Namespace: ns, Labels: map[string]string{"simulator.e2e.gokinjo.io/written": "true"}},
+		Type:       "connection.crossplane.io/v1alpha1",
+		Data:       data,
+	}
+	_, err := s.Kube.CoreV1().Secrets(ns).Create(ctx, sec, metav1.CreateOptions{})
+	if kerrors.IsAlreadyExists(err) {
+		_, err = s.Kube.CoreV1().Secrets(ns).Update(ctx, sec, metav1.UpdateOptions{})
+	}
+	if kerrors.IsNotFound(err) { // Namespace not there yet.
+		_, _ = s.Kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
+		_, err = s.Kube.CoreV1().Secrets(ns).Create(ctx, sec, metav1.CreateOptions{})
+	}
+	return err
+}
+
+func simulatedKubeconfig(cluster string) string {
+	return `apiVersion: v1
+kind: Config
+clusters:
+- name: ` + cluster + `
+  cluster:
+    server: https://` + awssim.Hash("eks/" + cluster)[:32] + `.simulated.eks.amazonaws.com
+contexts:
+- name: ` + cluster + `
+  context: {cluster: ` + cluster + `, user: simulated}
+current-context: ` + cluster + `
+users:
+- name: simulated
+  user: {token: simulated-token-not-valid-anywhere}
+`
+}
+
+func condition(u *unstructured.Unstructured, t string) map[string]any {
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	for _, c := range conds {
+		if m, ok := c.(map[string]any); ok && m["type"] == t {
+			return m
+		}
+	}
+	return nil
+}
+
+func conditionTrue(u *unstructured.Unstructured, t string) bool {
+	c := condition(u, t)
+	return c != nil && c["status"] == "True"
+}
+
+func hasFinalizer(u *unstructured.Unstructured, f string) bool {
+	for _, x := range u.GetFinalizers() {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func removeFinalizer(u *unstructured.Unstructured, f string) {
+	var out []string
+	for _, x := range u.GetFinalizers() {
+		if x != f {
+			out = append(out, x)
+		}
+	}
+	u.SetFinalizers(out)
+}
