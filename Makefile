@@ -6,6 +6,9 @@
 #   make xpkg VERSION=v0.1.0                                    build the function and configuration xpkgs
 #   make publish REGISTRY=ghcr.io/gokinjo VERSION=v0.1.0        build and push the xpkgs and the API image
 #   make cost                                                   monthly cost estimate of each example env
+#   make e2e                                                    the package on a local management cluster
+#                                                               (real API server, Crossplane core, registry;
+#                                                               an AWS simulator plays the providers)
 #
 # Tools are built from the Go module proxy into ./bin, each from its own small
 # module under tools/ so their dependency versions never leak into go.mod.
@@ -95,3 +98,4 @@ clean:
 	rm -rf $(OUT)
 
 -include services/api/api.mk
+-include test/e2e/e2e.mk
