@@ -290,35 +290,26 @@ func (s *Simulator) reconcile(ctx context.Context, k key) error {
 	return nil
 }
 
-// observe returns the live object as its provider would report it.
+// observe returns the live object as its provider would report it. The
+// shared simulator (internal/awssim) knows every kind the package composes:
+// provider-aws managed resources, and provider-kubernetes Objects (a
+// Deployment available, a Job complete, an Ingress with an ALB hostname) and
+// provider-helm Releases (deployed).
 func (s *Simulator) observe(u *unstructured.Unstructured, comp string) (*unstructured.Unstructured, error) {
-	group := u.GroupVersionKind().Group
-	if strings.HasSuffix(group, ".aws.upbound.io") {
-		return awssim.Observe(u.GetLabels()[labelComposite], comp, u)
+	if !strings.HasSuffix(u.GroupVersionKind().Group, ".aws.upbound.io") {
+		// provider-kubernetes and provider-helm name the external object
+		// after the managed resource.
+		u = u.DeepCopy()
+		ann := u.GetAnnotations()
+		if ann == nil {
+			ann = map[string]string{}
+		}
+		if ann[awssim.AnnotationExternalName] == "" {
+			ann[awssim.AnnotationExternalName] = u.GetName()
+		}
+		u.SetAnnotations(ann)
 	}
-	// provider-kubernetes Object and provider-helm Release.
-	o := u.DeepCopy()
-	ann := o.GetAnnotations()
-	if ann == nil {
-		ann = map[string]string{}
-	}
-	if ann[awssim.AnnotationExternalName] == "" {
-		ann[awssim.AnnotationExternalName] = o.GetName()
-	}
-	o.SetAnnotations(ann)
-	switch o.GetKind() {
-	case "Object":
-		m, _, _ := unstructured.NestedMap(o.Object, "spec", "forProvider", "manifest")
-		_ = unstructured.SetNestedMap(o.Object, map[string]any{"manifest": m}, "status", "atProvider")
-	case "Release":
-		chart, _, _ := unstructured.NestedString(o.Object, "spec", "forProvider", "chart", "name")
-		version, _, _ := unstructured.NestedString(o.Object, "spec", "forProvider", "chart", "version")
-		_ = unstructured.SetNestedMap(o.Object, map[string]any{
-			"state": "deployed", "revision": int64(1),
-		}, "status", "atProvider")
-		_ = unstructured.SetNestedField(o.Object, "Install complete (simulated): "+chart+"-"+version, "status", "atProvider", "releaseDescription")
-	}
-	return o, awssim.SetConditions(o, true)
+	return awssim.Observe(u.GetLabels()[labelComposite], comp, u)
 }
 
 func (s *Simulator) fail(ctx context.Context, ri dynamic.ResourceInterface, u *unstructured.Unstructured, f *Fault, ev Event) error {
