@@ -16,18 +16,13 @@ import (
 )
 
 const (
-	ward = "13101"
-	town = "000101"
-	lon0 = 139.75
-	lat0 = 35.68
+	ward = pgtest.Ward
+	town = pgtest.Town
+	lon0 = pgtest.Lon0
+	lat0 = pgtest.Lat0
 )
 
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
+var must = pgtest.Must
 
 // fixture: one area with two schools; school 1 has 3 crimes within 500 m,
 // school 2 (2 km away) none. A second area has no schools or crimes.

@@ -3,6 +3,7 @@ package pgtest
 import (
 	"context"
 	"fmt"
+	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -46,4 +47,21 @@ func AddCrimeNear(ctx context.Context, pool *pgxpool.Pool, ward, town string, lo
 		return fmt.Errorf("add crime: %w", err)
 	}
 	return nil
+}
+
+// The area every API test builds its fixtures around: one town of Chiyoda
+// ward, near Tokyo Station.
+const (
+	Ward = "13101"
+	Town = "000101"
+	Lon0 = 139.75
+	Lat0 = 35.68
+)
+
+// Must fails the test on err.
+func Must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }
