@@ -7,6 +7,10 @@ type EKSFacts struct {
 	DefaultVersion string `json:"defaultVersion"`
 	// Versions EKS creates today, oldest first.
 	Versions []KubernetesVersion `json:"versions"`
+	// DefaultStorageClass is the StorageClass the cluster layer makes the
+	// default (EKS 1.30+ has none); the workloads layer names it in its
+	// volume claims.
+	DefaultStorageClass string `json:"defaultStorageClass"`
 }
 
 // KubernetesVersion is one EKS Kubernetes minor.
