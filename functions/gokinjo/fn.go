@@ -87,17 +87,16 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 
 	xr := compose.NewXR(oxr.Resource, dxr.Resource)
 	state := compose.NewState(observed)
-	if err := layer.Compose(ctx, xr, state); err != nil {
+	err = layer.Compose(ctx, xr, state)
+	if err == nil {
+		err = state.GuardReplacement()
+	}
+	if err == nil {
+		err = state.GuardStateful()
+	}
+	if err != nil {
 		log.Info("Refusing to compose", "error", err.Error())
-		response.Fatal(rsp, fmt.Errorf("%s %q: %w", kind, oxr.Resource.GetName(), err))
-		return rsp, nil
-	}
-	if err := state.GuardReplacement(); err != nil {
-		response.Fatal(rsp, fmt.Errorf("%s %q: %w", kind, oxr.Resource.GetName(), err))
-		return rsp, nil
-	}
-	if err := state.GuardStateful(); err != nil {
-		response.Fatal(rsp, fmt.Errorf("%s %q: %w", kind, oxr.Resource.GetName(), err))
+		refuse(rsp, fmt.Errorf("%s %q: %w", kind, oxr.Resource.GetName(), err))
 		return rsp, nil
 	}
 
@@ -110,6 +109,14 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 		// resources composed so far say.
 		dxr.Ready = resource.ReadyFalse
 	}
+	// Say on the XR and its claim how far it is and what blocks it.
+	progress, ready := compose.Explain(state, xr.Waiting())
+	if err := xr.SetStatus(map[string]any{"progress": progress}); err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot set status.progress"))
+		return rsp, nil
+	}
+	xr.SetCondition(ready)
+	xr.SetCondition(compose.Condition{Type: compose.TypeComposed, Status: true, Reason: compose.ReasonComposed})
 	if err := response.SetDesiredCompositeResource(rsp, dxr); err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot set desired composite resource"))
 		return rsp, nil
@@ -117,4 +124,14 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 	xr.Apply(rsp)
 	log.Debug("Composed", "resources", len(state.Desired()))
 	return rsp, nil
+}
+
+// refuse answers with a Fatal result, which makes Crossplane change nothing,
+// and with a Composed=False condition carrying the same message: Crossplane
+// copies custom conditions of a fatal response to the XR and its claim, so
+// the claim says why (a Fatal result alone shows only on the XR's Synced).
+func refuse(rsp *fnv1.RunFunctionResponse, err error) {
+	response.Fatal(rsp, err)
+	response.ConditionFalse(rsp, compose.TypeComposed, compose.ReasonRefused).
+		WithMessage(err.Error()).TargetCompositeAndClaim()
 }
