@@ -99,7 +99,7 @@ func TestComposePresets(t *testing.T) {
 			want: want{
 				resources: []string{compInstance, compReplica, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup,
 					"log-group-instance-postgresql", "log-group-instance-upgrade", "log-group-instance-replica-postgresql", "log-group-instance-replica-upgrade"},
-				class:     "db.r6g.large", storage: 200, multiAZ: true, deletionProtection: true, deletionPolicy: "Orphan",
+				class: "db.r6g.large", storage: 200, multiAZ: true, deletionProtection: true, deletionPolicy: "Orphan",
 			},
 		},
 	}
