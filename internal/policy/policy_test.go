@@ -141,7 +141,7 @@ func TestRulesCatchViolations(t *testing.T) {
 					t.Errorf("want a violation containing %q, got:\n%s", w, all)
 				}
 			}
-			if name == "OrphanOnDeleted" && strings.Contains(all, `"ok-sg"`) {
+			if name == "OrphanOnDeleted" && strings.Contains(all, `[orphan-holds-no-deleted] SecurityGroup "ok-sg"`) {
 				t.Errorf("an orphan selecting an orphan is fine, got:\n%s", all)
 			}
 			if name == "OpenIngress" && strings.Contains(all, `[sg-no-open-ingress] SecurityGroupIngressRule "alb"`) {
