@@ -28,7 +28,7 @@ func TestRunFunctionBudget(t *testing.T) {
 			"name":"gokinjo-dev","version":"1.33","publicAccessCidrs":["0.0.0.0/0"],"accessEntries":false,"appNamespace":"gokinjo-dev",
 			"nodeGroups":[{"name":"general","instanceType":"t3.medium","minSize":2,"maxSize":5,"desiredSize":2},{"name":"compute","instanceType":"c5.xlarge","minSize":0,"maxSize":2,"desiredSize":0}]}`),
 		"database": nested("XDatabase", `{"environmentId":"gokinjo-abcde","environment":"dev","region":"ap-northeast-1","providerConfigName":"default",
-			"engineVersion":"15.4","instanceClass":"db.t3.medium","allocatedStorage":50,"maxAllocatedStorage":100,"multiAz":false,"readReplica":false,"deletionProtection":false,"backupRetentionDays":7}`),
+			"engineVersion":"15.15","instanceClass":"db.t3.medium","allocatedStorage":50,"maxAllocatedStorage":100,"multiAz":false,"readReplica":false,"deletionProtection":false,"backupRetentionDays":7}`),
 		"datalake": nested("XDataLake", `{"environmentId":"gokinjo-abcde","environment":"dev","region":"ap-northeast-1","providerConfigName":"default",
 			"encryption":"AES256","intelligentTieringAfterDays":0,"glacierAfterDays":90,"noncurrentVersionExpirationDays":90,"retainOnDelete":false,
 			"imageRetentionCount":30,"logRetentionDays":7,"budget":{"monthlyLimitUsd":500,"alertEmail":"platform-team@gokinjo.example"}}`),
@@ -57,7 +57,7 @@ func TestRunFunctionBudget(t *testing.T) {
 		},
 		"HardLimitExistingEnvironment": {
 			reason: "budget.enforce on an existing environment asking for a bigger database: every nested XR stays desired, the growth is held",
-			req:    dataRequest(env(`,"budget":{"monthlyLimitUsd":500,"enforce":true},"database":{"instanceClass":"db.r5.large"}`), existing),
+			req:    dataRequest(env(`,"budget":{"monthlyLimitUsd":500,"enforce":true},"database":{"instanceClass":"db.r6g.large"}`), existing),
 			want: want{warning: "budget.enforce: the requested change would cost", condition: "WithinBudget=False HardLimitHeld",
 				desired: []string{"cluster", "database", "datalake", "network", "workloads"}},
 		},

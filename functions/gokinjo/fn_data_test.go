@@ -29,7 +29,7 @@ func dataRequest(xr string, observed map[string]string) *fnv1.RunFunctionRequest
 // JSON of the XRs and observed resources the cases are made of.
 const (
 	dbParams = `{"environmentId":"gokinjo-abcde","environment":"prod","region":"ap-northeast-1","providerConfigName":"default",
-	"engineVersion":"15.4","instanceClass":"db.r5.large","allocatedStorage":200,"maxAllocatedStorage":500,"multiAz":true,
+	"engineVersion":"15.15","instanceClass":"db.r6g.large","allocatedStorage":200,"maxAllocatedStorage":500,"multiAz":true,
 	"readReplica":%t,"deletionProtection":true,"backupRetentionDays":7}`
 	lakeParams = `{"environmentId":"gokinjo-abcde","environment":"prod","region":"ap-northeast-1","providerConfigName":"default",
 	%s"encryption":"AES256","intelligentTieringAfterDays":30,"glacierAfterDays":90,"noncurrentVersionExpirationDays":90,

@@ -33,7 +33,7 @@ var nestedParameters = map[string]func() any{
 // make test runs it for a bounded time; testdata/fuzz keeps the seed corpus.
 func FuzzRunFunction(f *testing.F) {
 	f.Add(uint8(0), "10.0.0.0/16", uint8(3), "Single", "1.33", int16(2), int16(5), "db.t3.medium", "", uint16(90))
-	f.Add(uint8(2), "172.16.0.0/20", uint8(2), "OnePerAZ", "1.34", int16(3), int16(8), "db.r5.large", "acme", uint16(120))
+	f.Add(uint8(2), "172.16.0.0/20", uint8(2), "OnePerAZ", "1.34", int16(3), int16(8), "db.r6g.large", "acme", uint16(120))
 	f.Add(uint8(1), "8.8.0.0/16", uint8(1), "Many", "1.28", int16(6), int16(4), "db.t3.micro", "Bad_Suffix", uint16(0))
 	fn := NewFunction(logging.NewNopLogger())
 	zones := []string{"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d", "ap-northeast-1a"}

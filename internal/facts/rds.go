@@ -1,5 +1,11 @@
 package facts
 
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
 // RDSFacts: what RDS offers for the PostgreSQL engine. Owner: database layer.
 type RDSFacts struct {
 	Source Source `json:"source"`
@@ -8,16 +14,21 @@ type RDSFacts struct {
 	Major string `json:"major"`
 	// DefaultVersion is the engine version new environments get.
 	DefaultVersion string `json:"defaultVersion"`
-	// Versions are the engine versions RDS still creates, with the PostGIS
-	// version RDS ships for each.
-	Versions []EngineVersion `json:"versions"`
+	// Versions are the engine versions RDS creates (and, marked deprecated,
+	// recent ones it no longer creates), with the PostGIS version RDS ships.
+	Versions      []EngineVersion `json:"versions"`
+	PostGISSource Source          `json:"postgisSource"`
 	// InstanceClasses RDS offers for the engine version in the regions used.
-	InstanceClasses []InstanceClass `json:"instanceClasses"`
+	InstanceClasses       []InstanceClass `json:"instanceClasses"`
+	InstanceClassesSource Source          `json:"instanceClassesSource"`
 	// Storage limits per storage type, as RDS states them for the engine.
-	Storage map[string]StorageLimit `json:"storage"`
+	Storage       map[string]StorageLimit `json:"storage"`
+	StorageSource Source                  `json:"storageSource"`
+	// BackupRetentionDays is the automated backup retention RDS accepts.
+	BackupRetentionDays Range `json:"backupRetentionDays"`
 }
 
-// EngineVersion is one creatable engine version.
+// EngineVersion is one engine version.
 type EngineVersion struct {
 	Version string `json:"version"`
 	PostGIS string `json:"postgis"`
@@ -38,5 +49,72 @@ type StorageLimit struct {
 	MaxGiB int `json:"maxGiB"`
 }
 
+// Range is an inclusive integer range.
+type Range struct {
+	Min int `json:"min"`
+	Max int `json:"max"`
+}
+
 // RDS is loaded from data/rds.yaml.
 var RDS = mustLoad[RDSFacts]("rds.yaml")
+
+// Version returns the facts of an engine version.
+func (f RDSFacts) Version(v string) (EngineVersion, bool) {
+	i := slices.IndexFunc(f.Versions, func(e EngineVersion) bool { return e.Version == v })
+	if i < 0 {
+		return EngineVersion{}, false
+	}
+	return f.Versions[i], true
+}
+
+// CreatableVersions are the versions RDS creates today, oldest first.
+func (f RDSFacts) CreatableVersions() []string {
+	var out []string
+	for _, v := range f.Versions {
+		if !v.Deprecated {
+			out = append(out, v.Version)
+		}
+	}
+	slices.SortFunc(out, CompareVersions)
+	return out
+}
+
+// CurrentClasses are the current-generation instance class names, sorted.
+func (f RDSFacts) CurrentClasses() []string {
+	var out []string
+	for _, c := range f.InstanceClasses {
+		if c.Generation == "current" {
+			out = append(out, c.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Class returns the facts of an instance class.
+func (f RDSFacts) Class(name string) (InstanceClass, bool) {
+	i := slices.IndexFunc(f.InstanceClasses, func(c InstanceClass) bool { return c.Name == name })
+	if i < 0 {
+		return InstanceClass{}, false
+	}
+	return f.InstanceClasses[i], true
+}
+
+// CompareVersions orders dotted numeric versions (15.4 < 15.15); a part that
+// is not a number orders as 0.
+func CompareVersions(a, b string) int {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) || i < len(pb); i++ {
+		var x, y int
+		if i < len(pa) {
+			x, _ = strconv.Atoi(pa[i])
+		}
+		if i < len(pb) {
+			y, _ = strconv.Atoi(pb[i])
+		}
+		if x != y {
+			return x - y
+		}
+	}
+	return 0
+}

@@ -1,5 +1,7 @@
 package facts
 
+import "slices"
+
 // RegionFacts: the AWS regions the package may deploy to, their partition and
 // their real availability-zone names. Owner: network layer and admission.
 type RegionFacts struct {
@@ -18,9 +20,10 @@ type Region struct {
 	// NotOffered are zone names that exist but new accounts lack
 	// (ap-northeast-1b), so a claim naming one is refused with that reason.
 	NotOffered []string `json:"notOffered,omitempty"`
-	// EKSUnsupportedZones cannot host an EKS control plane's subnets.
-	EKSUnsupportedZones []string `json:"eksUnsupportedZones,omitempty"`
-	Source              *Source  `json:"source,omitempty"`
+	// EKSUnsupportedZoneIDs cannot host an EKS control plane's subnets. They
+	// are zone IDs: which zone name maps to one differs per account.
+	EKSUnsupportedZoneIDs []string `json:"eksUnsupportedZoneIds,omitempty"`
+	Source                *Source  `json:"source,omitempty"`
 }
 
 // Partition is one AWS partition.
@@ -40,4 +43,24 @@ func (f RegionFacts) Region(name string) (Region, bool) {
 		}
 	}
 	return Region{}, false
+}
+
+// Names are the region names, sorted.
+func (f RegionFacts) Names() []string {
+	var out []string
+	for _, r := range f.Regions {
+		out = append(out, r.Name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// AllZones are every offered zone name of every region, sorted.
+func (f RegionFacts) AllZones() []string {
+	var out []string
+	for _, r := range f.Regions {
+		out = append(out, r.Zones...)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -107,6 +107,23 @@ func TestRulesCatchViolations(t *testing.T) {
 			objs: []*unstructured.Unstructured{obj("ec2.aws.upbound.io/v1beta1", "VPC", "vpc", map[string]any{"tags": map[string]any{"Project": "gokinjo"}})},
 			want: []string{"tag Environment is missing", "tag ManagedBy is missing"},
 		},
+		"OrphanOnDeleted": {
+			objs: func() []*unstructured.Unstructured {
+				sg := obj("ec2.aws.upbound.io/v1beta1", "SecurityGroup", "db-sg", map[string]any{
+					"vpcIdSelector": map[string]any{"matchLabels": map[string]any{"platform.gokinjo.io/component": "vpc"}},
+				})
+				_ = unstructured.SetNestedField(sg.Object, "Orphan", "spec", "deletionPolicy")
+				vpc := obj("ec2.aws.upbound.io/v1beta1", "VPC", "vpc", map[string]any{})
+				kept := obj("ec2.aws.upbound.io/v1beta1", "SecurityGroup", "ok-sg", map[string]any{
+					"vpcIdSelector": map[string]any{"matchLabels": map[string]any{"platform.gokinjo.io/component": "vpc2"}},
+				})
+				_ = unstructured.SetNestedField(kept.Object, "Orphan", "spec", "deletionPolicy")
+				vpc2 := obj("ec2.aws.upbound.io/v1beta1", "VPC", "vpc2", map[string]any{})
+				_ = unstructured.SetNestedField(vpc2.Object, "Orphan", "spec", "deletionPolicy")
+				return []*unstructured.Unstructured{sg, vpc, kept, vpc2}
+			}(),
+			want: []string{`[orphan-holds-no-deleted] SecurityGroup "db-sg" of x: vpcIdSelector selects VPC "vpc" of x, which is deleted with the claim`},
+		},
 		"LoosePod": {
 			objs: []*unstructured.Unstructured{obj("kubernetes.crossplane.io/v1alpha2", "Object", "api", deployment(map[string]any{}, "gokinjo-api:latest"))},
 			want: []string{"api: runAsNonRoot must be true", "readOnlyRootFilesystem must be true", "allowPrivilegeEscalation must be false", "capabilities must drop ALL", "cpu and memory limits must be set", `image "gokinjo-api:latest"`},
@@ -123,6 +140,9 @@ func TestRulesCatchViolations(t *testing.T) {
 				if !strings.Contains(all, w) {
 					t.Errorf("want a violation containing %q, got:\n%s", w, all)
 				}
+			}
+			if name == "OrphanOnDeleted" && strings.Contains(all, `[orphan-holds-no-deleted] SecurityGroup "ok-sg"`) {
+				t.Errorf("an orphan selecting an orphan is fine, got:\n%s", all)
 			}
 			if name == "OpenIngress" && strings.Contains(all, `[sg-no-open-ingress] SecurityGroupIngressRule "alb"`) {
 				t.Errorf("the ALB on 443 is the one allowed exception, got:\n%s", all)

@@ -27,7 +27,7 @@ func TestPrintExamples(t *testing.T) {
 	want := []string{
 		"dev 338-786 500 OverBudgetAtMax",
 		"staging 879-1386 800 OverBudget",
-		"prod 1613-2218 2000 OverBudgetAtMax",
+		"prod 1545-2150 2000 OverBudgetAtMax",
 	}
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
 		t.Errorf("want rows:\n%s\ngot:\n%s\nfull output:\n%s", strings.Join(want, "\n"), strings.Join(rows, "\n"), b.String())

@@ -47,7 +47,13 @@ const externalName = "crossplane.io/external-name"
 // only make by replacing an existing resource: an immutable field, or a new
 // external name. Callers turn it into a Fatal result; changing such a field
 // is a migration to plan, not a reconcile to run.
+//
+// It also refuses changes that can go one way only (an engine downgrade, a
+// storage shrink; oneway.go): those are not replacements, but AWS refuses them.
 func (s *State) GuardReplacement() error {
+	if err := s.guardOneWay(); err != nil {
+		return err
+	}
 	var problems []string
 	for name, d := range s.desired {
 		o, ok := s.Observed[name]

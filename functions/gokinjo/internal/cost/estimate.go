@@ -145,7 +145,11 @@ func (p *Prices) network(e *Estimate, n v1alpha1.NetworkParameters, u Usage) {
 
 func (p *Prices) cluster(e *Estimate, c v1alpha1.ClusterParameters, u Usage) {
 	h := p.HoursPerMonth
-	fixed(e, LayerCluster, "EKS control plane", p.EKS.ClusterPerHour*h)
+	if extendedSupport(c.Version, Today()) {
+		fixed(e, LayerCluster, "EKS control plane (Kubernetes "+c.Version+" in extended support)", p.EKS.ClusterExtendedSupportPerHour*h)
+	} else {
+		fixed(e, LayerCluster, "EKS control plane", p.EKS.ClusterPerHour*h)
+	}
 	var nodesLo, nodesHi float64
 	for _, g := range c.NodeGroups {
 		nodesLo += float64(g.MinSize)

@@ -22,7 +22,8 @@ type Prices struct {
 	Date          string  `json:"date"`
 	HoursPerMonth float64 `json:"hoursPerMonth"`
 	EKS           struct {
-		ClusterPerHour float64 `json:"clusterPerHour"`
+		ClusterPerHour                float64 `json:"clusterPerHour"`
+		ClusterExtendedSupportPerHour float64 `json:"clusterExtendedSupportPerHour"`
 	} `json:"eks"`
 	EC2 struct {
 		InstancePerHour map[string]float64 `json:"instancePerHour"`

@@ -27,8 +27,6 @@ const (
 	ConnectionSecretNamespace = "crossplane-system"
 )
 
-var logExports = []*string{mr.Str("postgresql"), mr.Str("upgrade")}
-
 // Identifier is the RDS instance identifier of an environment.
 func (d *database) identifier() string { return naming.AWSName(d.p.Owner) }
 
@@ -40,6 +38,9 @@ func ConnectionSecretName(env string) string { return "gokinjo-" + env + "-db" }
 func (d *database) primary() error {
 	o := d.p.Owner
 	id := d.identifier()
+	if err := d.logGroups(compInstance, id); err != nil {
+		return err
+	}
 	spec := d.spec()
 	spec.WriteConnectionSecretToReference = &xpv1.SecretReference{Name: ConnectionSecretName(o.Environment), Namespace: ConnectionSecretNamespace}
 	fp := rds.InstanceParameters{
@@ -51,7 +52,7 @@ func (d *database) primary() error {
 		InstanceClass:                      mr.Str(d.p.InstanceClass),
 		AllocatedStorage:                   mr.Float(float64(d.p.AllocatedStorage)),
 		MaxAllocatedStorage:                mr.Float(float64(d.p.MaxAllocatedStorage)),
-		StorageType:                        mr.Str("gp3"),
+		StorageType:                        mr.Str(StorageType),
 		StorageEncrypted:                   mr.Bool(true),
 		KMSKeyIDSelector:                   mr.Local(compKMSKey),
 		MultiAz:                            mr.Bool(d.p.MultiAZ),
@@ -69,7 +70,7 @@ func (d *database) primary() error {
 		CopyTagsToSnapshot:                 mr.Bool(true),
 		PerformanceInsightsEnabled:         mr.Bool(true),
 		PerformanceInsightsRetentionPeriod: mr.Float(7),
-		EnabledCloudwatchLogsExports:       logExports,
+		EnabledCloudwatchLogsExports:       d.exports(compInstance),
 		DeletionProtection:                 mr.Bool(d.p.DeletionProtection),
 		SkipFinalSnapshot:                  mr.Bool(!d.p.DeletionProtection),
 		ApplyImmediately:                   mr.Bool(!d.p.DeletionProtection),
@@ -84,20 +85,29 @@ func (d *database) primary() error {
 
 // replica composes the read replica in the same region. It takes engine,
 // storage encryption, subnet group and credentials from its source; a
-// replica has no final snapshot of its own.
+// replica has no final snapshot of its own. RDS refuses a replica of a
+// source that is not available yet, so the replica is composed only once the
+// primary is observed ready (and, once it exists, always).
 func (d *database) replica() error {
 	if !d.p.ReadReplica {
 		return nil
 	}
+	if !d.s.ObservedReady(compInstance) && !d.s.ObservedExists(compReplica) {
+		d.waiting = append(d.waiting, "read replica: composed once the primary instance is ready")
+		return nil
+	}
 	o := d.p.Owner
 	id := d.identifier() + "-replica"
+	if err := d.logGroups(compReplica, id); err != nil {
+		return err
+	}
 	fp := rds.InstanceParameters{
 		Region:                             mr.Str(o.Region),
 		Identifier:                         mr.Str(id),
 		ReplicateSourceDBSelector:          mr.Local(compInstance),
 		InstanceClass:                      mr.Str(d.p.InstanceClass),
 		MaxAllocatedStorage:                mr.Float(float64(d.p.MaxAllocatedStorage)),
-		StorageType:                        mr.Str("gp3"),
+		StorageType:                        mr.Str(StorageType),
 		StorageEncrypted:                   mr.Bool(true),
 		KMSKeyIDSelector:                   mr.Local(compKMSKey),
 		AutoMinorVersionUpgrade:            mr.Bool(false),
@@ -109,7 +119,7 @@ func (d *database) replica() error {
 		MaintenanceWindow:                  mr.Str(MaintenanceWindow),
 		PerformanceInsightsEnabled:         mr.Bool(true),
 		PerformanceInsightsRetentionPeriod: mr.Float(7),
-		EnabledCloudwatchLogsExports:       logExports,
+		EnabledCloudwatchLogsExports:       d.exports(compReplica),
 		DeletionProtection:                 mr.Bool(d.p.DeletionProtection),
 		SkipFinalSnapshot:                  mr.Bool(true),
 		Tags:                               d.tags(id),

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	xpv2 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/resource/composite"
@@ -13,6 +14,7 @@ import (
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 func owner(env string) v1alpha1.Owner {
@@ -30,6 +32,23 @@ func run(t *testing.T, p v1alpha1.DatabaseParameters, observed map[resource.Name
 	s := compose.NewState(observed)
 	err = Layer{}.Compose(context.Background(), xr, s)
 	return s, dxr, err
+}
+
+// ready returns observed resources of the names, each with Ready=True: the
+// primary instance and its log groups once AWS made them.
+func ready(names ...string) map[resource.Name]resource.ObservedComposed {
+	out := map[resource.Name]resource.ObservedComposed{}
+	for _, n := range names {
+		u := composed.New()
+		u.SetConditions(xpv2.Available())
+		out[resource.Name(n)] = resource.ObservedComposed{Resource: u}
+	}
+	return out
+}
+
+// settled is the observed state once the primary and its log groups exist.
+func settled() map[resource.Name]resource.ObservedComposed {
+	return ready(compInstance, logGroupComponent(compInstance, "postgresql"), logGroupComponent(compInstance, "upgrade"))
 }
 
 func str(t *testing.T, u *composed.Unstructured, path string) string {
@@ -62,7 +81,7 @@ func TestComposePresets(t *testing.T) {
 			reason: "dev is single-AZ, without replica, protection or Orphan policies",
 			env:    v1alpha1.EnvDev,
 			want: want{
-				resources: []string{compInstance, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup},
+				resources: []string{compInstance, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup, "log-group-instance-postgresql", "log-group-instance-upgrade"},
 				class:     "db.t3.medium", storage: 50, deletionPolicy: "",
 			},
 		},
@@ -70,23 +89,24 @@ func TestComposePresets(t *testing.T) {
 			reason: "staging is Multi-AZ on db.t3.large, without replica",
 			env:    v1alpha1.EnvStaging,
 			want: want{
-				resources: []string{compInstance, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup},
+				resources: []string{compInstance, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup, "log-group-instance-postgresql", "log-group-instance-upgrade"},
 				class:     "db.t3.large", storage: 100, multiAZ: true,
 			},
 		},
 		"Prod": {
-			reason: "prod is Multi-AZ on db.r5.large with a replica, deletion protection and Orphan policies",
+			reason: "prod is Multi-AZ on db.r6g.large with a replica, deletion protection and Orphan policies",
 			env:    v1alpha1.EnvProd,
 			want: want{
-				resources: []string{compInstance, compReplica, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup},
-				class:     "db.r5.large", storage: 200, multiAZ: true, deletionProtection: true, deletionPolicy: "Orphan",
+				resources: []string{compInstance, compReplica, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup,
+					"log-group-instance-postgresql", "log-group-instance-upgrade", "log-group-instance-replica-postgresql", "log-group-instance-replica-upgrade"},
+				class: "db.r6g.large", storage: 200, multiAZ: true, deletionProtection: true, deletionPolicy: "Orphan",
 			},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			p := preset.ResolveDatabase(owner(tc.env), nil, "")
-			s, _, err := run(t, p, nil)
+			s, _, err := run(t, p, settled())
 			if err != nil {
 				t.Fatalf("%s: Compose(): %v", tc.reason, err)
 			}
@@ -144,7 +164,7 @@ func sorted(s []string) []string {
 
 // TestInstanceSettings checks what every environment's instance must have.
 func TestInstanceSettings(t *testing.T) {
-	s, _, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, ""), nil)
+	s, _, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, ""), settled())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,16 +248,21 @@ func TestInstanceSettings(t *testing.T) {
 
 func TestSelectorsAndIngress(t *testing.T) {
 	cases := map[string]struct {
-		reason   string
-		clientSG string
-		want     bool
+		reason     string
+		clientSG   string
+		observed   map[resource.Name]resource.ObservedComposed
+		want       bool
+		wantStatus bool
 	}{
 		"NoClusterYet": {reason: "without the EKS cluster security group no ingress rule exists at all", want: false},
-		"ClusterKnown": {reason: "with the EKS cluster security group, one rule allows 5432 from it", clientSG: "sg-0123456789abcdef0", want: true},
+		"ClusterKnown": {reason: "with the EKS cluster security group, one rule allows 5432 from it; status says so only once it exists",
+			clientSG: "sg-0123456789abcdef0", want: true, wantStatus: false},
+		"RuleExists": {reason: "once the rule is observed ready, status.clientIngress is true",
+			clientSG: "sg-0123456789abcdef0", observed: ready(compIngress), want: true, wantStatus: true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, dxr, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvDev), nil, tc.clientSG), nil)
+			s, dxr, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, tc.clientSG), tc.observed)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -263,8 +288,16 @@ func TestSelectorsAndIngress(t *testing.T) {
 			}
 			var ingress bool
 			_ = dxr.GetValueInto("status.clientIngress", &ingress)
-			if ingress != tc.want {
-				t.Errorf("%s: status.clientIngress: want %t, got %t", tc.reason, tc.want, ingress)
+			if ingress != tc.wantStatus {
+				t.Errorf("%s: status.clientIngress: want %t, got %t", tc.reason, tc.wantStatus, ingress)
+			}
+			if ok {
+				// Prod orphans the security group, but never the rule: it
+				// references the EKS cluster group, which AWS cannot delete
+				// while the rule exists.
+				if dp, _ := in.Resource.GetString("spec.deletionPolicy"); dp == "Orphan" {
+					t.Errorf("%s: the ingress rule is Orphan; it must be deleted with the claim", tc.reason)
+				}
 			}
 			sn := d[compSubnetGroup].Resource
 			var l map[string]string
@@ -334,9 +367,29 @@ func TestValidate(t *testing.T) {
 			want:   `spec.parameters.engineVersion: "16.3" is not a PostgreSQL 15 version`,
 		},
 		"BadClass": {
-			reason: "an instance class looks like db.<family>.<size>",
+			reason: "an instance class must be one RDS offers (facts), named with the allowed ones",
 			change: func(p *v1alpha1.DatabaseParameters) { p.InstanceClass = "t3.medium" },
-			want:   `spec.parameters.instanceClass: "t3.medium" is not an RDS instance class`,
+			want:   `spec.parameters.instanceClass: "t3.medium" is not an RDS for PostgreSQL instance class this platform offers: use one of db.m5.large`,
+		},
+		"PreviousGeneration": {
+			reason: "a previous-generation class is refused with a current one to use",
+			change: func(p *v1alpha1.DatabaseParameters) { p.InstanceClass = "db.r5.large" },
+			want:   `spec.parameters.instanceClass: db.r5.large is a previous-generation class: use a current one`,
+		},
+		"RetiredMinor": {
+			reason: "RDS no longer creates 15.4: refused, naming the versions it creates",
+			change: func(p *v1alpha1.DatabaseParameters) { p.EngineVersion = "15.4" },
+			want:   `spec.parameters.engineVersion: RDS no longer creates PostgreSQL 15.4 instances: use one of ` + facts.RDS.CreatableVersions()[0],
+		},
+		"UnknownMinor": {
+			reason: "a 15.x minor RDS never offered is refused",
+			change: func(p *v1alpha1.DatabaseParameters) { p.EngineVersion = "15.99" },
+			want:   `spec.parameters.engineVersion: "15.99" is not a PostgreSQL version RDS creates: use one of`,
+		},
+		"StorageAboveMaximum": {
+			reason: "gp3 holds at most 65536 GiB, and autoscaling needs room above the allocation",
+			change: func(p *v1alpha1.DatabaseParameters) { p.AllocatedStorage, p.MaxAllocatedStorage = 65536, 65536 },
+			want:   `spec.parameters.allocatedStorage: 65536 GiB leaves no room for storage autoscaling below the 65536 GiB limit: set allocatedStorage to 59578 GiB or less`,
 		},
 	}
 	for name, tc := range cases {
@@ -393,5 +446,98 @@ func TestStatus(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("status: -want, +got:\n%s", diff)
+	}
+}
+
+// TestReplicaWaitsForPrimary: RDS refuses a replica of a source that is not
+// available, so the replica is composed only once the primary is ready, and
+// never dropped once it exists.
+func TestReplicaWaitsForPrimary(t *testing.T) {
+	cases := map[string]struct {
+		reason   string
+		observed map[resource.Name]resource.ObservedComposed
+		want     bool
+	}{
+		"FirstReconcile": {reason: "nothing exists yet: no replica", want: false},
+		"PrimaryNotReady": {reason: "the primary exists but is not ready: no replica",
+			observed: map[resource.Name]resource.ObservedComposed{compInstance: {Resource: composed.New()}}, want: false},
+		"PrimaryReady":  {reason: "the primary is ready: the replica is composed", observed: ready(compInstance), want: true},
+		"ReplicaExists": {reason: "the replica exists: it stays even if the primary is momentarily not ready", observed: ready(compReplica), want: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			xr, _, err := compose.NewXRFor(v1alpha1.KindDatabase, "gokinjo-abcde-db", preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, ""))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := compose.NewState(tc.observed)
+			if err := (Layer{}).Compose(context.Background(), xr, s); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := s.Desired()[compReplica]; ok != tc.want {
+				t.Errorf("%s: replica composed %t, want %t", tc.reason, ok, tc.want)
+			}
+			if waits := len(xr.Waiting()) > 0; waits == tc.want {
+				t.Errorf("%s: the XR waits %t (%v); it must wait exactly while the replica is held back", tc.reason, waits, xr.Waiting())
+			}
+		})
+	}
+}
+
+// TestLogGroupsBeforeExports: RDS creates /aws/rds/instance/<id>/<log> with
+// no retention if it exports first, so the groups are composed with
+// retention and the exports are turned on only once they exist.
+func TestLogGroupsBeforeExports(t *testing.T) {
+	p := preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, "")
+	exports := func(s *compose.State) []string {
+		var out []string
+		_ = s.Desired()[compInstance].Resource.GetValueInto("spec.forProvider.enabledCloudwatchLogsExports", &out)
+		return out
+	}
+	s, _, err := run(t, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := exports(s); len(got) != 0 {
+		t.Errorf("first reconcile: the instance exports %v before its log groups exist", got)
+	}
+	for _, lt := range []string{"postgresql", "upgrade"} {
+		g := s.Desired()[resource.Name(logGroupComponent(compInstance, lt))]
+		if g == nil {
+			t.Fatalf("no log group for %s", lt)
+		}
+		if name := g.Resource.GetAnnotations()["crossplane.io/external-name"]; name != "/aws/rds/instance/gokinjo-prod/"+lt {
+			t.Errorf("log group %s: external name %q, want the group RDS exports into", lt, name)
+		}
+		var days float64
+		_ = g.Resource.GetValueInto("spec.forProvider.retentionInDays", &days)
+		if days != 90 {
+			t.Errorf("log group %s: retention %v days, want prod's 90", lt, days)
+		}
+	}
+	s, _, err = run(t, p, settled())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"postgresql", "upgrade"}, exports(s)); diff != "" {
+		t.Errorf("once the log groups exist the instance exports both logs: -want, +got:\n%s", diff)
+	}
+}
+
+// TestParameterGroupApplyMethods guards against the provider-aws v1.23.0
+// Modify loop (crossplane-contrib/provider-upjet-aws#1286, fixed after
+// v1.23.0 by #2182): AWS ignores an apply method unless the value changes
+// and reports pending-reboot for a parameter it was not asked to change. So
+// every parameter names its method, and a static parameter (or one whose
+// value may equal the RDS default) uses pending-reboot, what AWS reports.
+func TestParameterGroupApplyMethods(t *testing.T) {
+	static := map[string]bool{"shared_preload_libraries": true}
+	for _, p := range dbParameters {
+		switch {
+		case p.apply != "immediate" && p.apply != "pending-reboot":
+			t.Errorf("%s: apply method %q must be set explicitly to immediate or pending-reboot", p.name, p.apply)
+		case static[p.name] && p.apply != "pending-reboot":
+			t.Errorf("%s is static (or may equal the RDS default): its method must be pending-reboot, got %s", p.name, p.apply)
+		}
 	}
 }

@@ -63,8 +63,11 @@ func (d *database) securityGroup() error {
 	if d.p.ClientSecurityGroupID == "" {
 		return nil
 	}
+	// The rule is always deleted with the claim, even when the group is
+	// orphaned: it references the EKS cluster security group, which AWS
+	// cannot delete while another group's rule still references it.
 	in := &ec2.SecurityGroupIngressRule{Spec: ec2.SecurityGroupIngressRuleSpec{
-		ResourceSpec: d.spec(),
+		ResourceSpec: mr.Spec(o),
 		ForProvider: ec2.SecurityGroupIngressRuleParameters{
 			Region:                    mr.Str(o.Region),
 			Description:               mr.Str("PostgreSQL from the EKS cluster security group"),

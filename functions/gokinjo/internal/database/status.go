@@ -8,7 +8,9 @@ func (d *database) status() v1alpha1.DatabaseStatus {
 		Endpoint:         d.s.ObservedString(compInstance, "status.atProvider.endpoint"),
 		Address:          d.s.ObservedString(compInstance, "status.atProvider.address"),
 		ConnectionSecret: &v1alpha1.SecretReference{Name: ConnectionSecretName(d.p.Environment), Namespace: ConnectionSecretNamespace},
-		ClientIngress:    d.p.ClientSecurityGroupID != "",
+		// Only once the rule exists: composing it is not the same as AWS
+		// allowing the traffic.
+		ClientIngress: d.p.ClientSecurityGroupID != "" && d.s.ObservedReady(compIngress),
 	}
 	var port float64
 	if ok, _ := d.s.ObservedInto(compInstance, "status.atProvider.port", &port); ok {

@@ -182,7 +182,7 @@ func TestHardLimitExistingEnvironment(t *testing.T) {
 	grow := map[string]any{
 		"environment": "dev",
 		"budget":      map[string]any{"monthlyLimitUsd": 600, "enforce": true},
-		"database":    map[string]any{"instanceClass": "db.r5.large", "multiAz": true},
+		"database":    map[string]any{"instanceClass": "db.r6g.large", "multiAz": true},
 		"cluster":     map[string]any{"nodeGroups": map[string]any{"general": map[string]any{"maxSize": 8}}},
 		"dataLake":    map[string]any{"logRetentionDays": 1},
 	}
@@ -234,9 +234,9 @@ func TestHardLimitExistingEnvironment(t *testing.T) {
 		"WithinLimit": {
 			reason:      "a raised limit lets the growth through",
 			observed:    observedFrom(s0),
-			params:      map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 5000, "enforce": true}, "database": map[string]any{"instanceClass": "db.r5.large"}},
+			params:      map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 5000, "enforce": true}, "database": map[string]any{"instanceClass": "db.r6g.large"}},
 			wantNested:  []string{compCluster, compDatabase, compDataLake, compNetwork, compWorkloads},
-			wantClass:   "db.r5.large",
+			wantClass:   "db.r6g.large",
 			wantGroups:  devGroups,
 			wantLogDays: 7,
 			wantReason:  cost.VerdictWithin,
@@ -244,9 +244,9 @@ func TestHardLimitExistingEnvironment(t *testing.T) {
 		"NotEnforced": {
 			reason:      "without enforce, growth over budget only warns",
 			observed:    observedFrom(s0),
-			params:      map[string]any{"environment": "dev", "database": map[string]any{"instanceClass": "db.r5.large"}},
+			params:      map[string]any{"environment": "dev", "database": map[string]any{"instanceClass": "db.r6g.large"}},
 			wantNested:  []string{compCluster, compDatabase, compDataLake, compNetwork, compWorkloads},
-			wantClass:   "db.r5.large",
+			wantClass:   "db.r6g.large",
 			wantGroups:  devGroups,
 			wantLogDays: 7,
 			wantReason:  cost.VerdictOverAtMax,

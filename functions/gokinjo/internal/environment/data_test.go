@@ -66,10 +66,10 @@ func TestDataLayersResolved(t *testing.T) {
 			},
 		},
 		"ProdPreset": {
-			reason: "prod: db.r5.large Multi-AZ with replica and protection; tiering at 30; retained; 90-day logs; 2000 USD",
+			reason: "prod: db.r6g.large Multi-AZ with replica and protection; tiering at 30; retained; 90-day logs; 2000 USD",
 			params: map[string]any{"environment": "prod"},
 			db: func(p v1alpha1.DatabaseParameters) string {
-				if p.InstanceClass != "db.r5.large" || !p.MultiAZ || !p.ReadReplica || !p.DeletionProtection || p.AllocatedStorage != 200 {
+				if p.InstanceClass != "db.r6g.large" || !p.MultiAZ || !p.ReadReplica || !p.DeletionProtection || p.AllocatedStorage != 200 {
 					return "not the prod preset"
 				}
 				return ""

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/network"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
@@ -97,23 +98,16 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 // validateRegion checks the zones against the region: the default zones are
 // Tokyo's, so another region must name its own.
 func validateRegion(region string, o *v1alpha1.NetworkOverrides) error {
+	if err := network.ValidateRegion(region, "spec.parameters.region"); err != nil {
+		return err
+	}
 	if o == nil || len(o.AvailabilityZones) == 0 {
 		if region != preset.DefaultRegion {
 			return fmt.Errorf("spec.parameters.network.availabilityZones: region %s needs its zones listed (the defaults are %s's)", region, preset.DefaultRegion)
 		}
 		return nil
 	}
-	seen := map[string]bool{}
-	for _, z := range o.AvailabilityZones {
-		if len(z) != len(region)+1 || z[:len(region)] != region {
-			return fmt.Errorf("spec.parameters.network.availabilityZones: %q is not a zone of region %s: use names like %sa", z, region, region)
-		}
-		if seen[z] {
-			return fmt.Errorf("spec.parameters.network.availabilityZones: %q is listed twice: list each zone once", z)
-		}
-		seen[z] = true
-	}
-	return nil
+	return network.ValidateZones(region, o.AvailabilityZones, "spec.parameters.network.availabilityZones")
 }
 
 // nested composes a nested XR of a layer with its resolved parameters.

@@ -48,6 +48,8 @@ func Resolve(name string, p v1alpha1.EnvironmentParameters, clientSG string) (Re
 	if err := database.Validate(r.Database, "spec.parameters.database."); err != nil {
 		return Resolved{}, err
 	}
+	// An orphaned database keeps the VPC and subnets it sits in.
+	r.Network.RetainOnDelete = r.Database.DeletionProtection
 	r.DataLake = preset.ResolveDataLake(r.Owner, p.DataLake, p.Budget)
 	if err := datalake.ValidateLake(r.DataLake, "spec.parameters.dataLake."); err != nil {
 		return Resolved{}, err

@@ -6,10 +6,12 @@ package network
 import (
 	"context"
 	"fmt"
-	"slices"
+
+	xpv1 "github.com/crossplane/crossplane-runtime/apis/common/v1"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cidrplan"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
@@ -36,6 +38,9 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := validate(p); err != nil {
 		return err
 	}
+	if err := guardZoneRemoval(p, s); err != nil {
+		return err
+	}
 	subnets, err := cidrplan.Plan(p.CIDR, p.AvailabilityZones)
 	if err != nil {
 		return err
@@ -55,20 +60,27 @@ func validate(p v1alpha1.NetworkParameters) error {
 	if p.EnvironmentID == "" || p.Environment == "" || p.Region == "" {
 		return fmt.Errorf("spec.parameters: environmentId, environment and region are required")
 	}
-	for _, z := range p.AvailabilityZones {
-		if len(z) != len(p.Region)+1 || z[:len(p.Region)] != p.Region {
-			return fmt.Errorf("spec.parameters.availabilityZones: %q is not a zone of region %s: use names like %sa", z, p.Region, p.Region)
-		}
+	if err := ValidateRegion(p.Region, "spec.parameters.region"); err != nil {
+		return err
 	}
-	for i, z := range p.AvailabilityZones {
-		if slices.Contains(p.AvailabilityZones[i+1:], z) {
-			return fmt.Errorf("spec.parameters.availabilityZones: %q is listed twice: list each zone once", z)
-		}
+	if err := ValidateZones(p.Region, p.AvailabilityZones, "spec.parameters.availabilityZones"); err != nil {
+		return err
 	}
 	if p.NATGateways != v1alpha1.NATSingle && p.NATGateways != v1alpha1.NATOnePerAZ {
 		return fmt.Errorf("spec.parameters.natGateways: %q is not Single or OnePerAZ", p.NATGateways)
 	}
 	return nil
+}
+
+// spec is the resource spec of a network resource. With retain set, the
+// resources an orphaned database sits in (the VPC and the database subnets)
+// are orphaned too: AWS cannot delete a subnet or VPC that still holds the
+// database's network interfaces, so deleting them would never finish.
+func (n *network) spec(retain bool) xpv1.ResourceSpec {
+	if retain && n.p.RetainOnDelete {
+		return mr.OrphanSpec(n.p.Owner)
+	}
+	return mr.Spec(n.p.Owner)
 }
 
 // labels of a component, with the tier and zone labels other layers select

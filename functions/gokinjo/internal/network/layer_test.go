@@ -2,6 +2,7 @@ package network
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/crossplane/function-sdk-go/resource"
@@ -140,5 +141,81 @@ func TestStatusFromObserved(t *testing.T) {
 	if st.VPCID != "vpc-1" || len(st.NATGatewayIDs) != 1 || st.NATGatewayIDs[0] != "nat-a" ||
 		len(st.PrivateSubnetIDs) != 1 || st.PrivateSubnetIDs[0] != "subnet-pa" || len(st.Subnets) != 9 {
 		t.Errorf("status: %+v", st)
+	}
+}
+
+// TestRetainOnDelete: with the database orphaned, the VPC and the database
+// subnets it sits in are orphaned too (else deleting them never finishes);
+// everything else is still deleted. Without it, nothing is orphaned.
+func TestRetainOnDelete(t *testing.T) {
+	for _, retain := range []bool{false, true} {
+		p := params(v1alpha1.NATOnePerAZ)
+		p.RetainOnDelete = retain
+		s := compose.NewState(nil)
+		if err := (Layer{}).Compose(context.Background(), xr(t, p), s); err != nil {
+			t.Fatal(err)
+		}
+		for name, d := range s.Desired() {
+			dp, _ := d.Resource.GetString("spec.deletionPolicy")
+			want := retain && (name == "vpc" || (len(name) > len("subnet-database-") && string(name[:len("subnet-database-")]) == "subnet-database-"))
+			if (dp == "Orphan") != want {
+				t.Errorf("retainOnDelete %t: %s has deletion policy %q, want Orphan %t", retain, name, dp, want)
+			}
+		}
+	}
+}
+
+func TestValidateZones(t *testing.T) {
+	cases := map[string]struct {
+		region string
+		zones  []string
+		want   string
+	}{
+		"Tokyo":          {"ap-northeast-1", []string{"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"}, ""},
+		"NotOffered":     {"ap-northeast-1", []string{"ap-northeast-1a", "ap-northeast-1b"}, "ap-northeast-1b is not offered to new AWS accounts: use ap-northeast-1a, ap-northeast-1c, ap-northeast-1d"},
+		"UpperCase":      {"ap-northeast-1", []string{"ap-northeast-1A", "ap-northeast-1c"}, `"ap-northeast-1A" is not written as a zone of region ap-northeast-1: a zone name is the region followed by one lower-case letter`},
+		"TwoLetters":     {"ap-northeast-1", []string{"ap-northeast-1aa", "ap-northeast-1c"}, `"ap-northeast-1aa" is not written as a zone`},
+		"NonASCII":       {"ap-northeast-1", []string{"ap-northeast-1á", "ap-northeast-1c"}, `"ap-northeast-1á" is not written as a zone`},
+		"NoSuchLetter":   {"ap-northeast-1", []string{"ap-northeast-1a", "ap-northeast-1z"}, "ap-northeast-1z is not a zone of region ap-northeast-1"},
+		"Twice":          {"us-east-1", []string{"us-east-1a", "us-east-1a"}, `"us-east-1a" is listed twice`},
+		"Virginia":       {"us-east-1", []string{"us-east-1a", "us-east-1f"}, ""},
+		"GovCloud":       {"us-gov-west-1", []string{"us-gov-west-1a", "us-gov-west-1b"}, `"us-gov-west-1" is not a region this platform deploys to`},
+		"OtherPartition": {"cn-north-1", []string{"cn-north-1a", "cn-north-1b"}, "aws-cn and aws-us-gov, are not supported"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			err := ValidateZones(tc.region, tc.zones, "spec.parameters.network.availabilityZones")
+			if tc.want == "" {
+				if err != nil {
+					t.Errorf("want no error, got %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("want error containing %q, got %v", tc.want, err)
+			}
+		})
+	}
+}
+
+// TestZoneRemovalRefused: dropping a zone whose subnets exist is refused
+// (AWS cannot delete a subnet holding network interfaces), naming the field,
+// the zone and what to do; adding a zone is fine.
+func TestZoneRemovalRefused(t *testing.T) {
+	obs := map[resource.Name]resource.ObservedComposed{}
+	for _, n := range []string{"vpc", "subnet-private-a", "subnet-private-c", "subnet-private-d", "subnet-database-d"} {
+		obs[resource.Name(n)] = resource.ObservedComposed{Resource: newComposed(map[string]any{})}
+	}
+	p := params(v1alpha1.NATOnePerAZ)
+	p.AvailabilityZones = []string{"ap-northeast-1a", "ap-northeast-1c"}
+	err := (Layer{}).Compose(context.Background(), xr(t, p), compose.NewState(obs))
+	want := "spec.parameters.availabilityZones: ap-northeast-1d would be removed, but its subnets exist"
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "keep ap-northeast-1d in availabilityZones") {
+		t.Errorf("want error containing %q and the fix, got %v", want, err)
+	}
+	p.AvailabilityZones = []string{"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"}
+	delete(obs, "subnet-private-d")
+	if err := (Layer{}).Compose(context.Background(), xr(t, p), compose.NewState(obs)); err != nil {
+		t.Errorf("keeping every zone is fine: %v", err)
 	}
 }

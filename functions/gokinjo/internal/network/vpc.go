@@ -24,7 +24,7 @@ func subnetComponent(tier, zone string) string {
 func (n *network) vpc() error {
 	o := n.p.Owner
 	vpc := &ec2.VPC{Spec: ec2.VPCSpec{
-		ResourceSpec: mr.Spec(o),
+		ResourceSpec: n.spec(true),
 		ForProvider: ec2.VPCParameters_2{
 			Region:             mr.Str(o.Region),
 			CidrBlock:          mr.Str(n.p.CIDR),
@@ -54,7 +54,7 @@ func (n *network) subnetResources() error {
 	for _, sn := range n.subnets {
 		comp := subnetComponent(sn.Tier, sn.Zone)
 		subnet := &ec2.Subnet{Spec: ec2.SubnetSpec{
-			ResourceSpec: mr.Spec(o),
+			ResourceSpec: n.spec(sn.Tier == v1alpha1.TierDatabase),
 			ForProvider: ec2.SubnetParameters_2{
 				Region:              mr.Str(o.Region),
 				AvailabilityZone:    mr.Str(sn.Zone),

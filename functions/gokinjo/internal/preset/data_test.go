@@ -26,20 +26,20 @@ func TestResolveDatabase(t *testing.T) {
 			reason: "dev: single-AZ db.t3.medium, 50 GiB",
 			env:    v1alpha1.EnvDev,
 			want: v1alpha1.DatabaseParameters{Owner: dataOwner(v1alpha1.EnvDev), EngineVersion: PostgresEngineVersion,
-				InstanceClass: "db.t3.medium", AllocatedStorage: 50, MaxAllocatedStorage: 100, BackupRetentionDays: 7},
+				InstanceClass: "db.t3.medium", AllocatedStorage: 50, MaxAllocatedStorage: 100, BackupRetentionDays: 7, LogRetentionDays: 7},
 		},
 		"Staging": {
 			reason: "staging: Multi-AZ db.t3.large, 100 GiB",
 			env:    v1alpha1.EnvStaging,
 			want: v1alpha1.DatabaseParameters{Owner: dataOwner(v1alpha1.EnvStaging), EngineVersion: PostgresEngineVersion,
-				InstanceClass: "db.t3.large", AllocatedStorage: 100, MaxAllocatedStorage: 200, MultiAZ: true, BackupRetentionDays: 7},
+				InstanceClass: "db.t3.large", AllocatedStorage: 100, MaxAllocatedStorage: 200, MultiAZ: true, BackupRetentionDays: 7, LogRetentionDays: 30},
 		},
 		"Prod": {
-			reason: "prod: Multi-AZ db.r5.large with replica and protection, 200 GiB",
+			reason: "prod: Multi-AZ db.r6g.large with replica and protection, 200 GiB",
 			env:    v1alpha1.EnvProd,
 			want: v1alpha1.DatabaseParameters{Owner: dataOwner(v1alpha1.EnvProd), EngineVersion: PostgresEngineVersion,
-				InstanceClass: "db.r5.large", AllocatedStorage: 200, MaxAllocatedStorage: 500, MultiAZ: true, ReadReplica: true,
-				DeletionProtection: true, BackupRetentionDays: 7},
+				InstanceClass: "db.r6g.large", AllocatedStorage: 200, MaxAllocatedStorage: 500, MultiAZ: true, ReadReplica: true,
+				DeletionProtection: true, BackupRetentionDays: 7, LogRetentionDays: 90},
 		},
 		"Overrides": {
 			reason:   "claim values win, false included; the client security group is passed through",
@@ -47,7 +47,7 @@ func TestResolveDatabase(t *testing.T) {
 			o:        &v1alpha1.DatabaseOverrides{EngineVersion: "15.3", InstanceClass: "db.r6g.xlarge", AllocatedStorage: i(400), MaxAllocatedStorage: i(800), MultiAZ: b(false), ReadReplica: b(false), DeletionProtection: b(false), BackupRetentionDays: i(35)},
 			clientSG: "sg-1",
 			want: v1alpha1.DatabaseParameters{Owner: dataOwner(v1alpha1.EnvProd), EngineVersion: "15.3",
-				InstanceClass: "db.r6g.xlarge", AllocatedStorage: 400, MaxAllocatedStorage: 800, BackupRetentionDays: 35, ClientSecurityGroupID: "sg-1"},
+				InstanceClass: "db.r6g.xlarge", AllocatedStorage: 400, MaxAllocatedStorage: 800, BackupRetentionDays: 35, LogRetentionDays: 90, ClientSecurityGroupID: "sg-1"},
 		},
 	}
 	for name, tc := range cases {

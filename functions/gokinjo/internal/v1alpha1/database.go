@@ -24,6 +24,9 @@ type DatabaseParameters struct {
 	DeletionProtection bool `json:"deletionProtection"`
 	// BackupRetentionDays is 1 to 35.
 	BackupRetentionDays int `json:"backupRetentionDays"`
+	// LogRetentionDays of the RDS log groups the instance exports to; 0
+	// (XDatabases written before the field existed) means 30.
+	LogRetentionDays int `json:"logRetentionDays,omitempty"`
 	// ClientSecurityGroupID is the EKS cluster security group allowed to
 	// reach PostgreSQL. Empty until the cluster layer reports it: until then
 	// no ingress rule is composed at all.
@@ -64,6 +67,6 @@ type DatabaseStatus struct {
 	// master password.
 	MasterUserSecretARN string `json:"masterUserSecretArn,omitempty"`
 	// ClientIngress tells whether the ingress rule for the EKS cluster
-	// security group is composed yet.
+	// security group exists (observed ready), not merely composed.
 	ClientIngress bool `json:"clientIngress"`
 }

@@ -38,6 +38,11 @@ type NetworkParameters struct {
 	// ClusterName is the EKS cluster that will use the subnets; it names the
 	// kubernetes.io/cluster/<name> subnet tag.
 	ClusterName string `json:"clusterName"`
+	// RetainOnDelete orphans the VPC and the database subnets when the
+	// XNetwork is deleted: the environment sets it when the database is
+	// orphaned (deletion protection), because AWS cannot delete a subnet or
+	// VPC that still holds the database (docs/database-layer.md).
+	RetainOnDelete bool `json:"retainOnDelete,omitempty"`
 }
 
 // NetworkStatus is status of an XNetwork.

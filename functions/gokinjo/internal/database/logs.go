@@ -1,0 +1,73 @@
+package database
+
+import (
+	cwl "github.com/upbound/provider-aws/apis/cloudwatchlogs/v1beta1"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
+)
+
+// logExportTypes are the PostgreSQL logs every instance exports to CloudWatch.
+var logExportTypes = []string{"postgresql", "upgrade"}
+
+// defaultLogRetentionDays applies to XDatabases written before the field existed.
+const defaultLogRetentionDays = 30
+
+// LogGroupName is the group RDS exports a log type of an instance into; RDS
+// creates it without retention (kept forever) unless it exists already.
+func LogGroupName(identifier, logType string) string {
+	return "/aws/rds/instance/" + identifier + "/" + logType
+}
+
+func logGroupComponent(instanceComp, logType string) string {
+	return "log-group-" + instanceComp + "-" + logType
+}
+
+// logGroups composes, for an instance, the log groups RDS exports into, with
+// the environment's retention. The instance turns its exports on only once
+// these exist (exports), so RDS never creates them first without retention.
+func (d *database) logGroups(instanceComp, identifier string) error {
+	o := d.p.Owner
+	days := d.p.LogRetentionDays
+	if days == 0 {
+		days = defaultLogRetentionDays
+	}
+	for _, t := range logExportTypes {
+		name := LogGroupName(identifier, t)
+		comp := logGroupComponent(instanceComp, t)
+		g := &cwl.Group{Spec: cwl.GroupSpec{
+			ResourceSpec: d.spec(),
+			ForProvider: cwl.GroupParameters{
+				Region:          mr.Str(o.Region),
+				RetentionInDays: mr.Float(float64(days)),
+				Tags:            d.tags(name),
+			},
+		}}
+		g.SetAnnotations(map[string]string{"crossplane.io/external-name": name})
+		if err := d.s.Add(comp, g, d.labels(comp)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exports are the log types an instance exports: none until its log groups
+// are observed ready, then all. An instance that already exports keeps them.
+func (d *database) exports(instanceComp string) []*string {
+	var current []string
+	_, _ = d.s.ObservedInto(instanceComp, "spec.forProvider.enabledCloudwatchLogsExports", &current)
+	ready := len(current) > 0
+	if !ready {
+		ready = true
+		for _, t := range logExportTypes {
+			ready = ready && d.s.ObservedReady(logGroupComponent(instanceComp, t))
+		}
+	}
+	if !ready {
+		return nil
+	}
+	out := make([]*string, 0, len(logExportTypes))
+	for _, t := range logExportTypes {
+		out = append(out, mr.Str(t))
+	}
+	return out
+}

@@ -1,0 +1,100 @@
+package policy
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+const labelComposite = "crossplane.io/composite"
+
+func deletionPolicy(u *unstructured.Unstructured) string {
+	p, _, _ := unstructured.NestedString(u.Object, "spec", "deletionPolicy")
+	if p == "" {
+		return "Delete"
+	}
+	return p
+}
+
+// selector is one ...Selector field of a managed resource.
+type selector struct {
+	field        string
+	matchLabels  map[string]string
+	controllerRe bool
+}
+
+// selectors walks spec.forProvider for every field named ...Selector.
+func selectors(v any, path string, out *[]selector) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			m, ok := x.(map[string]any)
+			if strings.HasSuffix(k, "Selector") && ok {
+				s := selector{field: path + k, matchLabels: map[string]string{}}
+				if ml, ok := m["matchLabels"].(map[string]any); ok {
+					for lk, lv := range ml {
+						s.matchLabels[lk] = fmt.Sprint(lv)
+					}
+				}
+				s.controllerRe, _ = m["matchControllerRef"].(bool)
+				if len(s.matchLabels) > 0 {
+					*out = append(*out, s)
+				}
+				continue
+			}
+			selectors(x, path+k+".", out)
+		}
+	case []any:
+		for _, x := range t {
+			selectors(x, path, out)
+		}
+	}
+}
+
+// selected returns the resources a selector of u selects.
+func (x *Index) selected(u *unstructured.Unstructured, s selector) []*unstructured.Unstructured {
+	var out []*unstructured.Unstructured
+	for _, o := range x.objs {
+		if o == u || (s.controllerRe && o.GetLabels()[labelComposite] != u.GetLabels()[labelComposite]) {
+			continue
+		}
+		l := o.GetLabels()
+		match := true
+		for k, v := range s.matchLabels {
+			if l[k] != v {
+				match = false
+				break
+			}
+		}
+		if match {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func init() { //nolint:gochecknoinits // Rule registry.
+	register(Rule{
+		Name: "orphan-holds-no-deleted",
+		About: "A resource left in AWS when the claim is deleted (deletion policy Orphan) references only resources that are left too: " +
+			"AWS cannot delete a subnet, VPC, security group or key an orphaned database still uses, so deletion would never finish.",
+		Applies: func(u *unstructured.Unstructured) bool { return deletionPolicy(u) == "Orphan" },
+		Check: func(u *unstructured.Unstructured, idx *Index) []string {
+			var sels []selector
+			fp, _, _ := unstructured.NestedFieldNoCopy(u.Object, "spec", "forProvider")
+			selectors(fp, "", &sels)
+			var out []string
+			for _, s := range sels {
+				for _, t := range idx.selected(u, s) {
+					if deletionPolicy(t) != "Orphan" {
+						out = append(out, fmt.Sprintf("%s selects %s, which is deleted with the claim: orphan it too", s.field, Describe(t)))
+					}
+				}
+			}
+			sort.Strings(out)
+			return out
+		},
+	})
+}
