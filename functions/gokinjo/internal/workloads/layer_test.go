@@ -208,7 +208,7 @@ func TestNoPasswordInSpecs(t *testing.T) {
 		"spec.forProvider.manifest.data.PGHOST":     "crossplane-system/gokinjo-prod-db:data.address",
 		"spec.forProvider.manifest.data.PGPORT":     "crossplane-system/gokinjo-prod-db:data.port",
 		"spec.forProvider.manifest.data.PGUSER":     "crossplane-system/gokinjo-prod-db:data.username",
-		"spec.forProvider.manifest.data.PGPASSWORD": "crossplane-system/gokinjo-prod-db-password:data.password",
+		"spec.forProvider.manifest.data.PGPASSWORD": "crossplane-system/gokinjo-prod-db:data.password",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("patchesFrom (-want +got):\n%s", diff)
@@ -218,6 +218,54 @@ func TestNoPasswordInSpecs(t *testing.T) {
 		if strings.Contains(strings.ToLower(string(b)), "pass\":\"") {
 			t.Errorf("%s holds a literal password value", name)
 		}
+		// A password in a Helm set value breaks on a comma (strvals) and
+		// shows in the Release's spec: no Release sets anything.
+		if d.Resource.GetKind() == releaseGVK.Kind {
+			if set, err := d.Resource.GetValue("spec.forProvider.set"); err == nil {
+				t.Errorf("%s has Helm set values %v: values must come from the spec or the cluster", name, set)
+			}
+		}
+	}
+	airflow := s.Desired()[resource.Name(addonComp(addonAirflow))].Resource
+	if got, _ := airflow.GetString("spec.forProvider.values.data.metadataSecretName"); got != airflowMetadataSecret {
+		t.Errorf("Airflow reads its metadata connection from %q, want the composed Secret %q", got, airflowMetadataSecret)
+	}
+	if _, err := airflow.GetValue("spec.forProvider.values.data.metadataConnection"); err == nil {
+		t.Errorf("Airflow values carry data.metadataConnection: the connection must come from the Secret")
+	}
+	conn, _ := s.Desired()[resource.Name(compAirflowMetadata)].Resource.GetString("spec.forProvider.manifest.stringData.connection")
+	if conn != "postgresql:///airflow?sslmode=require" {
+		t.Errorf("Airflow's metadata connection = %q, want one naming only the database (libpq reads PG*)", conn)
+	}
+	envFrom, _ := airflow.GetString("spec.forProvider.values.extraEnvFrom")
+	if !strings.Contains(envFrom, "name: "+DBSecretName) {
+		t.Errorf("Airflow's extraEnvFrom = %q, want the database Secret %s", envFrom, DBSecretName)
+	}
+}
+
+// TestAirflowUnderProviderHelm: with wait, no Job may be a Helm hook (a
+// post-install hook waits for pods that wait for it), and the migration Job
+// gets the database credentials from the custom environment.
+func TestAirflowUnderProviderHelm(t *testing.T) {
+	_, s, _, _ := converge(t, params("dev", known("dev"), nil))
+	r := s.Desired()[resource.Name(addonComp(addonAirflow))].Resource
+	if w, _ := r.GetBool("spec.forProvider.wait"); !w {
+		t.Fatal("the Airflow release does not wait: this test is about wait")
+	}
+	for path, want := range map[string]bool{
+		"migrateDatabaseJob.useHelmHooks":   false,
+		"migrateDatabaseJob.applyCustomEnv": true,
+		"createUserJob.useHelmHooks":        false,
+		"createUserJob.applyCustomEnv":      false,
+		"webserver.defaultUser.enabled":     false,
+	} {
+		got, err := r.GetBool("spec.forProvider.values." + path)
+		if err != nil || got != want {
+			t.Errorf("values.%s = %v (%v), want %v", path, got, err, want)
+		}
+	}
+	if sc, _ := r.GetString("spec.forProvider.values.triggerer.persistence.storageClassName"); sc != storageClass() || sc == "" {
+		t.Errorf("triggerer storageClassName = %q, want the cluster default %q", sc, storageClass())
 	}
 }
 
