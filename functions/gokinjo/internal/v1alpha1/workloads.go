@@ -107,6 +107,10 @@ type WorkloadsStatus struct {
 	GrafanaURL string `json:"grafanaUrl,omitempty"`
 	// Migrated tells whether the schema migration Job has completed.
 	Migrated bool `json:"migrated"`
+	// Migration says why the migration of the API's tag has not completed
+	// (a failed Job and its next attempt, or a pod that cannot start, such
+	// as an image that was never pushed) and what to do; empty otherwise.
+	Migration string `json:"migration,omitempty"`
 	// Releases maps each Helm add-on to its observed release state.
 	Releases map[string]string `json:"releases,omitempty"`
 }

@@ -63,7 +63,11 @@ func (w *workloads) api() error {
 	if !w.s.ObservedReady(compMigrate) {
 		img = w.observedImage(deploymentComp("api"))
 		if img == "" {
-			w.wait("the schema migration Job to complete")
+			what := "the schema migration Job to complete"
+			if st := w.migrationState(); st != "" {
+				what += ": " + st
+			}
+			w.wait(what)
 			return nil
 		}
 	}

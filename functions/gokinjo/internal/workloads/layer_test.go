@@ -8,6 +8,7 @@ import (
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
@@ -117,7 +118,7 @@ func TestPresets(t *testing.T) {
 			m := manifests(s)
 			d := m[deploymentComp(tc.app)]
 			spec := d["spec"].(map[string]any)
-			if got := num(spec["replicas"]); got != tc.replicas {
+			if got := numTest(spec["replicas"]); got != tc.replicas {
 				t.Errorf("replicas = %d, want %d", got, tc.replicas)
 			}
 			c := spec["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)
@@ -125,7 +126,7 @@ func TestPresets(t *testing.T) {
 				t.Errorf("cpu limit = %v, want %s", got, tc.cpuLimit)
 			}
 			h := m[hpaComp(tc.app)]["spec"].(map[string]any)
-			if num(h["minReplicas"]) != tc.replicas || num(h["maxReplicas"]) != tc.maxReplicas {
+			if numTest(h["minReplicas"]) != tc.replicas || numTest(h["maxReplicas"]) != tc.maxReplicas {
 				t.Errorf("HPA %v-%v, want %d-%d", h["minReplicas"], h["maxReplicas"], tc.replicas, tc.maxReplicas)
 			}
 		})
@@ -293,7 +294,96 @@ func TestUsages(t *testing.T) {
 	}
 }
 
-func num(v any) int64 {
+
+
+// observedJobWith is the observed migration Job Object of a name, with a Job
+// status.
+func observedJobWith(t *testing.T, s *compose.State, name string, status map[string]any) resource.ObservedComposed {
+	t.Helper()
+	d := s.Desired()[resource.Name(compMigrate)].Resource
+	u := d.DeepCopy()
+	if err := u.SetValue("spec.forProvider.manifest.metadata.name", name); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.SetValue("status.atProvider.manifest.status", status); err != nil {
+		t.Fatal(err)
+	}
+	return resource.ObservedComposed{Resource: u}
+}
+
+// TestMigrationJobRecovers: a Job that waits for a missing image is never
+// given a deadline that would fail it for good; a failed Job for a tag is
+// replaced by the next attempt; the status says why and what to do.
+func TestMigrationJobRecovers(t *testing.T) {
+	p := params("dev", known("dev"), nil)
+	s, _, _ := run(t, p, nil)
+	job := s.Desired()[resource.Name(compMigrate)].Resource
+	if _, err := job.GetValue("spec.forProvider.manifest.spec.activeDeadlineSeconds"); err == nil {
+		t.Error("the migration Job has activeDeadlineSeconds: a pod waiting for an unpushed image would fail it for good")
+	}
+	base, _ := job.GetString("spec.forProvider.manifest.metadata.name")
+	if base != "gokinjo-api-migrate-v0-1-0" {
+		t.Fatalf("first attempt named %q", base)
+	}
+
+	cases := map[string]struct {
+		observedName string
+		status       map[string]any
+		wantName     string
+		wantWait     string
+	}{
+		"ImageNotPushed": {
+			observedName: base,
+			status:       map[string]any{"active": int64(1), "ready": int64(0)},
+			wantName:     base,
+			wantWait:     "ImagePullBackOff (image not found)",
+		},
+		"FailedIsRetried": {
+			observedName: base,
+			status:       map[string]any{"failed": int64(5), "conditions": []any{map[string]any{"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"}}},
+			wantName:     base + "-2",
+			wantWait:     "BackoffLimitExceeded",
+		},
+		"SecondAttemptFailed": {
+			observedName: base + "-2",
+			status:       map[string]any{"conditions": []any{map[string]any{"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded"}}},
+			wantName:     base + "-3",
+			wantWait:     base + "-3",
+		},
+		"SecondAttemptRunning": {
+			observedName: base + "-2",
+			status:       map[string]any{"active": int64(1), "ready": int64(1)},
+			wantName:     base + "-2",
+		},
+		"OtherTagFailed": {
+			observedName: "gokinjo-api-migrate-v0-0-9-4",
+			status:       map[string]any{"conditions": []any{map[string]any{"type": "Failed", "status": "True"}}},
+			wantName:     base,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			obs := map[resource.Name]resource.ObservedComposed{resource.Name(compMigrate): observedJobWith(t, s, tc.observedName, tc.status)}
+			s2, xr, dxr := run(t, p, obs)
+			got, _ := s2.Desired()[resource.Name(compMigrate)].Resource.GetString("spec.forProvider.manifest.metadata.name")
+			if got != tc.wantName {
+				t.Errorf("Job name %q, want %q", got, tc.wantName)
+			}
+			if tc.wantWait == "" {
+				return
+			}
+			waits := strings.Join(xr.Waiting(), "; ")
+			if !strings.Contains(waits, tc.wantWait) {
+				t.Errorf("waits %q, want it to say %q", waits, tc.wantWait)
+			}
+			if m, _ := dxr.GetString("status.migration"); !strings.Contains(m, tc.wantWait) {
+				t.Errorf("status.migration %q, want it to say %q", m, tc.wantWait)
+			}
+		})
+	}
+}
+
+func numTest(v any) int64 {
 	switch n := v.(type) {
 	case int64:
 		return n
