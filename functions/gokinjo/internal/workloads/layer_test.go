@@ -294,8 +294,6 @@ func TestUsages(t *testing.T) {
 	}
 }
 
-
-
 // observedJobWith is the observed migration Job Object of a name, with a Job
 // status.
 func observedJobWith(t *testing.T, s *compose.State, name string, status map[string]any) resource.ObservedComposed {
