@@ -66,8 +66,9 @@ func (d *datalake) buckets() error {
 
 // bucket composes one bucket with versioning, default encryption, a full
 // public access block, BucketOwnerEnforced ownership (no ACLs), a TLS-only
-// policy and its lifecycle rules. forceDestroy is false, always: deleting a
-// bucket that holds objects must fail.
+// policy and its lifecycle rules. forceDestroy follows retention (see
+// forceEmpty): a bucket that is not retained is emptied when the claim is
+// deleted, a retained one never.
 func (d *datalake) bucket(tier string) error {
 	o := d.p.Owner
 	name := BucketName(d.p, tier)
@@ -76,7 +77,7 @@ func (d *datalake) bucket(tier string) error {
 		ResourceSpec: d.retainSpec(),
 		ForProvider: s3.BucketParameters{
 			Region:       mr.Str(o.Region),
-			ForceDestroy: mr.Bool(false),
+			ForceDestroy: mr.Bool(d.forceEmpty()),
 			Tags:         d.tags(name),
 		},
 	}}

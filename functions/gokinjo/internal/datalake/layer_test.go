@@ -83,8 +83,16 @@ func TestBuckets(t *testing.T) {
 				if got := b.Resource.GetAnnotations()["crossplane.io/external-name"]; got != name {
 					t.Errorf("%s: %s external name: want %s, got %s", tc.reason, comp, name, got)
 				}
-				if fd, err := b.Resource.GetBool("spec.forProvider.forceDestroy"); err != nil || fd {
-					t.Errorf("%s: %s forceDestroy must be set to false explicitly (got %t, %v)", tc.reason, comp, fd, err)
+				// Deleted with the claim (not retained), a versioned bucket
+				// is never empty: it must be emptied or deletion never ends.
+				// Retained (prod), it is Orphan and never emptied.
+				wantForce := tc.env != "prod"
+				if fd, err := b.Resource.GetBool("spec.forProvider.forceDestroy"); err != nil || fd != wantForce {
+					t.Errorf("%s: %s forceDestroy = %t (%v), want %t", tc.reason, comp, fd, err, wantForce)
+				}
+				repo := d[resource.Name(repositoryComponent("api"))].Resource
+				if fd, err := repo.GetBool("spec.forProvider.forceDelete"); err != nil || fd != wantForce {
+					t.Errorf("%s: ECR forceDelete = %t (%v), want %t", tc.reason, fd, err, wantForce)
 				}
 				for _, sub := range []string{"", "-versioning", "-encryption", "-public-access-block", "-ownership", "-policy", "-lifecycle"} {
 					r, ok := d[resource.Name(comp+sub)]

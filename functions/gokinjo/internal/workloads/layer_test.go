@@ -287,10 +287,24 @@ func TestUsages(t *testing.T) {
 			t.Errorf("%s: by selects %q, which is not composed", name, by)
 		}
 	}
-	// LB controller by Ingress, monitoring by ServiceMonitor and rules, and
-	// the cluster by the namespace and each of the five releases.
-	if n != 9 {
-		t.Errorf("%d usages, want 9", n)
+	// LB controller by Ingress, monitoring by ServiceMonitor and rules, the
+	// cluster by the namespace and each of the five releases, and the six
+	// things the controller needs to delete the ALB by the Ingress.
+	if n != 15 {
+		t.Errorf("%d usages, want 15", n)
+	}
+	for _, d := range albDependencies {
+		u, ok := s.Desired()[resource.Name(usageComp(d.component, compIngress))]
+		if !ok {
+			t.Errorf("no Usage keeps %s until the Ingress (the ALB) is gone", d.component)
+			continue
+		}
+		of, _ := u.Resource.GetString("spec.of.resourceSelector.matchLabels[platform.gokinjo.io/component]")
+		kind, _ := u.Resource.GetString("spec.of.kind")
+		env, _ := u.Resource.GetString("spec.of.resourceSelector.matchLabels[platform.gokinjo.io/environment-id]")
+		if of != d.component || kind != d.gvk.Kind || env == "" {
+			t.Errorf("Usage of %s selects %s %s in environment %q", d.component, kind, of, env)
+		}
 	}
 }
 
