@@ -23,6 +23,17 @@ var (
 // app is far beyond what an environment's node groups run.
 const MaxReplicas = 100
 
+// regionPartition is the AWS partition of a region (the ARN prefix).
+func regionPartition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
 // isLatest reports whether a tag is latest in any letter case: registries
 // treat tags case-sensitively, but LATEST is as unpinned as latest.
 func isLatest(tag string) bool { return strings.EqualFold(tag, "latest") }
@@ -38,6 +49,9 @@ func Validate(p v1alpha1.WorkloadsParameters, prefix string) error {
 		m := certificateARN.FindStringSubmatch(p.CertificateARN)
 		if m == nil {
 			return fmt.Errorf("%scertificateArn: %q is not an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>)", prefix, p.CertificateARN)
+		}
+		if p.Region != "" && m[1] != regionPartition(p.Region) {
+			return fmt.Errorf("%scertificateArn: the ARN is in partition %s but region %s is in %s: use a certificate of the environment's region", prefix, m[1], p.Region, regionPartition(p.Region))
 		}
 		if p.Region != "" && m[2] != p.Region {
 			return fmt.Errorf("%scertificateArn: the certificate is in %s but the environment is in %s: an ALB uses certificates of its own region only; request or import the certificate in %s", prefix, m[2], p.Region, p.Region)

@@ -55,6 +55,13 @@ func TestValidate(t *testing.T) {
 			},
 			want: "spec.parameters.certificateArn",
 		},
+		"CertificateOtherPartition": {
+			reason: "An ARN of another partition cannot name a certificate of this region.",
+			mod: func(p *v1alpha1.WorkloadsParameters) {
+				p.CertificateARN = "arn:aws-cn:acm:ap-northeast-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+			},
+			want: "spec.parameters.certificateArn",
+		},
 		"CertificateSameRegion": {
 			reason: "A certificate of the environment's region is accepted.",
 			mod: func(p *v1alpha1.WorkloadsParameters) {
