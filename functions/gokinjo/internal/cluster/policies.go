@@ -39,13 +39,13 @@ func clusterAutoscalerPolicy(c *cluster) string {
 	)
 }
 
-// lbControllerPolicy is a least-privilege subset of the AWS Load Balancer
-// Controller's published iam_policy.json (v2): discovery, security groups
-// and load balancers it creates and tags itself (elbv2.k8s.aws/cluster),
-// certificates from ACM. Left out on purpose: WAF, WAFv2, Shield and
-// Cognito integrations, which gokinjo does not use; the workloads layer
-// runs the controller with --enable-waf=false --enable-wafv2=false
-// --enable-shield=false so that it never calls them.
+// lbControllerPolicy is the AWS Load Balancer Controller's published
+// iam_policy.json of the pinned controller version (facts data/iam.yaml
+// lists its actions; a test checks this policy grants every one), statement
+// by statement, with the ARNs in the region's partition. It is complete on
+// purpose: a trimmed policy leaves the Ingress without an address when the
+// controller calls an action it lacks. The workloads layer still turns the
+// WAF, WAFv2 and Shield add-ons off (gokinjo does not use them).
 func lbControllerPolicy(c *cluster) string {
 	part := partition(c.p.Region)
 	sg := "arn:" + part + ":ec2:*:*:security-group/*"
@@ -81,12 +81,14 @@ func lbControllerPolicy(c *cluster) string {
 			"ec2:DescribeInstances",
 			"ec2:DescribeNetworkInterfaces",
 			"ec2:DescribeTags",
-			"ec2:DescribeRouteTables",
+			"ec2:GetCoipPoolUsage",
+			"ec2:DescribeCoipPools",
 			"ec2:GetSecurityGroupsForVpc",
+			"ec2:DescribeIpamPools",
+			"ec2:DescribeRouteTables",
 			"elasticloadbalancing:DescribeLoadBalancers",
 			"elasticloadbalancing:DescribeLoadBalancerAttributes",
 			"elasticloadbalancing:DescribeListeners",
-			"elasticloadbalancing:DescribeListenerAttributes",
 			"elasticloadbalancing:DescribeListenerCertificates",
 			"elasticloadbalancing:DescribeSSLPolicies",
 			"elasticloadbalancing:DescribeRules",
@@ -95,10 +97,30 @@ func lbControllerPolicy(c *cluster) string {
 			"elasticloadbalancing:DescribeTargetHealth",
 			"elasticloadbalancing:DescribeTags",
 			"elasticloadbalancing:DescribeTrustStores",
+			"elasticloadbalancing:DescribeListenerAttributes",
+			"elasticloadbalancing:DescribeCapacityReservation",
+		}, "*"),
+		allow([]string{
+			"cognito-idp:DescribeUserPoolClient",
 			"acm:ListCertificates",
 			"acm:DescribeCertificate",
+			"iam:ListServerCertificates",
+			"iam:GetServerCertificate",
+			"waf-regional:GetWebACL",
+			"waf-regional:GetWebACLForResource",
+			"waf-regional:AssociateWebACL",
+			"waf-regional:DisassociateWebACL",
+			"wafv2:GetWebACL",
+			"wafv2:GetWebACLForResource",
+			"wafv2:AssociateWebACL",
+			"wafv2:DisassociateWebACL",
+			"shield:GetSubscriptionState",
+			"shield:DescribeProtection",
+			"shield:CreateProtection",
+			"shield:DeleteProtection",
 		}, "*"),
-		allow([]string{"ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"}, "*"),
+		allow([]string{"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"}, "*"),
+		allow([]string{"ec2:CreateSecurityGroup"}, "*"),
 		statement{
 			Effect: "Allow", Action: []string{"ec2:CreateTags"}, Resource: []string{sg},
 			Condition: map[string]map[string]any{
@@ -111,7 +133,7 @@ func lbControllerPolicy(c *cluster) string {
 			Condition: map[string]map[string]any{"Null": retag},
 		},
 		statement{
-			Effect: "Allow", Action: []string{"ec2:DeleteSecurityGroup"}, Resource: []string{"*"},
+			Effect: "Allow", Action: []string{"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"}, Resource: []string{"*"},
 			Condition: map[string]map[string]any{"Null": resourceTagged},
 		},
 		statement{
@@ -130,13 +152,6 @@ func lbControllerPolicy(c *cluster) string {
 		},
 		allow([]string{"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"}, listeners...),
 		statement{
-			Effect: "Allow", Action: []string{"elasticloadbalancing:AddTags"}, Resource: lbs,
-			Condition: map[string]map[string]any{
-				"StringEquals": {"elasticloadbalancing:CreateAction": []string{"CreateTargetGroup", "CreateLoadBalancer"}},
-				"Null":         requestTagged,
-			},
-		},
-		statement{
 			Effect: "Allow",
 			Action: []string{
 				"elasticloadbalancing:ModifyLoadBalancerAttributes",
@@ -148,25 +163,42 @@ func lbControllerPolicy(c *cluster) string {
 				"elasticloadbalancing:ModifyTargetGroupAttributes",
 				"elasticloadbalancing:DeleteTargetGroup",
 				"elasticloadbalancing:ModifyListenerAttributes",
+				"elasticloadbalancing:ModifyCapacityReservation",
+				"elasticloadbalancing:ModifyIpPools",
 			},
 			Resource:  []string{"*"},
 			Condition: map[string]map[string]any{"Null": resourceTagged},
 		},
+		statement{
+			Effect: "Allow", Action: []string{"elasticloadbalancing:AddTags"}, Resource: lbs,
+			Condition: map[string]map[string]any{
+				"StringEquals": {"elasticloadbalancing:CreateAction": []string{"CreateTargetGroup", "CreateLoadBalancer"}},
+				"Null":         requestTagged,
+			},
+		},
 		allow([]string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"},
 			"arn:"+part+":elasticloadbalancing:*:*:targetgroup/*/*"),
 		allow([]string{
+			"elasticloadbalancing:SetWebAcl",
 			"elasticloadbalancing:ModifyListener",
 			"elasticloadbalancing:AddListenerCertificates",
 			"elasticloadbalancing:RemoveListenerCertificates",
 			"elasticloadbalancing:ModifyRule",
+			"elasticloadbalancing:SetRulePriorities",
 		}, "*"),
 	)
 }
 
-// bucketARN is the ARN of a data-lake bucket, named by naming.BucketName
-// (the one helper the data-lake layer names its buckets with).
+// bucketARN is the ARN of a data-lake bucket: the name the environment
+// layer resolved with the data lake's bucketSuffix (naming.BucketName, the
+// one bucket-name function), or without a suffix for an XCluster written
+// before the names were passed.
 func (c *cluster) bucketARN(tier string) string {
-	return "arn:" + partition(c.p.Region) + ":s3:::" + naming.BucketName(c.p.Owner, tier, "")
+	name := c.p.Buckets[tier]
+	if name == "" {
+		name = naming.BucketName(c.p.Owner, tier, "")
+	}
+	return "arn:" + partition(c.p.Region) + ":s3:::" + name
 }
 
 // s3Access allows listing the buckets and the object actions on them.

@@ -33,8 +33,15 @@ func (d *database) identifier() string { return naming.AWSName(d.p.Owner) }
 // ConnectionSecretName is the connection secret of the primary.
 func ConnectionSecretName(env string) string { return "gokinjo-" + env + "-db" }
 
-// primary composes the PostgreSQL instance. The master password is managed
-// by RDS in AWS Secrets Manager: no password ever appears in a spec.
+// PasswordSecretName is the Secret (key password) provider-aws generates the
+// master password into (autoGeneratePassword): no manual step, no password
+// in any spec. The provider then publishes it as "password" in the
+// connection secret, where the workloads layer reads it. An existing Secret
+// with a password is kept, so an environment whose password was copied
+// there by hand keeps it.
+func PasswordSecretName(env string) string { return ConnectionSecretName(env) + "-password" }
+
+// primary composes the PostgreSQL instance.
 func (d *database) primary() error {
 	o := d.p.Owner
 	id := d.identifier()
@@ -58,7 +65,7 @@ func (d *database) primary() error {
 		MultiAz:                            mr.Bool(d.p.MultiAZ),
 		DBName:                             mr.Str(DBName),
 		Username:                           mr.Str(MasterUsername),
-		ManageMasterUserPassword:           mr.Bool(true),
+		AutoGeneratePassword:               mr.Bool(true),
 		Port:                               mr.Float(PostgresPort),
 		PubliclyAccessible:                 mr.Bool(false),
 		DBSubnetGroupNameSelector:          mr.Local(compSubnetGroup),
@@ -75,6 +82,10 @@ func (d *database) primary() error {
 		SkipFinalSnapshot:                  mr.Bool(!d.p.DeletionProtection),
 		ApplyImmediately:                   mr.Bool(!d.p.DeletionProtection),
 		Tags:                               d.tags(id),
+	}
+	fp.PasswordSecretRef = &xpv1.SecretKeySelector{
+		SecretReference: xpv1.SecretReference{Name: PasswordSecretName(o.Environment), Namespace: ConnectionSecretNamespace},
+		Key:             "password",
 	}
 	if d.p.DeletionProtection {
 		fp.FinalSnapshotIdentifier = mr.Str(id + "-final")

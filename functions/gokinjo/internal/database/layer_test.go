@@ -189,7 +189,7 @@ func TestInstanceSettings(t *testing.T) {
 	}
 	bools := map[string]bool{
 		"spec.forProvider.storageEncrypted":           true,
-		"spec.forProvider.manageMasterUserPassword":   true,
+		"spec.forProvider.autoGeneratePassword":       true,
 		"spec.forProvider.publiclyAccessible":         false,
 		"spec.forProvider.performanceInsightsEnabled": true,
 	}
@@ -209,9 +209,18 @@ func TestInstanceSettings(t *testing.T) {
 		t.Errorf("enabledCloudwatchLogsExports: -want, +got:\n%s", diff)
 	}
 	fp, _ := i.GetValue("spec.forProvider")
-	for _, k := range []string{"passwordSecretRef", "autoGeneratePassword"} {
+	for _, k := range []string{"password", "manageMasterUserPassword"} {
 		if _, ok := fp.(map[string]any)[k]; ok {
-			t.Errorf("the instance sets %s: the password must stay in Secrets Manager only", k)
+			t.Errorf("the instance sets %s: the provider generates the password into passwordSecretRef (no manual step, no password in a spec)", k)
+		}
+	}
+	for path, want := range map[string]string{
+		"spec.forProvider.passwordSecretRef.name":      "gokinjo-prod-db-password",
+		"spec.forProvider.passwordSecretRef.namespace": "crossplane-system",
+		"spec.forProvider.passwordSecretRef.key":       "password",
+	} {
+		if got := str(t, i, path); got != want {
+			t.Errorf("%s: want %q, got %q", path, want, got)
 		}
 	}
 	r := s.Desired()[compReplica].Resource

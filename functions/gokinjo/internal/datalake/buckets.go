@@ -7,6 +7,7 @@ import (
 	s3 "github.com/upbound/provider-aws/apis/s3/v1beta1"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -17,11 +18,17 @@ var Tiers = []string{"raw", "processed", "curated"}
 // BucketName is the S3 name of a tier's bucket: gokinjo-<tier>-<env>, plus
 // -<suffix> when a suffix is set (bucket names are global across accounts).
 func BucketName(p v1alpha1.DataLakeParameters, tier string) string {
-	n := "gokinjo-" + tier + "-" + p.Environment
-	if p.BucketSuffix != "" {
-		n += "-" + p.BucketSuffix
+	return naming.BucketName(p.Owner, tier, p.BucketSuffix)
+}
+
+// BucketNames maps every tier to its bucket name: what the cluster layer's
+// IRSA policies grant access to.
+func BucketNames(p v1alpha1.DataLakeParameters) map[string]string {
+	out := make(map[string]string, len(Tiers))
+	for _, t := range Tiers {
+		out[t] = BucketName(p, t)
 	}
-	return n
+	return out
 }
 
 // BucketARN is the ARN of a bucket; S3 bucket ARNs carry no region or account.
@@ -59,8 +66,9 @@ func (d *datalake) buckets() error {
 
 // bucket composes one bucket with versioning, default encryption, a full
 // public access block, BucketOwnerEnforced ownership (no ACLs), a TLS-only
-// policy and its lifecycle rules. forceDestroy is false, always: deleting a
-// bucket that holds objects must fail.
+// policy and its lifecycle rules. forceDestroy follows retention (see
+// forceEmpty): a bucket that is not retained is emptied when the claim is
+// deleted, a retained one never.
 func (d *datalake) bucket(tier string) error {
 	o := d.p.Owner
 	name := BucketName(d.p, tier)
@@ -69,7 +77,7 @@ func (d *datalake) bucket(tier string) error {
 		ResourceSpec: d.retainSpec(),
 		ForProvider: s3.BucketParameters{
 			Region:       mr.Str(o.Region),
-			ForceDestroy: mr.Bool(false),
+			ForceDestroy: mr.Bool(d.forceEmpty()),
 			Tags:         d.tags(name),
 		},
 	}}

@@ -68,3 +68,13 @@ func (d *datalake) tags(name string) map[string]*string {
 func externalName(name string) map[string]string {
 	return map[string]string{"crossplane.io/external-name": name}
 }
+
+// forceEmpty reports whether deleting the claim deletes the buckets and
+// repositories with what they hold (forceDestroy, forceDelete). Where they
+// are not retained (dev and staging by default), a versioned bucket or an
+// ECR repository with images can never be empty when the claim is deleted,
+// so without it deletion never finishes; their data is derived or
+// rebuildable (the pipeline re-lands it, images are promoted by digest from
+// dev). Retained (prod by default, or retainOnDelete in any claim), they are
+// Orphan and never emptied.
+func (d *datalake) forceEmpty() bool { return !d.p.RetainOnDelete }

@@ -83,8 +83,16 @@ func TestBuckets(t *testing.T) {
 				if got := b.Resource.GetAnnotations()["crossplane.io/external-name"]; got != name {
 					t.Errorf("%s: %s external name: want %s, got %s", tc.reason, comp, name, got)
 				}
-				if fd, err := b.Resource.GetBool("spec.forProvider.forceDestroy"); err != nil || fd {
-					t.Errorf("%s: %s forceDestroy must be set to false explicitly (got %t, %v)", tc.reason, comp, fd, err)
+				// Deleted with the claim (not retained), a versioned bucket
+				// is never empty: it must be emptied or deletion never ends.
+				// Retained (prod), it is Orphan and never emptied.
+				wantForce := tc.env != "prod"
+				if fd, err := b.Resource.GetBool("spec.forProvider.forceDestroy"); err != nil || fd != wantForce {
+					t.Errorf("%s: %s forceDestroy = %t (%v), want %t", tc.reason, comp, fd, err, wantForce)
+				}
+				repo := d[resource.Name(repositoryComponent("api"))].Resource
+				if fd, err := repo.GetBool("spec.forProvider.forceDelete"); err != nil || fd != wantForce {
+					t.Errorf("%s: ECR forceDelete = %t (%v), want %t", tc.reason, fd, err, wantForce)
 				}
 				for _, sub := range []string{"", "-versioning", "-encryption", "-public-access-block", "-ownership", "-policy", "-lifecycle"} {
 					r, ok := d[resource.Name(comp+sub)]
@@ -295,12 +303,32 @@ func TestValidate(t *testing.T) {
 		"BudgetZero": {
 			reason: "a budget needs a limit",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.MonthlyLimitUSD = 0 },
-			want:   "spec.parameters.budget.monthlyLimitUsd: 0 must be at least 1",
+			want:   "spec.parameters.budget.monthlyLimitUsd: 0 must be between 1 and 1000000",
+		},
+		"BudgetEmailDisplayName": {
+			reason: "a display name or a comma is not a plain address",
+			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.AlertEmail = "Team <team@example.com>" },
+			want:   "is not a plain e-mail address",
+		},
+		"BudgetEmailDoubleDot": {
+			reason: "dots only between characters",
+			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.AlertEmail = "team..ops@example.com" },
+			want:   "is not a plain e-mail address",
+		},
+		"BudgetEmailNumericTLD": {
+			reason: "a top-level domain is letters",
+			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.AlertEmail = "team@example.123" },
+			want:   "is not a plain e-mail address",
+		},
+		"BudgetTooLarge": {
+			reason: "integers are bounded",
+			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.MonthlyLimitUSD = 2147483648 },
+			want:   "must be between 1 and 1000000",
 		},
 		"BudgetEmail": {
 			reason: "alerts go to an email address",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.AlertEmail = "platform-team" },
-			want:   `spec.parameters.budget.alertEmail: "platform-team" is not an email address`,
+			want:   `spec.parameters.budget.alertEmail: "platform-team" is not a plain e-mail address`,
 		},
 	}
 	for name, tc := range cases {

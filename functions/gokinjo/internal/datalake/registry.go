@@ -34,7 +34,7 @@ func (d *datalake) repositories() error {
 				Region:                     mr.Str(o.Region),
 				ImageTagMutability:         mr.Str("IMMUTABLE"),
 				ImageScanningConfiguration: []ecr.ImageScanningConfigurationParameters{{ScanOnPush: mr.Bool(true)}},
-				ForceDelete:                mr.Bool(false),
+				ForceDelete:                mr.Bool(d.forceEmpty()),
 				Tags:                       d.tags(name),
 			},
 		}}

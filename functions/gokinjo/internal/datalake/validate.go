@@ -18,6 +18,11 @@ const (
 	MaxBucketNameLength = 63
 	// longestTier is the longest bucket name prefix, gokinjo-processed-.
 	longestTier = "processed"
+	// MaxMonthlyLimitUSD bounds the budget (the XRD's maximum).
+	MaxMonthlyLimitUSD = 1000000
+	// MaxLifecycleDays bounds the lifecycle day counts (S3 takes 32-bit
+	// days; a hundred years is the platform's bound).
+	MaxLifecycleDays = 36500
 )
 
 // LogRetentionValues are the retention periods CloudWatch Logs accepts.
@@ -25,7 +30,10 @@ var LogRetentionValues = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 4
 
 var (
 	suffixPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
-	emailPattern  = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	// emailPattern is a plain address (RFC 5321 dot-atom local part, a
+	// host name with a letters-only top-level domain), the same rule as the
+	// XRD's: what mail systems accept without quoting.
+	emailPattern = regexp.MustCompile("^[A-Za-z0-9!#$%&*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$")
 	// reservedSuffixes are endings S3 reserves for access points and
 	// directory buckets.
 	reservedSuffixes = []string{"-s3alias", "--ol-s3", "--x-s3", "--table-s3"}
@@ -70,6 +78,14 @@ func ValidateLake(p v1alpha1.DataLakeParameters, prefix string) error {
 	if p.NoncurrentVersionExpirationDays < 1 {
 		return fmt.Errorf("%snoncurrentVersionExpirationDays: %d must be at least 1", prefix, p.NoncurrentVersionExpirationDays)
 	}
+	for _, f := range []struct {
+		name string
+		days int
+	}{{"intelligentTieringAfterDays", p.IntelligentTieringAfterDays}, {"glacierAfterDays", p.GlacierAfterDays}, {"noncurrentVersionExpirationDays", p.NoncurrentVersionExpirationDays}} {
+		if f.days > MaxLifecycleDays {
+			return fmt.Errorf("%s%s: %d is more than %d days (100 years)", prefix, f.name, f.days, MaxLifecycleDays)
+		}
+	}
 	if p.ImageRetentionCount < 1 || p.ImageRetentionCount > 1000 {
 		return fmt.Errorf("%simageRetentionCount: %d is outside 1-1000", prefix, p.ImageRetentionCount)
 	}
@@ -81,11 +97,11 @@ func ValidateLake(p v1alpha1.DataLakeParameters, prefix string) error {
 
 // ValidateBudget checks the budget parameters.
 func ValidateBudget(b v1alpha1.BudgetParameters, prefix string) error {
-	if b.MonthlyLimitUSD < 1 {
-		return fmt.Errorf("%smonthlyLimitUsd: %d must be at least 1", prefix, b.MonthlyLimitUSD)
+	if b.MonthlyLimitUSD < 1 || b.MonthlyLimitUSD > MaxMonthlyLimitUSD {
+		return fmt.Errorf("%smonthlyLimitUsd: %d must be between 1 and %d", prefix, b.MonthlyLimitUSD, MaxMonthlyLimitUSD)
 	}
-	if !emailPattern.MatchString(b.AlertEmail) {
-		return fmt.Errorf("%salertEmail: %q is not an email address", prefix, b.AlertEmail)
+	if local, _, _ := strings.Cut(b.AlertEmail, "@"); !emailPattern.MatchString(b.AlertEmail) || len(b.AlertEmail) > 254 || len(local) > 64 {
+		return fmt.Errorf("%salertEmail: %q is not a plain e-mail address a mail system accepts: write it as team@example.com (no display name, spaces, quotes or commas; dots only between characters; at most 64 characters before @ and 254 in all)", prefix, b.AlertEmail)
 	}
 	return nil
 }

@@ -164,7 +164,7 @@ func TestDataLayersRefuse(t *testing.T) {
 		"BudgetEmail": {
 			reason: "budget alerts need an address",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"alertEmail": "nobody"}},
-			want:   `spec.parameters.budget.alertEmail: "nobody" is not an email address`,
+			want:   `spec.parameters.budget.alertEmail: "nobody" is not a plain e-mail address`,
 		},
 	}
 	for name, tc := range cases {

@@ -42,7 +42,7 @@ func TestClusterParameters(t *testing.T) {
 			want: want{params: map[string]any{
 				"environmentId": "gokinjo-abcde", "environment": "dev", "region": "ap-northeast-1", "providerConfigName": "default",
 				"name": "gokinjo-dev", "version": "1.33", "publicAccessCidrs": []any{"0.0.0.0/0"},
-				"accessEntries": false, "appNamespace": "gokinjo-dev",
+				"accessEntries": false, "appNamespace": "gokinjo-dev", "buckets": map[string]any{"raw": "gokinjo-raw-dev", "processed": "gokinjo-processed-dev", "curated": "gokinjo-curated-dev"},
 				"nodeGroups": []any{
 					map[string]any{"name": "general", "instanceType": "t3.medium", "minSize": float64(2), "maxSize": float64(5), "desiredSize": float64(2)},
 					map[string]any{"name": "compute", "instanceType": "c5.xlarge", "minSize": float64(0), "maxSize": float64(2), "desiredSize": float64(0)},
@@ -64,7 +64,7 @@ func TestClusterParameters(t *testing.T) {
 				"environmentId": "gokinjo-abcde", "environment": "prod", "region": "ap-northeast-1", "providerConfigName": "default",
 				"name": "gokinjo-prod", "version": "1.34", "publicAccessCidrs": []any{"203.0.113.0/24"},
 				"adminPrincipalArn": "arn:aws:iam::123456789012:role/platform-admin",
-				"accessEntries":     true, "appNamespace": "gokinjo-prod",
+				"accessEntries":     true, "appNamespace": "gokinjo-prod", "buckets": map[string]any{"raw": "gokinjo-raw-prod", "processed": "gokinjo-processed-prod", "curated": "gokinjo-curated-prod"},
 				"nodeGroups": []any{
 					map[string]any{"name": "general", "instanceType": "t3.large", "minSize": float64(2), "maxSize": float64(10), "desiredSize": float64(2)},
 					map[string]any{"name": "compute", "instanceType": "c6i.xlarge", "minSize": float64(2), "maxSize": float64(4), "desiredSize": float64(2)},

@@ -51,6 +51,8 @@ func Resolve(name string, p v1alpha1.EnvironmentParameters, clientSG string) (Re
 	// An orphaned database keeps the VPC and subnets it sits in.
 	r.Network.RetainOnDelete = r.Database.DeletionProtection
 	r.DataLake = preset.ResolveDataLake(r.Owner, p.DataLake, p.Budget)
+	// The IRSA policies name the real buckets, suffix included.
+	r.Cluster.Buckets = datalake.BucketNames(r.DataLake)
 	if err := datalake.ValidateLake(r.DataLake, "spec.parameters.dataLake."); err != nil {
 		return Resolved{}, err
 	}

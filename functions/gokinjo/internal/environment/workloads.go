@@ -38,7 +38,7 @@ func observedForWorkloads(s *compose.State) (preset.WorkloadsObserved, string, e
 	if ok, err := s.ObservedInto(compCluster, "status", &cs); err != nil {
 		return obs, "", err
 	} else if ok {
-		obs.Cluster = v1alpha1.ClusterInput{ProviderConfigName: cs.ProviderConfigName, ServiceAccountRoleARNs: cs.ServiceAccountRoleARNs}
+		obs.Cluster = v1alpha1.ClusterInput{ProviderConfigName: cs.ProviderConfigName, ServiceAccountRoleARNs: cs.ServiceAccountRoleARNs, Version: cs.Version}
 	}
 	var db v1alpha1.DatabaseStatus
 	if ok, err := s.ObservedInto(compDatabase, "status", &db); err != nil {

@@ -56,6 +56,9 @@ type ClusterParameters struct {
 	// cluster; the API and Airflow service accounts live there.
 	AppNamespace string            `json:"appNamespace"`
 	NodeGroups   []NodeGroupParams `json:"nodeGroups"`
+	// Buckets maps a data-lake tier to its bucket name (with the data lake's
+	// bucketSuffix), for the IRSA policies of the API and Airflow.
+	Buckets map[string]string `json:"buckets,omitempty"`
 }
 
 // NodeGroupParams is one resolved managed node group.

@@ -81,6 +81,9 @@ type ClusterInput struct {
 	// ServiceAccountRoleARNs maps <namespace>/<service account> to its IRSA
 	// role ARN.
 	ServiceAccountRoleARNs map[string]string `json:"serviceAccountRoleArns,omitempty"`
+	// Version is the cluster's Kubernetes minor, as observed: the Cluster
+	// Autoscaler's image follows it.
+	Version string `json:"version,omitempty"`
 }
 
 // DBInput is what the workloads layer needs of the database layer, as
@@ -88,7 +91,8 @@ type ClusterInput struct {
 type DBInput struct {
 	Address string `json:"address,omitempty"`
 	Port    int    `json:"port,omitempty"`
-	// ConnectionSecret holds address, port and username (no password).
+	// ConnectionSecret holds address, port, username and the generated
+	// password; the function only passes its name on.
 	ConnectionSecret *SecretReference `json:"connectionSecret,omitempty"`
 }
 
@@ -103,6 +107,10 @@ type WorkloadsStatus struct {
 	GrafanaURL string `json:"grafanaUrl,omitempty"`
 	// Migrated tells whether the schema migration Job has completed.
 	Migrated bool `json:"migrated"`
+	// Migration says why the migration of the API's tag has not completed
+	// (a failed Job and its next attempt, or a pod that cannot start, such
+	// as an image that was never pushed) and what to do; empty otherwise.
+	Migration string `json:"migration,omitempty"`
 	// Releases maps each Helm add-on to its observed release state.
 	Releases map[string]string `json:"releases,omitempty"`
 }

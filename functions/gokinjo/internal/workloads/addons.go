@@ -1,6 +1,13 @@
 package workloads
 
-import "sort"
+import (
+	"sort"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/gokinjo/platform/internal/facts"
+)
 
 // Add-ons, each a pinned Helm chart. Pins are chart versions (the app
 // version each chart ships is in docs/workloads-layer.md); bump them here
@@ -21,15 +28,16 @@ const (
 	airflowWorkerSA    = "airflow-worker"
 	airflowSchedulerSA = "airflow-scheduler"
 	airflowUID         = 50000
+
+	// compAirflowMetadata is the Secret of Airflow's metadata connection.
+	compAirflowMetadata   = "airflow-metadata-secret"
+	airflowMetadataSecret = "airflow-metadata"
 )
 
-// Charts are the pinned add-on charts.
-var Charts = map[string]chart{
-	addonLBController:      {Name: "aws-load-balancer-controller", Repository: "https://aws.github.io/eks-charts", Version: "1.17.1"},
-	addonClusterAutoscaler: {Name: "cluster-autoscaler", Repository: "https://kubernetes.github.io/autoscaler", Version: "9.46.6"},
-	addonMetricsServer:     {Name: "metrics-server", Repository: "https://kubernetes-sigs.github.io/metrics-server/", Version: "3.12.2"},
-	addonMonitoring:        {Name: "kube-prometheus-stack", Repository: "https://prometheus-community.github.io/helm-charts", Version: "92.11.0"},
-	addonAirflow:           {Name: "airflow", Repository: "https://airflow.apache.org", Version: "1.16.0"},
+// chartOf is the pinned chart of an add-on, from facts data/charts.yaml.
+func chartOf(addon string) chart {
+	c := facts.Charts.Charts[addon]
+	return chart{Name: c.Chart, Repository: c.Repository, Version: c.Version}
 }
 
 func addonComp(name string) string { return "addon-" + name }
@@ -53,7 +61,7 @@ func (w *workloads) addons() error {
 			w.wait(waitFor)
 			continue
 		}
-		if err := w.release(addonComp(a.name), a.name, Charts[a.name], a.namespace, values, sets...); err != nil {
+		if err := w.release(addonComp(a.name), a.name, chartOf(a.name), a.namespace, values, sets...); err != nil {
 			return err
 		}
 	}
@@ -89,10 +97,15 @@ func (w *workloads) lbControllerValues() (map[string]any, []map[string]any, stri
 		return nil, nil, "the IRSA role of " + kubeSystem + "/" + addonLBController
 	}
 	v := map[string]any{
-		"clusterName":        w.p.ClusterName,
-		"region":             w.p.Region,
-		"replicaCount":       w.controllerReplicas(),
-		"serviceAccount":     serviceAccount(addonLBController, arn),
+		"clusterName":    w.p.ClusterName,
+		"region":         w.p.Region,
+		"replicaCount":   w.controllerReplicas(),
+		"serviceAccount": serviceAccount(addonLBController, arn),
+		// The chart leaves these unset, which the controller reads as true:
+		// it would then call the WAF, WAFv2 and Shield APIs for every ALB.
+		"enableShield":       false,
+		"enableWaf":          false,
+		"enableWafv2":        false,
 		"podSecurityContext": helmPodSecurity(),
 		"securityContext":    helmContainerSecurity(),
 		"resources":          helmResources("100m", "128Mi", "500m", "512Mi"),
@@ -108,7 +121,7 @@ func (w *workloads) clusterAutoscalerValues() (map[string]any, []map[string]any,
 	if arn == "" {
 		return nil, nil, "the IRSA role of " + kubeSystem + "/" + addonClusterAutoscaler
 	}
-	return map[string]any{
+	v := map[string]any{
 		"autoDiscovery": map[string]any{"clusterName": w.p.ClusterName},
 		"awsRegion":     w.p.Region,
 		"rbac": map[string]any{
@@ -125,7 +138,13 @@ func (w *workloads) clusterAutoscalerValues() (map[string]any, []map[string]any,
 		"securityContext":          helmPodSecurity(),
 		"containerSecurityContext": helmContainerSecurity(),
 		"resources":                helmResources("100m", "300Mi", "500m", "600Mi"),
-	}, nil, ""
+	}
+	// The autoscaler's minor must match the cluster's: the image tag comes
+	// from the EKS facts of the observed cluster version.
+	if k, ok := facts.EKS.Version(w.p.Cluster.Version); ok && k.ClusterAutoscalerImageTag != "" {
+		v["image"] = map[string]any{"tag": k.ClusterAutoscalerImageTag}
+	}
+	return v, nil, ""
 }
 
 // monitoringValues install Prometheus, Alertmanager and Grafana. Prometheus
@@ -150,8 +169,9 @@ func (w *workloads) monitoringValues() (map[string]any, []map[string]any, string
 			"securityContext":                         podSec,
 			"resources":                               helmResources("500m", "2Gi", "2", "4Gi"),
 			"storageSpec": map[string]any{"volumeClaimTemplate": map[string]any{"spec": map[string]any{
-				"accessModes": []any{"ReadWriteOnce"},
-				"resources":   map[string]any{"requests": map[string]any{"storage": storage}},
+				"storageClassName": storageClass(),
+				"accessModes":      []any{"ReadWriteOnce"},
+				"resources":        map[string]any{"requests": map[string]any{"storage": storage}},
 			}}},
 		}},
 		"alertmanager": map[string]any{"alertmanagerSpec": map[string]any{
@@ -163,7 +183,13 @@ func (w *workloads) monitoringValues() (map[string]any, []map[string]any, string
 			"containerSecurityContext": helmContainerSecurity(),
 			"resources":                helmResources("100m", "128Mi", "500m", "512Mi"),
 		},
+		// adminPassword "" (never the chart's old prom-operator): the
+		// Grafana chart then generates a random 40-character password into
+		// its Secret (kube-prometheus-stack-grafana, key admin-password) and
+		// keeps it on upgrades (Helm lookup against the live cluster).
 		"grafana": map[string]any{
+			"adminPassword":            "",
+			"persistence":              map[string]any{"enabled": true, "storageClassName": storageClass(), "size": "10Gi"},
 			"securityContext":          grafanaPod,
 			"containerSecurityContext": helmContainerSecurity(),
 			"resources":                helmResources("100m", "256Mi", "500m", "512Mi"),
@@ -175,10 +201,28 @@ func (w *workloads) monitoringValues() (map[string]any, []map[string]any, string
 }
 
 // airflowValues run the official Airflow chart with the KubernetesExecutor,
-// its metadata database "airflow" on the environment's RDS instance (the
-// host, user and password are copied from the management cluster's secrets
-// by provider-helm: set valueFrom), workers on the tainted compute nodes,
-// and S3 through the IRSA roles of its service accounts.
+// its metadata database "airflow" on the environment's RDS instance,
+// workers on the tainted compute nodes, and S3 through the IRSA roles of its
+// service accounts.
+//
+// No credential reaches the values or a set value: the metadata connection
+// Secret names only the database (postgresql:///airflow), and libpq takes
+// host, port, user and password from the PG* variables of the database
+// Secret, which every Airflow container (the migration Job included) gets
+// through extraEnvFrom.
+//
+// Under provider-helm with wait, the migration and user Jobs cannot be Helm
+// hooks: a post-install hook runs only after the pods it must unblock are
+// ready, so the install deadlocks. They are plain resources
+// (useHelmHooks: false). Upstream also advises applyCustomEnv: false for
+// them, so that values changes cannot alter an immutable Job; the migration
+// Job keeps applyCustomEnv: true because its custom environment is constant
+// (the database Secret by name and bucket names, which cannot change) and is
+// how it gets the database credentials.
+//
+// Airflow writes into $AIRFLOW_HOME at run time (webserver_config.py, the
+// webserver's pid files, logs), so its containers keep a writable root file
+// system; everything else of the restricted profile stays.
 func (w *workloads) airflowValues() (map[string]any, []map[string]any, string) {
 	worker := w.roleARN(w.p.Namespace, airflowWorkerSA)
 	scheduler := w.roleARN(w.p.Namespace, airflowSchedulerSA)
@@ -189,10 +233,12 @@ func (w *workloads) airflowValues() (map[string]any, []map[string]any, string) {
 		return nil, nil, "the IRSA roles of the Airflow service accounts"
 	case !w.s.ObservedReady(compAirflowDBInit):
 		return nil, nil, "the Job that creates Airflow's metadata database"
+	case !w.desired(compAirflowMetadata):
+		return nil, nil, "Airflow's metadata connection Secret"
 	}
 	pod := helmPodSecurity()
 	pod["runAsUser"], pod["runAsGroup"], pod["fsGroup"] = airflowUID, 0, 0
-	container := helmContainerSecurity()
+	container := airflowContainerSecurity()
 	component := func(cpuReq, memReq, cpuLim, memLim string) map[string]any {
 		return map[string]any{
 			"resources":        helmResources(cpuReq, memReq, cpuLim, memLim),
@@ -217,45 +263,65 @@ func (w *workloads) airflowValues() (map[string]any, []map[string]any, string) {
 	for _, t := range tiers {
 		env = append(env, map[string]any{"name": "GOKINJO_BUCKET_" + upper(t), "value": w.p.Buckets[t]})
 	}
-	port := w.p.Database.Port
-	if port == 0 {
-		port = postgresPort
-	}
+	migrate := component("100m", "256Mi", "500m", "512Mi")
+	migrate["useHelmHooks"], migrate["applyCustomEnv"] = false, true
+	createUser := component("100m", "256Mi", "500m", "512Mi")
+	createUser["useHelmHooks"], createUser["applyCustomEnv"] = false, false
 	values := map[string]any{
-		"executor":         "KubernetesExecutor",
-		"uid":              airflowUID,
-		"gid":              0,
-		"securityContexts": map[string]any{"pod": pod, "containers": container},
-		"postgresql":       map[string]any{"enabled": false},
-		"pgbouncer":        map[string]any{"enabled": false},
-		"redis":            map[string]any{"enabled": false},
-		"statsd":           map[string]any{"enabled": false},
-		"data": map[string]any{"metadataConnection": map[string]any{
-			"protocol": "postgresql", "port": port, "db": AirflowDatabase, "sslmode": "require",
-		}},
+		"executor":           "KubernetesExecutor",
+		"uid":                airflowUID,
+		"gid":                0,
+		"securityContexts":   map[string]any{"pod": pod, "containers": container},
+		"postgresql":         map[string]any{"enabled": false},
+		"pgbouncer":          map[string]any{"enabled": false},
+		"redis":              map[string]any{"enabled": false},
+		"statsd":             map[string]any{"enabled": false},
+		"data":               map[string]any{"metadataSecretName": airflowMetadataSecret},
+		"extraEnvFrom":       "- secretRef:\n    name: " + DBSecretName + "\n",
 		"env":                env,
 		"volumes":            []any{map[string]any{"name": "tmp", "emptyDir": map[string]any{"sizeLimit": "256Mi"}}},
 		"volumeMounts":       []any{map[string]any{"name": "tmp", "mountPath": "/tmp"}},
 		"workers":            workers,
 		"scheduler":          sched,
 		"webserver":          web,
-		"triggerer":          component("100m", "256Mi", "500m", "512Mi"),
-		"migrateDatabaseJob": component("100m", "256Mi", "500m", "512Mi"),
-		"createUserJob":      component("100m", "256Mi", "500m", "512Mi"),
+		"triggerer":          w.airflowTriggerer(component("100m", "256Mi", "500m", "512Mi")),
+		"migrateDatabaseJob": migrate,
+		"createUserJob":      createUser,
 		"config":             map[string]any{"kubernetes_executor": map[string]any{"namespace": w.p.Namespace}},
 	}
-	cs := w.p.Database.ConnectionSecret
-	fromSecret := func(path, name, namespace, key string) map[string]any {
-		return map[string]any{"name": path, "valueFrom": map[string]any{"secretKeyRef": map[string]any{
-			"name": name, "namespace": namespace, "key": key,
-		}}}
+	return values, nil, ""
+}
+
+// airflowTriggerer gives the triggerer's log volume claim the cluster's
+// default StorageClass by name (the chart runs it as a StatefulSet with a
+// volume claim template).
+func (w *workloads) airflowTriggerer(t map[string]any) map[string]any {
+	t["persistence"] = map[string]any{"storageClassName": storageClass()}
+	return t
+}
+
+// airflowContainerSecurity is the restricted container profile with a
+// writable root file system (see airflowValues).
+func airflowContainerSecurity() map[string]any {
+	c := helmContainerSecurity()
+	c["readOnlyRootFilesystem"] = false
+	return c
+}
+
+// airflowMetadata composes the Secret the chart reads Airflow's metadata
+// connection from (data.metadataSecretName, key connection): it names only
+// the database; the credentials come from the PG* variables.
+func (w *workloads) airflowMetadata() error {
+	if !w.desired(compDBSecret) {
+		return nil
 	}
-	sets := []map[string]any{
-		fromSecret("data.metadataConnection.host", cs.Name, cs.Namespace, "address"),
-		fromSecret("data.metadataConnection.user", cs.Name, cs.Namespace, "username"),
-		fromSecret("data.metadataConnection.pass", DBPasswordSecretName(w.p.Environment), credentialsNamespace, passwordKey),
+	sec := &corev1.Secret{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+		ObjectMeta: w.meta(airflowMetadataSecret),
+		Type:       corev1.SecretTypeOpaque,
+		StringData: map[string]string{"connection": "postgresql:///" + AirflowDatabase + "?sslmode=require"},
 	}
-	return values, sets, ""
+	return w.object(compAirflowMetadata, sec, "", reference{DependsOn: w.objectName(compNamespace)})
 }
 
 // releaseState is the observed Helm release state of an add-on, or "".

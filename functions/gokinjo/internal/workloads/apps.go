@@ -18,6 +18,10 @@ const (
 	apiPort      = 8081
 	frontendPort = 3001
 
+	// healthPath is where both servers answer health checks: the probes'
+	// and each Service's ALB target group's.
+	healthPath = "/healthz"
+
 	cpuTargetPercent    = 70
 	memoryTargetPercent = 80
 )
@@ -59,7 +63,11 @@ func (w *workloads) api() error {
 	if !w.s.ObservedReady(compMigrate) {
 		img = w.observedImage(deploymentComp("api"))
 		if img == "" {
-			w.wait("the schema migration Job to complete")
+			what := "the schema migration Job to complete"
+			if st := w.migrationState(); st != "" {
+				what += ": " + st
+			}
+			w.wait(what)
 			return nil
 		}
 	}
@@ -75,7 +83,7 @@ func (w *workloads) api() error {
 			{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: DBSecretName}}},
 		},
 		Env:            env,
-		LivenessProbe:  httpProbe("/healthz", 10, 10),
+		LivenessProbe:  httpProbe(healthPath, 10, 10),
 		ReadinessProbe: httpProbe("/readyz", 5, 5),
 	}
 	return w.app("api", apiName, w.p.API, c, APIServiceAccount)
@@ -89,11 +97,12 @@ func (w *workloads) frontend() error {
 		return nil
 	}
 	c := corev1.Container{
-		Name:           "frontend",
-		Image:          img,
-		Ports:          []corev1.ContainerPort{{Name: "http", ContainerPort: frontendPort, Protocol: corev1.ProtocolTCP}},
-		LivenessProbe:  httpProbe("/", 10, 10),
-		ReadinessProbe: httpProbe("/", 5, 5),
+		Name:  "frontend",
+		Image: img,
+		Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: frontendPort, Protocol: corev1.ProtocolTCP}},
+		// services/web serves /healthz on 3001 (issue 19).
+		LivenessProbe:  httpProbe(healthPath, 10, 10),
+		ReadinessProbe: httpProbe(healthPath, 5, 5),
 	}
 	return w.app("frontend", frontendName, w.p.Frontend, c, "")
 }
@@ -174,6 +183,10 @@ func (w *workloads) app(app, name string, p v1alpha1.AppParams, c corev1.Contain
 		},
 	}
 	svc.Labels = selector(name)
+	// The ALB health check is set per Service (the controller reads target
+	// group annotations from the Service before the Ingress): each target
+	// group checks its own server's health path.
+	svc.Annotations = map[string]string{albPrefix + "healthcheck-path": healthPath}
 	if err := w.object(serviceComp(app), svc, "", reference{DependsOn: w.objectName(compNamespace)}); err != nil {
 		return err
 	}

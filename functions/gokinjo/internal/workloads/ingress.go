@@ -21,11 +21,10 @@ const (
 // HTTPS with a redirect from HTTP when a certificate is given.
 func (w *workloads) ingressAnnotations() map[string]string {
 	a := map[string]string{
-		albPrefix + "scheme":           "internet-facing",
-		albPrefix + "target-type":      "ip",
-		albPrefix + "listen-ports":     `[{"HTTP": 80}]`,
-		albPrefix + "healthcheck-path": "/healthz",
-		albPrefix + "tags":             fmt.Sprintf("Project=gokinjo,Environment=%s,ManagedBy=crossplane", w.p.Environment),
+		albPrefix + "scheme":       "internet-facing",
+		albPrefix + "target-type":  "ip",
+		albPrefix + "listen-ports": `[{"HTTP": 80}]`,
+		albPrefix + "tags":         fmt.Sprintf("Project=gokinjo,Environment=%s,ManagedBy=crossplane", w.p.Environment),
 	}
 	if w.p.CertificateARN != "" {
 		a[albPrefix+"listen-ports"] = `[{"HTTP": 80}, {"HTTPS": 443}]`

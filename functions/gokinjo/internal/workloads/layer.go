@@ -50,7 +50,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		w.wait("the cluster's ProviderConfig (XCluster status.providerConfigName)")
 	} else {
 		steps := []func() error{
-			w.namespace, w.config, w.databaseSecret, w.serviceAccounts,
+			w.namespace, w.config, w.databaseSecret, w.airflowMetadata, w.serviceAccounts,
 			w.migration, w.api, w.frontend, w.addons, w.ingress,
 			w.networkPolicies, w.monitoring, w.usages,
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
@@ -117,7 +118,7 @@ func TestPresets(t *testing.T) {
 			m := manifests(s)
 			d := m[deploymentComp(tc.app)]
 			spec := d["spec"].(map[string]any)
-			if got := num(spec["replicas"]); got != tc.replicas {
+			if got := numTest(spec["replicas"]); got != tc.replicas {
 				t.Errorf("replicas = %d, want %d", got, tc.replicas)
 			}
 			c := spec["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)
@@ -125,7 +126,7 @@ func TestPresets(t *testing.T) {
 				t.Errorf("cpu limit = %v, want %s", got, tc.cpuLimit)
 			}
 			h := m[hpaComp(tc.app)]["spec"].(map[string]any)
-			if num(h["minReplicas"]) != tc.replicas || num(h["maxReplicas"]) != tc.maxReplicas {
+			if numTest(h["minReplicas"]) != tc.replicas || numTest(h["maxReplicas"]) != tc.maxReplicas {
 				t.Errorf("HPA %v-%v, want %d-%d", h["minReplicas"], h["maxReplicas"], tc.replicas, tc.maxReplicas)
 			}
 		})
@@ -208,7 +209,7 @@ func TestNoPasswordInSpecs(t *testing.T) {
 		"spec.forProvider.manifest.data.PGHOST":     "crossplane-system/gokinjo-prod-db:data.address",
 		"spec.forProvider.manifest.data.PGPORT":     "crossplane-system/gokinjo-prod-db:data.port",
 		"spec.forProvider.manifest.data.PGUSER":     "crossplane-system/gokinjo-prod-db:data.username",
-		"spec.forProvider.manifest.data.PGPASSWORD": "crossplane-system/gokinjo-prod-db-password:data.password",
+		"spec.forProvider.manifest.data.PGPASSWORD": "crossplane-system/gokinjo-prod-db:data.password",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("patchesFrom (-want +got):\n%s", diff)
@@ -218,6 +219,54 @@ func TestNoPasswordInSpecs(t *testing.T) {
 		if strings.Contains(strings.ToLower(string(b)), "pass\":\"") {
 			t.Errorf("%s holds a literal password value", name)
 		}
+		// A password in a Helm set value breaks on a comma (strvals) and
+		// shows in the Release's spec: no Release sets anything.
+		if d.Resource.GetKind() == releaseGVK.Kind {
+			if set, err := d.Resource.GetValue("spec.forProvider.set"); err == nil {
+				t.Errorf("%s has Helm set values %v: values must come from the spec or the cluster", name, set)
+			}
+		}
+	}
+	airflow := s.Desired()[resource.Name(addonComp(addonAirflow))].Resource
+	if got, _ := airflow.GetString("spec.forProvider.values.data.metadataSecretName"); got != airflowMetadataSecret {
+		t.Errorf("Airflow reads its metadata connection from %q, want the composed Secret %q", got, airflowMetadataSecret)
+	}
+	if _, err := airflow.GetValue("spec.forProvider.values.data.metadataConnection"); err == nil {
+		t.Errorf("Airflow values carry data.metadataConnection: the connection must come from the Secret")
+	}
+	conn, _ := s.Desired()[resource.Name(compAirflowMetadata)].Resource.GetString("spec.forProvider.manifest.stringData.connection")
+	if conn != "postgresql:///airflow?sslmode=require" {
+		t.Errorf("Airflow's metadata connection = %q, want one naming only the database (libpq reads PG*)", conn)
+	}
+	envFrom, _ := airflow.GetString("spec.forProvider.values.extraEnvFrom")
+	if !strings.Contains(envFrom, "name: "+DBSecretName) {
+		t.Errorf("Airflow's extraEnvFrom = %q, want the database Secret %s", envFrom, DBSecretName)
+	}
+}
+
+// TestAirflowUnderProviderHelm: with wait, no Job may be a Helm hook (a
+// post-install hook waits for pods that wait for it), and the migration Job
+// gets the database credentials from the custom environment.
+func TestAirflowUnderProviderHelm(t *testing.T) {
+	_, s, _, _ := converge(t, params("dev", known("dev"), nil))
+	r := s.Desired()[resource.Name(addonComp(addonAirflow))].Resource
+	if w, _ := r.GetBool("spec.forProvider.wait"); !w {
+		t.Fatal("the Airflow release does not wait: this test is about wait")
+	}
+	for path, want := range map[string]bool{
+		"migrateDatabaseJob.useHelmHooks":   false,
+		"migrateDatabaseJob.applyCustomEnv": true,
+		"createUserJob.useHelmHooks":        false,
+		"createUserJob.applyCustomEnv":      false,
+		"webserver.defaultUser.enabled":     false,
+	} {
+		got, err := r.GetBool("spec.forProvider.values." + path)
+		if err != nil || got != want {
+			t.Errorf("values.%s = %v (%v), want %v", path, got, err, want)
+		}
+	}
+	if sc, _ := r.GetString("spec.forProvider.values.triggerer.persistence.storageClassName"); sc != storageClass() || sc == "" {
+		t.Errorf("triggerer storageClassName = %q, want the cluster default %q", sc, storageClass())
 	}
 }
 
@@ -238,14 +287,115 @@ func TestUsages(t *testing.T) {
 			t.Errorf("%s: by selects %q, which is not composed", name, by)
 		}
 	}
-	// LB controller by Ingress, monitoring by ServiceMonitor and rules, and
-	// the cluster by the namespace and each of the five releases.
-	if n != 9 {
-		t.Errorf("%d usages, want 9", n)
+	// LB controller by Ingress, monitoring by ServiceMonitor and rules, the
+	// cluster by the namespace and each of the five releases, and the six
+	// things the controller needs to delete the ALB by the Ingress.
+	if n != 15 {
+		t.Errorf("%d usages, want 15", n)
+	}
+	for _, d := range albDependencies {
+		u, ok := s.Desired()[resource.Name(usageComp(d.component, compIngress))]
+		if !ok {
+			t.Errorf("no Usage keeps %s until the Ingress (the ALB) is gone", d.component)
+			continue
+		}
+		of, _ := u.Resource.GetString("spec.of.resourceSelector.matchLabels[platform.gokinjo.io/component]")
+		kind, _ := u.Resource.GetString("spec.of.kind")
+		env, _ := u.Resource.GetString("spec.of.resourceSelector.matchLabels[platform.gokinjo.io/environment-id]")
+		if of != d.component || kind != d.gvk.Kind || env == "" {
+			t.Errorf("Usage of %s selects %s %s in environment %q", d.component, kind, of, env)
+		}
 	}
 }
 
-func num(v any) int64 {
+// observedJobWith is the observed migration Job Object of a name, with a Job
+// status.
+func observedJobWith(t *testing.T, s *compose.State, name string, status map[string]any) resource.ObservedComposed {
+	t.Helper()
+	d := s.Desired()[resource.Name(compMigrate)].Resource
+	u := d.DeepCopy()
+	if err := u.SetValue("spec.forProvider.manifest.metadata.name", name); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.SetValue("status.atProvider.manifest.status", status); err != nil {
+		t.Fatal(err)
+	}
+	return resource.ObservedComposed{Resource: u}
+}
+
+// TestMigrationJobRecovers: a Job that waits for a missing image is never
+// given a deadline that would fail it for good; a failed Job for a tag is
+// replaced by the next attempt; the status says why and what to do.
+func TestMigrationJobRecovers(t *testing.T) {
+	p := params("dev", known("dev"), nil)
+	s, _, _ := run(t, p, nil)
+	job := s.Desired()[resource.Name(compMigrate)].Resource
+	if _, err := job.GetValue("spec.forProvider.manifest.spec.activeDeadlineSeconds"); err == nil {
+		t.Error("the migration Job has activeDeadlineSeconds: a pod waiting for an unpushed image would fail it for good")
+	}
+	base, _ := job.GetString("spec.forProvider.manifest.metadata.name")
+	if base != "gokinjo-api-migrate-v0-1-0" {
+		t.Fatalf("first attempt named %q", base)
+	}
+
+	cases := map[string]struct {
+		observedName string
+		status       map[string]any
+		wantName     string
+		wantWait     string
+	}{
+		"ImageNotPushed": {
+			observedName: base,
+			status:       map[string]any{"active": int64(1), "ready": int64(0)},
+			wantName:     base,
+			wantWait:     "ImagePullBackOff (image not found)",
+		},
+		"FailedIsRetried": {
+			observedName: base,
+			status:       map[string]any{"failed": int64(5), "conditions": []any{map[string]any{"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit"}}},
+			wantName:     base + "-2",
+			wantWait:     "BackoffLimitExceeded",
+		},
+		"SecondAttemptFailed": {
+			observedName: base + "-2",
+			status:       map[string]any{"conditions": []any{map[string]any{"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded"}}},
+			wantName:     base + "-3",
+			wantWait:     base + "-3",
+		},
+		"SecondAttemptRunning": {
+			observedName: base + "-2",
+			status:       map[string]any{"active": int64(1), "ready": int64(1)},
+			wantName:     base + "-2",
+		},
+		"OtherTagFailed": {
+			observedName: "gokinjo-api-migrate-v0-0-9-4",
+			status:       map[string]any{"conditions": []any{map[string]any{"type": "Failed", "status": "True"}}},
+			wantName:     base,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			obs := map[resource.Name]resource.ObservedComposed{resource.Name(compMigrate): observedJobWith(t, s, tc.observedName, tc.status)}
+			s2, xr, dxr := run(t, p, obs)
+			got, _ := s2.Desired()[resource.Name(compMigrate)].Resource.GetString("spec.forProvider.manifest.metadata.name")
+			if got != tc.wantName {
+				t.Errorf("Job name %q, want %q", got, tc.wantName)
+			}
+			if tc.wantWait == "" {
+				return
+			}
+			waits := strings.Join(xr.Waiting(), "; ")
+			if !strings.Contains(waits, tc.wantWait) {
+				t.Errorf("waits %q, want it to say %q", waits, tc.wantWait)
+			}
+			if m, _ := dxr.GetString("status.migration"); !strings.Contains(m, tc.wantWait) {
+				t.Errorf("status.migration %q, want it to say %q", m, tc.wantWait)
+			}
+		})
+	}
+}
+
+func numTest(v any) int64 {
 	switch n := v.(type) {
 	case int64:
 		return n

@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -61,8 +63,11 @@ func (w *workloads) job(name string, c corev1.Container) *batchv1.Job {
 		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
 		ObjectMeta: w.meta(name),
 		Spec: batchv1.JobSpec{
-			BackoffLimit:          ptr(int32(4)),
-			ActiveDeadlineSeconds: ptr(int64(900)),
+			// No activeDeadlineSeconds: a pod waiting for an image that is
+			// not pushed yet must not turn the Job into a terminal failure;
+			// it runs once the image exists. A Job that does fail is
+			// replaced by the next attempt (migrationJobName).
+			BackoffLimit: ptr(int32(4)),
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: dbClient(w.podLabels(name))},
 				Spec: corev1.PodSpec{
@@ -102,5 +107,89 @@ func (w *workloads) migration() error {
 		return nil
 	}
 	c = corev1.Container{Name: "migrate", Image: img, Args: []string{"migrate"}}
-	return w.object(compMigrate, w.job(jobName(apiName+"-migrate", w.p.API.Tag), c), readyComplete, deps...)
+	return w.object(compMigrate, w.job(w.migrationJobName(), c), readyComplete, deps...)
+}
+
+// migrationJobName is the migration Job of the API's tag and attempt: the
+// first attempt is <prefix>-<tag>; when the observed Job of this tag has
+// failed, the next reconcile composes <prefix>-<tag>-<n+1>, so a fixed
+// image, database or network recovers without anyone deleting a Job.
+func (w *workloads) migrationJobName() string {
+	base := jobName(apiName+"-migrate", w.p.API.Tag)
+	observed := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name")
+	attempt := 1
+	switch {
+	case observed == base:
+	case strings.HasPrefix(observed, base+"-"):
+		if n, err := strconv.Atoi(strings.TrimPrefix(observed, base+"-")); err == nil && n > 1 {
+			attempt = n
+		}
+	default:
+		return base // another tag's Job: a new tag starts at attempt 1
+	}
+	if w.jobFailed() {
+		attempt++
+	}
+	if attempt == 1 {
+		return base
+	}
+	suffix := "-" + strconv.Itoa(attempt)
+	if len(base)+len(suffix) > 63 {
+		base = strings.TrimRight(base[:63-len(suffix)], "-")
+	}
+	return base + suffix
+}
+
+// jobStatus is the part of a Job's status the layer reads.
+type jobStatus struct {
+	Active     int64 `json:"active"`
+	Ready      int64 `json:"ready"`
+	Conditions []struct {
+		Type, Status, Reason, Message string
+	} `json:"conditions"`
+}
+
+// observedJob is the status of the observed migration Job, as
+// provider-kubernetes reports it.
+func (w *workloads) observedJob() jobStatus {
+	var st jobStatus
+	_, _ = w.s.ObservedInto(compMigrate, "status.atProvider.manifest.status", &st) // A missing or odd status reads as empty.
+	return st
+}
+
+// jobCondition is the status, reason and message of a condition of the
+// observed migration Job.
+func (w *workloads) jobCondition(typ string) (status, reason, message string) {
+	for _, c := range w.observedJob().Conditions {
+		if c.Type == typ {
+			return c.Status, c.Reason, c.Message
+		}
+	}
+	return "", "", ""
+}
+
+func (w *workloads) jobFailed() bool {
+	st, _, _ := w.jobCondition("Failed")
+	return st == "True"
+}
+
+// migrationState says, in words, where the migration of the API's tag
+// stands, read from the observed Job, and what to do when it is stuck; ""
+// once it has completed or before it exists.
+func (w *workloads) migrationState() string {
+	if !w.s.ObservedExists(compMigrate) || w.s.ObservedReady(compMigrate) {
+		return ""
+	}
+	name := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name")
+	img := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.spec.template.spec.containers[0].image")
+	if st, reason, msg := w.jobCondition("Failed"); st == "True" {
+		return fmt.Sprintf("migration Job %s (image %s) failed (%s: %s); a new attempt %s is composed; the API keeps its current version",
+			name, img, reason, msg, w.migrationJobName())
+	}
+	if js := w.observedJob(); js.Active > 0 && js.Ready == 0 {
+		return fmt.Sprintf("migration Job %s has no running pod: if image %s was never pushed its pod waits in ImagePullBackOff (image not found): "+
+			"push it (make release-app) or set the tag of a pushed image; kubectl -n %s describe pods -l job-name=%s shows the cause",
+			name, img, w.p.Namespace, name)
+	}
+	return ""
 }

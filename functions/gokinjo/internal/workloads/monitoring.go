@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 // Components and names of the monitoring objects.
@@ -20,6 +21,11 @@ const (
 )
 
 func dashboardComp(name string) string { return "dashboard-" + name }
+
+// storageClass is the cluster's default StorageClass, which the cluster
+// layer composes (EKS 1.30+ has none): every volume claim names it, so no
+// claim depends on a default being marked.
+func storageClass() string { return facts.EKS.DefaultStorageClass }
 
 // monitoring composes the Grafana dashboards, and once kube-prometheus-stack
 // is observed ready (its CRDs exist) the API's ServiceMonitor and the alert

@@ -25,19 +25,11 @@ const (
 	APIServiceAccount = "gokinjo-api-sa"
 	// irsaAnnotation binds a service account to an IAM role.
 	irsaAnnotation = "eks.amazonaws.com/role-arn"
-	// credentialsNamespace holds the connection secrets in the management
-	// cluster, where provider-kubernetes and provider-helm read them.
-	credentialsNamespace = "crossplane-system"
-	// passwordKey is the key of the database password secret.
+	// passwordKey is the key of the password in the RDS connection secret:
+	// provider-aws generates the password (autoGeneratePassword) and
+	// publishes it there with the address, port and username.
 	passwordKey = "password"
 )
-
-// DBPasswordSecretName is the management-cluster Secret
-// (crossplane-system/gokinjo-<env>-db-password, key password) that holds the
-// RDS master password copied from Secrets Manager by the platform team. No
-// composed spec holds the password: provider-kubernetes and provider-helm
-// copy it from this Secret when they apply.
-func DBPasswordSecretName(env string) string { return database.ConnectionSecretName(env) + "-password" }
 
 // namespace composes the app namespace.
 func (w *workloads) namespace() error {
@@ -97,11 +89,13 @@ func upper(s string) string {
 // dbReady reports whether the database's connection secret is observed.
 func (w *workloads) dbReady() bool { return w.p.Database.ConnectionSecret != nil }
 
-// databaseSecret composes the API's database Secret once the database's
-// connection secret exists. The function never sees a credential: the
-// Object copies host, port and user from the RDS connection secret and the
-// password from the password secret (both in the management cluster) with
-// references[].patchesFrom. database-url names only the database: pgx takes
+// databaseSecret composes the database Secret of the API and Airflow once
+// the database's connection secret exists. The function never sees a
+// credential: the Object copies host, port, user and the generated password
+// from the RDS connection secret (in the management cluster) with
+// references[].patchesFrom, so no password is in any spec or status, and a
+// password change reaches the cluster on the provider's next apply.
+// database-url names only the database: pgx (and libpq, for Airflow) takes
 // host, port, user and password from the PG* variables of the same Secret.
 func (w *workloads) databaseSecret() error {
 	if !w.dbReady() {
@@ -127,7 +121,7 @@ func (w *workloads) databaseSecret() error {
 		copyKey(cs.Name, cs.Namespace, "address", "PGHOST"),
 		copyKey(cs.Name, cs.Namespace, "port", "PGPORT"),
 		copyKey(cs.Name, cs.Namespace, "username", "PGUSER"),
-		copyKey(DBPasswordSecretName(w.p.Environment), credentialsNamespace, passwordKey, "PGPASSWORD"),
+		copyKey(cs.Name, cs.Namespace, passwordKey, "PGPASSWORD"),
 	)
 }
 

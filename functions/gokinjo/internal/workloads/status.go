@@ -18,6 +18,7 @@ func (w *workloads) status() v1alpha1.WorkloadsStatus {
 		Namespace: w.p.Namespace,
 		AppURL:    w.appURL(),
 		Migrated:  w.s.ObservedReady(compMigrate),
+		Migration: w.migrationState(),
 	}
 	if w.s.ObservedReady(addonComp(addonAirflow)) {
 		st.AirflowURL = fmt.Sprintf("http://%s-webserver.%s.svc.cluster.local:8080", addonAirflow, w.p.Namespace)

@@ -20,13 +20,32 @@ const (
 
 var eksClusterGVK = schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "Cluster"}
 
+// What of the cluster layer the ALB needs until it is gone: the load
+// balancer controller deletes the ALB and its security group when the
+// Ingress goes, which takes its pods (node groups), its IRSA role, and
+// provider-kubernetes' access to the cluster (ClusterAuth and its kubeconfig
+// Secret, the ProviderConfigs). Deleted first, they leak the ALB, whose
+// security group then blocks the VPC's deletion. Components and kinds as
+// the cluster layer composes them.
+var albDependencies = []struct {
+	component string
+	gvk       schema.GroupVersionKind
+}{
+	{"node-group-general", schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "NodeGroup"}},
+	{"node-group-compute", schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "NodeGroup"}},
+	{"cluster-auth", schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "ClusterAuth"}},
+	{"provider-config-kubernetes", schema.GroupVersionKind{Group: "kubernetes.crossplane.io", Version: "v1alpha1", Kind: "ProviderConfig"}},
+	{"provider-config-helm", schema.GroupVersionKind{Group: "helm.crossplane.io", Version: "v1beta1", Kind: "ProviderConfig"}},
+	{"irsa-aws-load-balancer-controller", schema.GroupVersionKind{Group: "iam.aws.upbound.io", Version: "v1beta1", Kind: "Role"}},
+}
+
 func usageComp(of, by string) string { return "usage-" + of + "-by-" + by }
 
 // usages order deletion: the Ingress goes before the load balancer
-// controller (which deletes the ALB), the ServiceMonitor and the rules
+// controller (which deletes the ALB) and before everything the controller
+// needs to delete it (albDependencies), the ServiceMonitor and the rules
 // before kube-prometheus-stack (which owns their CRDs), and every add-on
-// and the namespace before the EKS cluster. ProviderConfigs already wait
-// for their users (the providers' ProviderConfigUsages).
+// and the namespace before the EKS cluster.
 func (w *workloads) usages() error {
 	type pair struct{ of, by string }
 	var local []pair
@@ -48,11 +67,23 @@ func (w *workloads) usages() error {
 			return err
 		}
 	}
-	cluster := ref(eksClusterGVK.GroupVersion().String(), eksClusterGVK.Kind, map[string]any{"matchLabels": map[string]any{
-		naming.LabelEnvironmentID: w.p.EnvironmentID,
-		naming.LabelLayer:         clusterLayer,
-		naming.LabelComponent:     clusterComponent,
-	}})
+	clusterPart := func(gvk schema.GroupVersionKind, component string) map[string]any {
+		return ref(gvk.GroupVersion().String(), gvk.Kind, map[string]any{"matchLabels": map[string]any{
+			naming.LabelEnvironmentID: w.p.EnvironmentID,
+			naming.LabelLayer:         clusterLayer,
+			naming.LabelComponent:     component,
+		}})
+	}
+	if w.desired(compIngress) {
+		ing := w.s.Desired()[resourceName(compIngress)].Resource
+		by := ref(ing.GetAPIVersion(), ing.GetKind(), map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{naming.LabelComponent: compIngress}})
+		for _, d := range albDependencies {
+			if err := w.usage(usageComp(d.component, compIngress), clusterPart(d.gvk, d.component), by); err != nil {
+				return err
+			}
+		}
+	}
+	cluster := clusterPart(eksClusterGVK, clusterComponent)
 	for _, by := range w.s.Names() {
 		d := w.s.Desired()[resourceName(by)].Resource
 		if by != compNamespace && d.GetKind() != releaseGVK.Kind {

@@ -38,6 +38,36 @@ func TestValidate(t *testing.T) {
 			mod:    func(p *v1alpha1.WorkloadsParameters) { p.Version = "latest" },
 			want:   "spec.parameters.version",
 		},
+		"LatestUpperCase": {
+			reason: "LATEST is as unpinned as latest.",
+			mod:    func(p *v1alpha1.WorkloadsParameters) { p.Frontend.Tag = "LaTeSt" },
+			want:   "spec.parameters.frontend.tag",
+		},
+		"ReplicasWrap": {
+			reason: "2147483648 replicas would wrap to a negative Deployment size.",
+			mod:    func(p *v1alpha1.WorkloadsParameters) { p.API.Replicas, p.API.MaxReplicas = 2147483648, 2147483648 },
+			want:   "spec.parameters.api.replicas",
+		},
+		"CertificateOtherRegion": {
+			reason: "An ALB uses certificates of its own region only.",
+			mod: func(p *v1alpha1.WorkloadsParameters) {
+				p.CertificateARN = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+			},
+			want: "spec.parameters.certificateArn",
+		},
+		"CertificateOtherPartition": {
+			reason: "An ARN of another partition cannot name a certificate of this region.",
+			mod: func(p *v1alpha1.WorkloadsParameters) {
+				p.CertificateARN = "arn:aws-cn:acm:ap-northeast-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+			},
+			want: "spec.parameters.certificateArn",
+		},
+		"CertificateSameRegion": {
+			reason: "A certificate of the environment's region is accepted.",
+			mod: func(p *v1alpha1.WorkloadsParameters) {
+				p.CertificateARN = "arn:aws:acm:ap-northeast-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+			},
+		},
 		"ZeroReplicas": {
 			reason: "At least one replica runs.",
 			mod:    func(p *v1alpha1.WorkloadsParameters) { p.API.Replicas = 0 },

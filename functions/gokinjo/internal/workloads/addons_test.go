@@ -1,0 +1,90 @@
+package workloads
+
+import (
+	"testing"
+
+	"github.com/crossplane/function-sdk-go/resource"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/facts"
+)
+
+// TestAddonValues: the chart values real AWS needs.
+func TestAddonValues(t *testing.T) {
+	// The autoscaler's image follows the observed cluster minor, from the EKS
+	// facts (set here: the cluster layer owns the real table).
+	saved := facts.EKS
+	t.Cleanup(func() { facts.EKS = saved })
+	facts.EKS.Versions = []facts.KubernetesVersion{{Version: "1.34", ClusterAutoscalerImageTag: "v1.34.1"}}
+	facts.EKS.DefaultStorageClass = "gp3"
+
+	_, s, _, _ := converge(t, params("prod", known("prod"), func(p *v1alpha1.WorkloadsParameters) { p.Cluster.Version = "1.34" }))
+	get := func(addon, path string) any {
+		r := s.Desired()[resource.Name(addonComp(addon))].Resource
+		v, err := r.GetValue("spec.forProvider.values." + path)
+		if err != nil {
+			return nil
+		}
+		return v
+	}
+	for path, want := range map[string]any{
+		// The chart leaves them unset, which the controller reads as true.
+		"enableWaf": false, "enableWafv2": false, "enableShield": false,
+	} {
+		if got := get(addonLBController, path); got != want {
+			t.Errorf("%s values.%s = %v, want %v", addonLBController, path, got, want)
+		}
+	}
+	if got := get(addonClusterAutoscaler, "image.tag"); got != "v1.34.1" {
+		t.Errorf("cluster-autoscaler image.tag = %v, want the 1.34 tag from facts", got)
+	}
+	for addon, path := range map[string]string{
+		addonMonitoring + "/prometheus": "prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName",
+		addonMonitoring + "/grafana":    "grafana.persistence.storageClassName",
+		addonAirflow + "/triggerer":     "triggerer.persistence.storageClassName",
+	} {
+		name := addonMonitoring
+		if path[:9] == "triggerer" {
+			name = addonAirflow
+		}
+		if got := get(name, path); got != "gp3" {
+			t.Errorf("%s: %s = %v, want the cluster's default StorageClass gp3", addon, path, got)
+		}
+	}
+	if got := get(addonMonitoring, "grafana.adminPassword"); got != "" {
+		t.Errorf("grafana.adminPassword = %v, want empty (the chart generates one)", got)
+	}
+	for _, c := range []string{addonLBController, addonClusterAutoscaler, addonMetricsServer, addonMonitoring, addonAirflow} {
+		r := s.Desired()[resource.Name(addonComp(c))].Resource
+		v, _ := r.GetString("spec.forProvider.chart.version")
+		if want := facts.Charts.Charts[c].Version; v != want || v == "" {
+			t.Errorf("%s chart version %q, want %q from facts charts.yaml", c, v, want)
+		}
+	}
+}
+
+// TestHealthChecks: the frontend (services/web) answers /healthz on 3001;
+// each Service names its own ALB health check path, the Ingress none.
+func TestHealthChecks(t *testing.T) {
+	_, s, _, _ := converge(t, params("dev", known("dev"), nil))
+	m := manifests(s)
+	fe := path(m[deploymentComp("frontend")], "spec.template.spec")
+	c := fe["containers"].([]any)[0].(map[string]any)
+	for _, probe := range []string{"livenessProbe", "readinessProbe"} {
+		if got := path(c, probe+".httpGet")["path"]; got != "/healthz" {
+			t.Errorf("frontend %s path %v, want /healthz", probe, got)
+		}
+	}
+	if got := path(fe, "securityContext")["runAsUser"]; numTest(got) != 65532 {
+		t.Errorf("frontend runs as %v, want 65532", got)
+	}
+	for _, app := range []string{"api", "frontend"} {
+		ann := path(m[serviceComp(app)], "metadata.annotations")
+		if ann[albPrefix+"healthcheck-path"] != "/healthz" {
+			t.Errorf("%s Service health check annotation %v, want /healthz", app, ann)
+		}
+	}
+	if ann := path(m[compIngress], "metadata.annotations"); ann[albPrefix+"healthcheck-path"] != nil {
+		t.Errorf("the Ingress sets an Ingress-wide health check path %v: it would apply to every target group", ann[albPrefix+"healthcheck-path"])
+	}
+}

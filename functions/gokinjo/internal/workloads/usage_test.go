@@ -1,0 +1,62 @@
+package workloads
+
+import (
+	"context"
+	"testing"
+
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/cluster"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/awssim"
+)
+
+// TestALBDependenciesExist: every cluster-layer resource a Usage keeps until
+// the ALB is gone is composed by the cluster layer under that component
+// label and kind (a Usage selecting nothing would protect nothing).
+func TestALBDependenciesExist(t *testing.T) {
+	pre, err := preset.For("prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := preset.ResolveCluster(preset.Owner("gokinjo-abcde", v1alpha1.EnvironmentParameters{Environment: "prod"}), pre, nil)
+	const xrName = "gokinjo-abcde-c1u5t"
+	observed := map[resource.Name]resource.ObservedComposed{}
+	var s *compose.State
+	for i := 0; i < 8; i++ {
+		xr, _, err := compose.NewXRFor(v1alpha1.KindCluster, xrName, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s = compose.NewState(observed)
+		if err := (cluster.Layer{}).Compose(context.Background(), xr, s); err != nil {
+			t.Fatal(err)
+		}
+		observed = map[resource.Name]resource.ObservedComposed{}
+		for name, d := range s.Desired() {
+			o, err := awssim.Observe(xrName, string(name), &d.Resource.Unstructured)
+			if err != nil {
+				t.Fatalf("simulator: %v", err)
+			}
+			observed[name] = resource.ObservedComposed{Resource: &composed.Unstructured{Unstructured: *o}}
+		}
+	}
+	byComponent := map[string]*composed.Unstructured{}
+	for _, d := range s.Desired() {
+		byComponent[d.Resource.GetLabels()[naming.LabelComponent]] = d.Resource
+	}
+	for _, d := range albDependencies {
+		r, ok := byComponent[d.component]
+		if !ok {
+			t.Errorf("the cluster layer composes no %s: the Usage keeping it until the ALB is gone selects nothing", d.component)
+			continue
+		}
+		if r.GetKind() != d.gvk.Kind || r.GetAPIVersion() != d.gvk.GroupVersion().String() {
+			t.Errorf("%s is a %s %s, the Usage selects %s", d.component, r.GetAPIVersion(), r.GetKind(), d.gvk)
+		}
+	}
+}
