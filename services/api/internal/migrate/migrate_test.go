@@ -46,7 +46,7 @@ func TestEmbeddedMigrationsAreOrdered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"0001_postgis", "0002_areas", "0003_schools", "0004_crimes"}
+	want := []string{"0001_postgis", "0002_areas", "0003_schools", "0004_crimes", "0005_data_version"}
 	if diff := cmp.Diff(want, vs); diff != "" {
 		t.Errorf("versions (-want +got):\n%s", diff)
 	}
