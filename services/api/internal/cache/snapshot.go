@@ -32,11 +32,18 @@ type Snapshot struct {
 	towns       map[string]bool      // ward_code+town_code
 	schools     map[int64]*store.SafetyScore
 	byTown      map[string][]store.SafetyScore
-	tileScores  store.TileScores
+	tileScores  store.TileScores // also carries the scoring window
 
 	tilesMu   sync.Mutex
 	tiles     map[[3]int]*Response
+	pending   map[[3]int]*flight // tiles being rendered: one query per tile
 	tileBytes int
+}
+
+type flight struct {
+	done chan struct{}
+	resp *Response
+	err  error
 }
 
 type listResponse[T any] struct {
@@ -51,6 +58,7 @@ func newSnapshot(d *store.Data, src Source, limits Limits) (*Snapshot, error) {
 		schools:     make(map[int64]*store.SafetyScore, len(d.Scores)),
 		byTown:      map[string][]store.SafetyScore{},
 		tiles:       map[[3]int]*Response{},
+		pending:     map[[3]int]*flight{},
 	}
 	var err error
 	if s.areas, err = jsonResponse(d.Version, listResponse[store.Area]{Items: nonNil(d.Areas)}); err != nil {
@@ -68,6 +76,9 @@ func newSnapshot(d *store.Data, src Source, limits Limits) (*Snapshot, error) {
 			return nil, err
 		}
 		i = j
+	}
+	if d.Window != nil {
+		s.tileScores.CrimesAfter = &d.Window.From
 	}
 	for i := range d.Scores {
 		sc := &d.Scores[i]
@@ -149,16 +160,45 @@ func newResponse(version int64, ctype string, body []byte) (*Response, error) {
 // MVTContentType is the media type of Mapbox Vector Tiles.
 const MVTContentType = "application/vnd.mapbox-vector-tile"
 
-// Tile returns tile z/x/y, rendering and caching it on first use. Tiles
-// outside the towns' extent are answered empty without a query.
+// Tile returns tile z/x/y, rendering and caching it on first use; requests
+// for a tile being rendered wait for that render instead of repeating it.
+// Tiles outside the towns' extent are answered empty without a query.
 func (s *Snapshot) Tile(ctx context.Context, z, x, y int) (*Response, error) {
 	key := [3]int{z, x, y}
 	s.tilesMu.Lock()
-	r, ok := s.tiles[key]
-	s.tilesMu.Unlock()
-	if ok {
+	if r, ok := s.tiles[key]; ok {
+		s.tilesMu.Unlock()
 		return r, nil
 	}
+	if f, ok := s.pending[key]; ok {
+		s.tilesMu.Unlock()
+		select {
+		case <-f.done:
+			return f.resp, f.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	f := &flight{done: make(chan struct{})}
+	s.pending[key] = f
+	s.tilesMu.Unlock()
+
+	f.resp, f.err = s.renderTile(ctx, z, x, y)
+	s.tilesMu.Lock()
+	delete(s.pending, key)
+	if f.err == nil {
+		size := len(f.resp.Body) + len(f.resp.Gzip)
+		if len(s.tiles) < s.limits.Tiles && s.tileBytes+size <= s.limits.TileBytes {
+			s.tiles[key] = f.resp
+			s.tileBytes += size
+		}
+	}
+	s.tilesMu.Unlock()
+	close(f.done)
+	return f.resp, f.err
+}
+
+func (s *Snapshot) renderTile(ctx context.Context, z, x, y int) (*Response, error) {
 	var body []byte
 	if !s.Empty && intersects(z, x, y, s.MinLon, s.MinLat, s.MaxLon, s.MaxLat) {
 		var err error
@@ -166,16 +206,5 @@ func (s *Snapshot) Tile(ctx context.Context, z, x, y int) (*Response, error) {
 			return nil, err
 		}
 	}
-	r, err := newResponse(s.Version, MVTContentType, body)
-	if err != nil {
-		return nil, err
-	}
-	s.tilesMu.Lock()
-	defer s.tilesMu.Unlock()
-	size := len(r.Body) + len(r.Gzip)
-	if len(s.tiles) < s.limits.Tiles && s.tileBytes+size <= s.limits.TileBytes {
-		s.tiles[key] = r
-		s.tileBytes += size
-	}
-	return r, nil
+	return newResponse(s.Version, MVTContentType, body)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // TileScores are the scores the tile layers carry, passed to the tile query
@@ -12,6 +13,9 @@ type TileScores struct {
 	TownScores   []int32
 	SchoolIDs    []int64
 	SchoolScores []int32
+	// CrimesAfter starts the scoring window; nil (no crimes) leaves the
+	// crimes layer out.
+	CrimesAfter *time.Time
 }
 
 // CrimesMinZoom is the lowest zoom whose tiles carry the crimes layer: below
@@ -51,13 +55,12 @@ func (s *Store) Tile(ctx context.Context, z, x, y int, sc *TileScores) ([]byte, 
 			SELECT ST_AsMVTGeom(ST_Transform(c.point, 3857), b.merc, 4096, 64, true) AS geom,
 			       c.id, c.category, c.occurred_at::text AS occurred_at
 			FROM crimes c CROSS JOIN b
-			WHERE $1 >= $8 AND c.point && b.geo
-			  AND c.occurred_at > (SELECT max(occurred_at) - make_interval(months => $9) FROM crimes)
+			WHERE $1 >= $8 AND c.point && b.geo AND c.occurred_at > $9
 		)
 		SELECT coalesce((SELECT ST_AsMVT(towns, 'towns', 4096, 'geom') FROM towns WHERE geom IS NOT NULL), '')
 		    || coalesce((SELECT ST_AsMVT(schools, 'schools', 4096, 'geom') FROM schools WHERE geom IS NOT NULL), '')
 		    || coalesce((SELECT ST_AsMVT(crimes, 'crimes', 4096, 'geom') FROM crimes WHERE geom IS NOT NULL), '')`,
-		z, x, y, sc.TownKeys, sc.TownScores, sc.SchoolIDs, sc.SchoolScores, CrimesMinZoom, ScoreWindow,
+		z, x, y, sc.TownKeys, sc.TownScores, sc.SchoolIDs, sc.SchoolScores, CrimesMinZoom, sc.CrimesAfter,
 	).Scan(&tile)
 	if err != nil {
 		return nil, fmt.Errorf("query tile %d/%d/%d: %w", z, x, y, err)
