@@ -81,6 +81,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		RequestTimeout: cfg.RequestTimeout,
 		VersionTTL:     cfg.DataVersionTTL,
 		AccessLog:      httpapi.AccessLog{Sample: cfg.AccessLogSample, Slow: cfg.SlowRequest},
+		Prewarm:        true,
 	})
 	srv := &http.Server{
 		Addr:              net.JoinHostPort("", strconv.Itoa(cfg.Port)),

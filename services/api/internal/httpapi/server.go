@@ -42,6 +42,9 @@ type Options struct {
 	VersionTTL time.Duration
 	// AccessLog selects which requests get an access log line.
 	AccessLog AccessLog
+	// Prewarm builds the current data version's snapshot in the background
+	// at start, so the first request does not pay for it.
+	Prewarm bool
 }
 
 type server struct {
@@ -56,6 +59,13 @@ type server struct {
 func New(o Options) http.Handler {
 	s := &server{store: o.Store, log: o.Logger, ready: o.Ready, access: o.AccessLog,
 		cache: cache.New(o.Store, o.VersionTTL, cache.DefaultLimits)}
+	if o.Prewarm {
+		go func() {
+			if _, err := s.cache.Current(context.Background()); err != nil {
+				s.log.Warn("prewarm failed; the first request will build the snapshot", "err", err)
+			}
+		}()
+	}
 	mux := http.NewServeMux()
 	route := func(pattern string, h http.HandlerFunc) {
 		mux.Handle("GET "+pattern, s.recoverer(h))
