@@ -79,6 +79,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Ready:          func(ctx context.Context) error { return migrate.Check(ctx, pool) },
 		Registry:       reg,
 		RequestTimeout: cfg.RequestTimeout,
+		VersionTTL:     cfg.DataVersionTTL,
+		AccessLog:      httpapi.AccessLog{Sample: cfg.AccessLogSample, Slow: cfg.SlowRequest},
+		Prewarm:        true,
 	})
 	srv := &http.Server{
 		Addr:              net.JoinHostPort("", strconv.Itoa(cfg.Port)),

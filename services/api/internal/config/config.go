@@ -20,6 +20,9 @@ type Config struct {
 	RequestTimeout  time.Duration // REQUEST_TIMEOUT, default 5s per request
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT, default 20s (below the pod's grace period)
 	LogLevel        slog.Level    // LOG_LEVEL: debug|info|warn|error, default info
+	AccessLogSample float64       // ACCESS_LOG_SAMPLE: fraction of ordinary requests logged, default 0.01
+	SlowRequest     time.Duration // SLOW_REQUEST: always log requests at least this slow, default 250ms
+	DataVersionTTL  time.Duration // DATA_VERSION_TTL: re-read the data version at most this often, default 1s; 0 = every request
 }
 
 // Load reads the configuration through getenv (os.Getenv in production, a
@@ -34,6 +37,9 @@ func Load(getenv func(string) string) (Config, error) {
 		RequestTimeout:  5 * time.Second,
 		ShutdownTimeout: 20 * time.Second,
 		LogLevel:        slog.LevelInfo,
+		AccessLogSample: 0.01,
+		SlowRequest:     250 * time.Millisecond,
+		DataVersionTTL:  time.Second,
 	}
 	var errs []error
 	if c.DatabaseURL == "" {
@@ -47,6 +53,28 @@ func Load(getenv func(string) string) (Config, error) {
 		durationVar(getenv, "REQUEST_TIMEOUT", &c.RequestTimeout),
 		durationVar(getenv, "SHUTDOWN_TIMEOUT", &c.ShutdownTimeout),
 	)
+	if v := getenv("ACCESS_LOG_SAMPLE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || f > 1 {
+			errs = append(errs, fmt.Errorf("ACCESS_LOG_SAMPLE=%q: want a fraction in [0, 1] such as 0.01", v))
+		} else {
+			c.AccessLogSample = f
+		}
+	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"SLOW_REQUEST", &c.SlowRequest}, {"DATA_VERSION_TTL", &c.DataVersionTTL}} {
+		name, dst := d.name, d.dst
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				errs = append(errs, fmt.Errorf("%s=%q: want a duration such as 1s (0 allowed)", name, v))
+			} else {
+				*dst = d
+			}
+		}
+	}
 	if v := getenv("LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			errs = append(errs, fmt.Errorf("LOG_LEVEL: %w", err))

@@ -89,13 +89,14 @@ func TestEndpoints(t *testing.T) {
 	}{
 		{"/v1/areas", "town_code", []any{"000101", "000102"}},
 		{"/v1/areas?ward_code=13101", "town_code", []any{"000101", "000102"}},
-		{"/v1/areas?ward_code=13123", "town_code", nil},
 		{"/v1/areas/13101/000101/schools", "id", []any{1.0, 2.0}},
 		{"/v1/areas/13101/000102/schools", "id", nil},
 		{"/v1/areas/13101/000101/crimes", "occurred_at", []any{"2024-03-01T11:00:00Z", "2024-03-01T10:00:00Z", "2024-03-01T09:00:00Z"}},
 		{"/v1/areas/13101/000102/crimes", "id", nil},
-		{"/v1/areas/13101/000101/safety-scores", "score", []any{70.0, 100.0}},
-		{"/v1/areas/13101/000101/safety-scores", "level", []any{"safe", "very_safe"}},
+		// School 1 has 3 crimes nearby, school 2 none: the worst and the best.
+		{"/v1/areas/13101/000101/safety-scores", "score", []any{0.0, 100.0}},
+		{"/v1/areas/13101/000101/safety-scores", "level", []any{"caution", "very_safe"}},
+		{"/v1/areas/13101/000101/safety-scores", "crimes_within_500m", []any{3.0, 0.0}},
 		{"/v1/areas/13101/000102/safety-scores", "score", nil},
 	}
 	for _, tc := range cases {
@@ -115,7 +116,7 @@ func TestEndpoints(t *testing.T) {
 
 	t.Run("school safety score", func(t *testing.T) {
 		r := get(t, srv.URL, "/v1/schools/1/safety-score")
-		want := map[string]any{"school_id": 1.0, "crimes_within_500m": 3.0, "score": 70.0, "level": "safe"}
+		want := map[string]any{"school_id": 1.0, "crimes_within_500m": 3.0, "weighted_crimes": 3.0, "score": 0.0, "level": "caution"}
 		got := map[string]any{}
 		for k := range want {
 			got[k] = r.body[k]
@@ -188,6 +189,9 @@ func TestBadInput(t *testing.T) {
 		{"GET", "/v1/areas/13101/000101/crimes?cursor=not-a-cursor", 400},
 		{"GET", "/v1/areas/13101/000101/crimes?cursor=MTIzLjA", 400}, // "123.0": id 0
 		{"GET", "/v1/areas?ward_code=13101'--", 400},
+		{"GET", "/v1/areas?ward_code=99999", 404}, // unknown ward, like the path endpoints
+		{"GET", "/v1/areas?ward_code=13123", 404}, // a real ward without towns in this data
+		{"GET", "/v1/areas/13101/999999/safety-scores", 404},
 		{"GET", "/v1/nope", 404},
 		{"POST", "/v1/areas", 405},
 		{"DELETE", "/v1/schools/1/safety-score", 405},

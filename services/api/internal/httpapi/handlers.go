@@ -36,15 +36,17 @@ func (s *server) listAreas(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	areas, err := s.store.Areas(r.Context(), ward)
+	snap, err := s.cache.Current(r.Context())
 	if err != nil {
 		s.storeError(w, r, err, "areas")
 		return
 	}
-	if areas == nil {
-		areas = []store.Area{} // always [] rather than null
+	resp, ok := snap.Areas(ward)
+	if !ok {
+		writeError(w, http.StatusNotFound, "ward not found")
+		return
 	}
-	writeJSON(w, http.StatusOK, listResponse[store.Area]{Items: areas})
+	serveCached(w, r, resp, areasCacheControl)
 }
 
 func (s *server) listSchools(w http.ResponseWriter, r *http.Request) {
@@ -98,12 +100,16 @@ func (s *server) areaSafetyScores(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	scores, err := s.store.AreaSafetyScores(r.Context(), ward, town)
+	snap, err := s.cache.Current(r.Context())
 	if err != nil {
 		s.storeError(w, r, err, "area")
 		return
 	}
-	writeJSON(w, http.StatusOK, listResponse[store.SafetyScore]{Items: scores})
+	if !snap.HasTown(ward, town) {
+		writeError(w, http.StatusNotFound, "area not found")
+		return
+	}
+	writeJSON(w, http.StatusOK, listResponse[store.SafetyScore]{Items: snap.TownScores(ward, town)})
 }
 
 func (s *server) schoolSafetyScore(w http.ResponseWriter, r *http.Request) {
@@ -112,10 +118,34 @@ func (s *server) schoolSafetyScore(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	score, err := s.store.SchoolSafetyScore(r.Context(), id)
+	snap, err := s.cache.Current(r.Context())
 	if err != nil {
 		s.storeError(w, r, err, "school")
 		return
 	}
+	score, ok := snap.School(id)
+	if !ok {
+		writeError(w, http.StatusNotFound, "school not found")
+		return
+	}
 	writeJSON(w, http.StatusOK, score)
+}
+
+func (s *server) tile(w http.ResponseWriter, r *http.Request) {
+	z, x, y, err := parseTile(r.PathValue("z"), r.PathValue("x"), r.PathValue("y"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	snap, err := s.cache.Current(r.Context())
+	if err != nil {
+		s.storeError(w, r, err, "tile")
+		return
+	}
+	resp, err := snap.Tile(r.Context(), z, x, y)
+	if err != nil {
+		s.storeError(w, r, err, "tile")
+		return
+	}
+	serveCached(w, r, resp, tilesCacheControl)
 }

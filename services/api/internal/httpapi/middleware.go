@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"time"
 
@@ -22,16 +23,38 @@ func withTimeout(d time.Duration, next http.Handler) http.Handler {
 	})
 }
 
-// observe writes one structured access log line per request. It must wrap
-// the mux directly: r.Pattern is only set on the request the mux receives.
+// AccessLog chooses which requests are logged. Server errors (5xx) and
+// requests slower than Slow are always logged (at error and warn level);
+// the others at info level for a Sample fraction of requests. Probes and
+// scrapes log at debug level only, and LOG_LEVEL=debug logs every request.
+type AccessLog struct {
+	Sample float64       // 0..1; 1 logs every request
+	Slow   time.Duration // 0 disables the slow rule
+}
+
+// observe writes the structured access log line. It must wrap the mux
+// directly: r.Pattern is only set on the request the mux receives.
 func (s *server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &loggingWriter{ResponseWriter: w, code: http.StatusOK}
 		next.ServeHTTP(sw, r)
+		took := time.Since(start)
 		level := slog.LevelInfo
-		if r.Pattern == "GET /healthz" || r.Pattern == "GET /readyz" || r.Pattern == "GET /metrics" {
+		switch {
+		case sw.code >= 500:
+			level = slog.LevelError
+		case s.access.Slow > 0 && took >= s.access.Slow:
+			level = slog.LevelWarn
+		case r.Pattern == "GET /healthz" || r.Pattern == "GET /readyz" || r.Pattern == "GET /metrics":
 			level = slog.LevelDebug // probes and scrapes would drown the log
+		case s.log.Enabled(r.Context(), slog.LevelDebug):
+			// log everything
+		case s.access.Sample < 1 && rand.Float64() >= s.access.Sample:
+			return // not sampled
+		}
+		if !s.log.Enabled(r.Context(), level) {
+			return
 		}
 		s.log.LogAttrs(r.Context(), level, "request",
 			slog.String("method", r.Method),
@@ -39,7 +62,7 @@ func (s *server) observe(next http.Handler) http.Handler {
 			slog.String("path", r.URL.Path),
 			slog.Int("status", sw.code),
 			slog.Int("bytes", sw.bytes),
-			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.Float64("duration_ms", float64(took.Microseconds())/1000),
 		)
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gokinjo/platform/services/api/internal/cache"
 	"github.com/gokinjo/platform/services/api/internal/store"
 )
 
@@ -95,4 +96,25 @@ func decodeCursor(s string) (*store.CrimeCursor, error) {
 		return nil, errBad
 	}
 	return &store.CrimeCursor{OccurredAt: time.Unix(0, n).UTC(), ID: i}, nil
+}
+
+// parseTile validates z/x/y.mvt: decimal digits only, z in [0, MaxZoom], x
+// and y inside the 2^z x 2^z grid.
+func parseTile(zs, xs, ys string) (z, x, y int, err error) {
+	ys, ok := strings.CutSuffix(ys, ".mvt")
+	bad := fmt.Errorf("tile must be /v1/tiles/{z}/{x}/{y}.mvt with 0 <= z <= %d and 0 <= x, y < 2^z", cache.MaxZoom)
+	if !ok {
+		return 0, 0, 0, bad
+	}
+	var v [3]int
+	for i, s := range []string{zs, xs, ys} {
+		if s == "" || len(s) > 7 || !digits(s, len(s)) {
+			return 0, 0, 0, bad
+		}
+		v[i], _ = strconv.Atoi(s)
+	}
+	if !cache.ValidTile(v[0], v[1], v[2]) {
+		return 0, 0, 0, bad
+	}
+	return v[0], v[1], v[2], nil
 }

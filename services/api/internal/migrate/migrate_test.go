@@ -46,7 +46,7 @@ func TestEmbeddedMigrationsAreOrdered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"0001_postgis", "0002_areas", "0003_schools", "0004_crimes"}
+	want := []string{"0001_postgis", "0002_areas", "0003_schools", "0004_crimes", "0005_data_version"}
 	if diff := cmp.Diff(want, vs); diff != "" {
 		t.Errorf("versions (-want +got):\n%s", diff)
 	}
@@ -112,5 +112,36 @@ func TestUpConcurrent(t *testing.T) {
 	var rows int
 	if err := pools[0].QueryRow(ctx, "SELECT count(*) FROM schema_migrations").Scan(&rows); err != nil || rows != len(all) {
 		t.Errorf("schema_migrations rows = %d (err %v), want %d", rows, err, len(all))
+	}
+}
+
+// Every file is idempotent on its own (IF NOT EXISTS / OR REPLACE), so a
+// half-recorded run or a manual re-apply cannot fail or duplicate anything,
+// and the data version row is not reset.
+func TestMigrationFilesReapply(t *testing.T) {
+	ctx := context.Background()
+	pool := openPool(t, emptyDB(t))
+	if _, err := migrate.Up(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE data_version SET version = 41`); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := migrate.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if _, err := pool.Exec(ctx, m.SQL); err != nil {
+			t.Errorf("re-applying %s: %v", m.Version, err)
+		}
+	}
+	var v int64
+	var rows int
+	if err := pool.QueryRow(ctx, `SELECT max(version), count(*) FROM data_version`).Scan(&v, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 1 || v != 41 {
+		t.Errorf("data_version after re-apply: %d rows, version %d; want 1 row, 41", rows, v)
 	}
 }

@@ -38,11 +38,16 @@ func AddSchool(ctx context.Context, pool *pgxpool.Pool, id int64, ward, town str
 // AddCrimeNear inserts a crime exactly meters away from lon/lat (geodesic,
 // on the spheroid, via ST_Project) at the given azimuth in degrees.
 func AddCrimeNear(ctx context.Context, pool *pgxpool.Pool, ward, town string, lon, lat, meters, azimuth float64, at time.Time) error {
+	return AddCrimeOf(ctx, pool, ward, town, "test", lon, lat, meters, azimuth, at)
+}
+
+// AddCrimeOf is AddCrimeNear with a category.
+func AddCrimeOf(ctx context.Context, pool *pgxpool.Pool, ward, town, category string, lon, lat, meters, azimuth float64, at time.Time) error {
 	_, err := pool.Exec(ctx, `
 		INSERT INTO crimes (ward_code, town_code, category, occurred_at, point)
-		VALUES ($1, $2, 'test', $3,
+		VALUES ($1, $2, $8, $3,
 		        ST_Project(ST_SetSRID(ST_MakePoint($4, $5), 4326)::geography, $6, radians($7))::geometry)`,
-		ward, town, at, lon, lat, meters, azimuth)
+		ward, town, at, lon, lat, meters, azimuth, category)
 	if err != nil {
 		return fmt.Errorf("add crime: %w", err)
 	}

@@ -1,5 +1,6 @@
 // Package store holds every SQL query the API runs. Each exported method is
-// exactly one round trip to PostgreSQL.
+// one round trip to PostgreSQL, except LoadData, which reads one data
+// version's derived data in one repeatable-read transaction.
 package store
 
 import (

@@ -25,46 +25,45 @@ const (
 
 var must = pgtest.Must
 
-func TestSafetyScoreBoundaries(t *testing.T) {
+// Boundaries of the score's inputs: the 500 m radius (geodesic), the
+// 12-month window ending at the newest crime, and category severity. Each
+// school sits 3 km from the others, so every case is independent.
+func TestSafetyScoreInputs(t *testing.T) {
 	ctx := context.Background()
 	pool := migratedPool(t)
 	s := store.New(pool)
 	must(t, pgtest.AddArea(ctx, pool, ward, town, lon0, lat0))
-	at := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-
+	newest := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	type crime struct {
+		m   float64
+		cat string
+		at  time.Time
+	}
+	in := func(m float64) crime { return crime{m, "bicycle_theft", newest.AddDate(0, -1, 0)} }
 	cases := []struct {
-		name   string
-		crimes []float64 // distances in metres from the school
-		want   store.SafetyScore
+		name     string
+		crimes   []crime
+		count    int
+		weighted float64
 	}{
-		{"0 crimes", nil, store.SafetyScore{Crimes: 0, Score: 100, Level: "very_safe"}},
-		{"1 crime", []float64{10}, store.SafetyScore{Crimes: 1, Score: 90, Level: "very_safe"}},
-		{"3 crimes", []float64{10, 100, 400}, store.SafetyScore{Crimes: 3, Score: 70, Level: "safe"}},
-		{"5 crimes", []float64{1, 2, 3, 4, 5}, store.SafetyScore{Crimes: 5, Score: 50, Level: "moderate"}},
-		{"6 crimes", []float64{1, 2, 3, 4, 5, 6}, store.SafetyScore{Crimes: 6, Score: 40, Level: "caution"}},
-		{"10 crimes", repeat(50, 10), store.SafetyScore{Crimes: 10, Score: 0, Level: "caution"}},
-		{"11 crimes", repeat(50, 11), store.SafetyScore{Crimes: 11, Score: 0, Level: "caution"}},
-		{"499 m counts", []float64{499}, store.SafetyScore{Crimes: 1, Score: 90, Level: "very_safe"}},
-		{"501 m does not", []float64{501}, store.SafetyScore{Crimes: 0, Score: 100, Level: "very_safe"}},
-		{"mixed 499/501", []float64{499, 501, 501, 499.5}, store.SafetyScore{Crimes: 2, Score: 80, Level: "safe"}},
+		{"none", nil, 0, 0},
+		{"499 m counts", []crime{in(499)}, 1, 1},
+		{"501 m does not", []crime{in(501)}, 0, 0},
+		{"mixed 499/501", []crime{in(499), in(501), in(501), in(499.5)}, 2, 2},
+		{"newest crime counts", []crime{{10, "shoplifting", newest}}, 1, 1},
+		{"exactly 12 months before the newest does not", []crime{{10, "shoplifting", newest.AddDate(-1, 0, 0)}}, 0, 0},
+		{"a minute inside the window counts", []crime{{10, "shoplifting", newest.AddDate(-1, 0, 0).Add(time.Minute)}}, 1, 1},
+		{"assault weighs 5", []crime{{10, "assault", newest.AddDate(0, -2, 0)}}, 1, 5},
+		{"unknown category weighs 1", []crime{{10, "test", newest.AddDate(0, -2, 0)}}, 1, 1},
+		{"weights add up", []crime{{10, "assault", newest.AddDate(0, -2, 0)}, {20, "burglary", newest.AddDate(0, -3, 0)}, {30, "pickpocketing", newest.AddDate(0, -4, 0)}}, 3, 11},
 	}
-
-	// Schools sit 3 km apart on a line (far beyond 500 m of each other's
-	// crimes) so every case is independent yet scored by one query.
-	var want []store.SafetyScore
 	for i, tc := range cases {
-		id := int64(i + 1)
 		lon, lat := spread(i)
-		must(t, pgtest.AddSchool(ctx, pool, id, ward, town, lon, lat))
-		for j, d := range tc.crimes {
-			// Vary azimuth and time so the natural key stays unique.
-			must(t, pgtest.AddCrimeNear(ctx, pool, ward, town, lon, lat, d, float64(j*37%360), at.Add(time.Duration(j)*time.Minute)))
+		must(t, pgtest.AddSchool(ctx, pool, int64(i+1), ward, town, lon, lat))
+		for j, c := range tc.crimes {
+			must(t, pgtest.AddCrimeOf(ctx, pool, ward, town, c.cat, lon, lat, c.m, float64(j*37%360), c.at))
 		}
-		w := tc.want
-		w.SchoolID, w.SchoolName, w.SchoolType, w.WardCode, w.TownCode, w.Lat, w.Lon = id, fmt.Sprint("School ", id), "elementary", ward, town, lat, lon
-		want = append(want, w)
 	}
-
 	// The fixtures must really be at the intended geodesic distances.
 	var bad int
 	must(t, pool.QueryRow(ctx, `SELECT count(*) FROM crimes c JOIN schools s ON true
@@ -72,21 +71,97 @@ func TestSafetyScoreBoundaries(t *testing.T) {
 	if bad != 0 {
 		t.Fatalf("%d fixture crimes are within 10 cm of the 500 m boundary", bad)
 	}
-
-	got, err := s.AreaSafetyScores(ctx, ward, town)
+	d, err := s.LoadData(ctx)
 	must(t, err)
-	opt := cmpopts.EquateApprox(0, 1e-9)
-	if diff := cmp.Diff(want, got, opt); diff != "" {
-		t.Errorf("AreaSafetyScores (-want +got):\n%s", diff)
+	if d.Window == nil || !d.Window.To.Equal(newest) || !d.Window.From.Equal(newest.AddDate(-1, 0, 0)) {
+		t.Errorf("window = %+v, want the 12 months up to %s", d.Window, newest)
 	}
 	for i, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := s.SchoolSafetyScore(ctx, int64(i+1))
-			must(t, err)
-			if diff := cmp.Diff(want[i], got, opt); diff != "" {
-				t.Errorf("SchoolSafetyScore (-want +got):\n%s", diff)
+		got := d.Scores[i]
+		if got.SchoolID != int64(i+1) || got.Crimes != tc.count || got.Weighted != tc.weighted {
+			t.Errorf("%s: school %d crimes=%d weighted=%v, want %d %v", tc.name, got.SchoolID, got.Crimes, got.Weighted, tc.count, tc.weighted)
+		}
+	}
+}
+
+// The score is a percentile: the least exposed school(s) 100, the most
+// exposed 0, ties share the better rank, levels cut on quartiles.
+func TestSafetyScorePercentile(t *testing.T) {
+	ctx := context.Background()
+	pool := migratedPool(t)
+	s := store.New(pool)
+	must(t, pgtest.AddArea(ctx, pool, ward, town, lon0, lat0))
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	// 6 schools with 0, 0, 1, 2, 3, 4 shoplifting crimes nearby.
+	for i, n := range []int{0, 0, 1, 2, 3, 4} {
+		lon, lat := spread(i)
+		must(t, pgtest.AddSchool(ctx, pool, int64(i+1), ward, town, lon, lat))
+		for j := range n {
+			must(t, pgtest.AddCrimeOf(ctx, pool, ward, town, "shoplifting", lon, lat, float64(10+j*50), 0, at))
+		}
+	}
+	d, err := s.LoadData(ctx)
+	must(t, err)
+	var got []string
+	for _, sc := range d.Scores {
+		got = append(got, fmt.Sprintf("%d:%s", sc.Score, sc.Level))
+	}
+	// n = 6: score = round(100 x (1 - strictly_smaller / 5)).
+	want := []string{"100:very_safe", "100:very_safe", "60:safe", "40:moderate", "20:caution", "0:caution"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("scores (-want +got):\n%s", diff)
+	}
+	// One school alone is the best of its kind.
+	pool2 := migratedPool(t)
+	must(t, pgtest.AddArea(ctx, pool2, ward, town, lon0, lat0))
+	must(t, pgtest.AddSchool(ctx, pool2, 1, ward, town, lon0, lat0))
+	must(t, pgtest.AddCrimeOf(ctx, pool2, ward, town, "assault", lon0, lat0, 10, 0, at))
+	d, err = store.New(pool2).LoadData(ctx)
+	must(t, err)
+	if d.Scores[0].Score != 100 {
+		t.Errorf("single school score = %d, want 100", d.Scores[0].Score)
+	}
+}
+
+func TestLevelCuts(t *testing.T) {
+	for score, want := range map[int]string{0: "caution", 24: "caution", 25: "moderate", 49: "moderate",
+		50: "safe", 74: "safe", 75: "very_safe", 100: "very_safe"} {
+		if got := store.Level(score); got != want {
+			t.Errorf("Level(%d) = %q, want %q", score, got, want)
+		}
+	}
+}
+
+// With the seeded densities (every 500 m circle holds crimes) the scores
+// must still spread over all four levels, roughly a quarter each.
+func TestSeededScoresSpread(t *testing.T) {
+	ctx := context.Background()
+	pool := migratedPool(t)
+	_, err := seed.Run(ctx, pool, seed.Options{Wards: 4, Areas: 200, Schools: 120, Crimes: 40000, Seed: 1})
+	must(t, err)
+	d, err := store.New(pool).LoadData(ctx)
+	must(t, err)
+	count := func(levels []string) map[string]int {
+		m := map[string]int{}
+		for _, l := range levels {
+			m[l]++
+		}
+		return m
+	}
+	var schools, towns []string
+	for _, sc := range d.Scores {
+		schools = append(schools, sc.Level)
+	}
+	for _, a := range d.Areas {
+		towns = append(towns, a.Level)
+	}
+	for what, levels := range map[string][]string{"schools": schools, "towns": towns} {
+		m := count(levels)
+		for _, l := range []string{"very_safe", "safe", "moderate", "caution"} {
+			if share := float64(m[l]) / float64(len(levels)); share < 0.15 || share > 0.35 {
+				t.Errorf("%s: level %s holds %.0f%% (%v), want 15-35%%", what, l, share*100, m)
 			}
-		})
+		}
 	}
 }
 
@@ -115,21 +190,13 @@ func TestNotFoundAndEmpty(t *testing.T) {
 	if _, err := s.Crimes(ctx, ward, "999999", 10, nil); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Crimes(unknown) err = %v, want ErrNotFound", err)
 	}
-	if _, err := s.AreaSafetyScores(ctx, "13199", town); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("AreaSafetyScores(unknown) err = %v, want ErrNotFound", err)
-	}
-	if _, err := s.SchoolSafetyScore(ctx, 424242); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("SchoolSafetyScore(unknown) err = %v, want ErrNotFound", err)
-	}
 
 	schools, err := s.Schools(ctx, ward, town)
 	must(t, err)
 	crimes, err := s.Crimes(ctx, ward, town, 10, nil)
 	must(t, err)
-	scores, err := s.AreaSafetyScores(ctx, ward, town)
-	must(t, err)
-	if schools == nil || len(schools) != 0 || crimes == nil || len(crimes) != 0 || scores == nil || len(scores) != 0 {
-		t.Errorf("existing empty area: want non-nil empty slices, got %#v %#v %#v", schools, crimes, scores)
+	if schools == nil || len(schools) != 0 || crimes == nil || len(crimes) != 0 {
+		t.Errorf("existing empty area: want non-nil empty slices, got %#v %#v", schools, crimes)
 	}
 }
 
@@ -170,23 +237,71 @@ func TestCrimesNewestFirstKeyset(t *testing.T) {
 	}
 }
 
-func TestAreas(t *testing.T) {
+func TestAreasAndLabelPoints(t *testing.T) {
 	ctx := context.Background()
 	pool := migratedPool(t)
 	s := store.New(pool)
-	got, err := s.Areas(ctx, "")
+	d, err := s.LoadData(ctx)
 	must(t, err)
-	if got == nil || len(got) != 0 {
-		t.Errorf("empty db: got %#v, want empty non-nil", got)
+	if len(d.Areas) != 0 || !d.Empty || d.Window != nil {
+		t.Errorf("empty db: got %#v", d)
 	}
+	// pgtest.AddArea inserts like the previous release (no label_point):
+	// the generated column fills it.
 	must(t, pgtest.AddArea(ctx, pool, ward, town, lon0, lat0))
 	must(t, pgtest.AddArea(ctx, pool, "13102", town, lon0+0.1, lat0))
-	got, err = s.Areas(ctx, "13102")
+	d, err = s.LoadData(ctx)
 	must(t, err)
-	want := []store.Area{{WardCode: "13102", TownCode: town, WardName: "Ward 13102", WardNameJa: "区13102",
-		TownName: "Town " + town, TownNameJa: "町" + town, Lat: lat0, Lon: lon0 + 0.1}}
-	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
-		t.Errorf("Areas(13102) (-want +got):\n%s", diff)
+	want := []store.Area{
+		{WardCode: ward, TownCode: town, WardName: "Ward 13101", WardNameJa: "区13101",
+			TownName: "Town " + town, TownNameJa: "町" + town, Lat: lat0, Lon: lon0, Score: 100, Level: "very_safe"},
+		{WardCode: "13102", TownCode: town, WardName: "Ward 13102", WardNameJa: "区13102",
+			TownName: "Town " + town, TownNameJa: "町" + town, Lat: lat0, Lon: lon0 + 0.1, Score: 100, Level: "very_safe"}}
+	if diff := cmp.Diff(want, d.Areas, cmpopts.EquateApprox(0, 1e-6)); diff != "" {
+		t.Errorf("Areas (-want +got):\n%s", diff)
+	}
+	if d.MinLon > lon0-0.01+1e-9 || d.MaxLon < lon0+0.11-1e-9 {
+		t.Errorf("extent %v..%v does not cover the towns", d.MinLon, d.MaxLon)
+	}
+	// Moving a town moves its label point.
+	_, err = pool.Exec(ctx, `UPDATE areas SET polygon = ST_Translate(polygon, 0, 0.05) WHERE ward_code = '13102'`)
+	must(t, err)
+	d, err = s.LoadData(ctx)
+	must(t, err)
+	if got := d.Areas[1].Lat; got < lat0+0.05-1e-6 || got > lat0+0.05+1e-6 {
+		t.Errorf("label point after the move: lat %v, want %v", got, lat0+0.05)
+	}
+}
+
+// Every write to the data tables bumps the data version in its own
+// transaction; a rolled-back load leaves it alone.
+func TestDataVersionBumpedByLoads(t *testing.T) {
+	ctx := context.Background()
+	pool := migratedPool(t)
+	s := store.New(pool)
+	v0, err := s.DataVersion(ctx)
+	must(t, err)
+	_, err = seed.Run(ctx, pool, seed.Options{Wards: 1, Areas: 4, Schools: 2, Crimes: 10, Seed: 3})
+	must(t, err)
+	v1, err := s.DataVersion(ctx)
+	must(t, err)
+	if v1 <= v0 {
+		t.Errorf("seed: version %d -> %d, want an increase", v0, v1)
+	}
+	tx, err := pool.Begin(ctx)
+	must(t, err)
+	_, err = tx.Exec(ctx, `DELETE FROM crimes`)
+	must(t, err)
+	must(t, tx.Rollback(ctx))
+	v2, err := s.DataVersion(ctx)
+	must(t, err)
+	if v2 != v1 {
+		t.Errorf("rolled-back load changed the version %d -> %d", v1, v2)
+	}
+	d, err := s.LoadData(ctx)
+	must(t, err)
+	if d.Version != v1 || len(d.Areas) != 4 || len(d.Scores) != 2 {
+		t.Errorf("LoadData: version %d, %d areas, %d scores; want %d, 4, 2", d.Version, len(d.Areas), len(d.Scores), v1)
 	}
 }
 
@@ -212,18 +327,17 @@ func TestSafetyScoreUsesSpatialIndex(t *testing.T) {
 	}
 }
 
-func BenchmarkSafetyScoresTown(b *testing.B) {
+// BenchmarkLoadData times a full snapshot build (what the first request
+// after a load pays) on the benchmark dataset.
+func BenchmarkLoadData(b *testing.B) {
 	ctx := context.Background()
 	pool := migratedPool(b)
 	_, err := seed.Run(ctx, pool, seed.DefaultOptions)
 	must(b, err)
-	var w, tw string
-	must(b, pool.QueryRow(ctx, `SELECT ward_code, town_code FROM schools
-		GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT 1`).Scan(&w, &tw))
 	s := store.New(pool)
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := s.AreaSafetyScores(ctx, w, tw); err != nil {
+		if _, err := s.LoadData(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
