@@ -28,6 +28,10 @@ func NewXR(observed, desired *composite.Unstructured) *XR {
 // Name of the composite resource.
 func (x *XR) Name() string { return x.observed.GetName() }
 
+// Labels of the composite resource (a claim's XR carries the claim's name
+// and namespace in Crossplane's claim labels).
+func (x *XR) Labels() map[string]string { return x.observed.GetLabels() }
+
 // Parameters decodes spec.parameters into out, refusing fields the Go type
 // does not know: a mismatch between XRD and function is a bug to surface,
 // not to ignore.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
 // Composition resource names of the instances.
@@ -32,8 +33,9 @@ var logExports = []*string{mr.Str("postgresql"), mr.Str("upgrade")}
 // Identifier is the RDS instance identifier of an environment.
 func (d *database) identifier() string { return naming.AWSName(d.p.Owner) }
 
-// ConnectionSecretName is the connection secret of the primary.
-func ConnectionSecretName(env string) string { return "gokinjo-" + env + "-db" }
+// ConnectionSecretName is the connection secret of the primary, in the
+// management cluster: unique per claim (naming.SecretName).
+func ConnectionSecretName(o v1alpha1.Owner) string { return naming.SecretName(o, "db") }
 
 // primary composes the PostgreSQL instance. The master password is managed
 // by RDS in AWS Secrets Manager: no password ever appears in a spec.
@@ -41,7 +43,7 @@ func (d *database) primary() error {
 	o := d.p.Owner
 	id := d.identifier()
 	spec := d.spec()
-	spec.WriteConnectionSecretToReference = &xpv1.SecretReference{Name: ConnectionSecretName(o.Environment), Namespace: ConnectionSecretNamespace}
+	spec.WriteConnectionSecretToReference = &xpv1.SecretReference{Name: ConnectionSecretName(o), Namespace: ConnectionSecretNamespace}
 	fp := rds.InstanceParameters{
 		Region:                             mr.Str(o.Region),
 		Identifier:                         mr.Str(id),

@@ -7,6 +7,7 @@ import (
 	s3 "github.com/upbound/provider-aws/apis/s3/v1beta1"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -14,14 +15,9 @@ import (
 // transforms, what the API serves from.
 var Tiers = []string{"raw", "processed", "curated"}
 
-// BucketName is the S3 name of a tier's bucket: gokinjo-<tier>-<env>, plus
-// -<suffix> when a suffix is set (bucket names are global across accounts).
+// BucketName is the S3 name of a tier's bucket (naming.BucketName).
 func BucketName(p v1alpha1.DataLakeParameters, tier string) string {
-	n := "gokinjo-" + tier + "-" + p.Environment
-	if p.BucketSuffix != "" {
-		n += "-" + p.BucketSuffix
-	}
-	return n
+	return naming.BucketName(p.Owner, tier, p.BucketSuffix)
 }
 
 // BucketARN is the ARN of a bucket; S3 bucket ARNs carry no region or account.

@@ -28,11 +28,18 @@ type Resolved struct {
 // observed (empty before). cmd/gokinjo-cost calls it too, so the cost table
 // and the function resolve presets the same way.
 func Resolve(name string, p v1alpha1.EnvironmentParameters, clientSG string) (Resolved, error) {
+	return resolve(name, "", p, clientSG)
+}
+
+// resolve is Resolve with the environment's name prefix (naming.Prefix;
+// empty is the legacy gokinjo-<env>).
+func resolve(name, prefix string, p v1alpha1.EnvironmentParameters, clientSG string) (Resolved, error) {
 	pre, err := preset.For(p.Environment)
 	if err != nil {
 		return Resolved{}, err
 	}
 	r := Resolved{Owner: preset.Owner(name, p)}
+	r.Owner.NamePrefix = prefix
 	if err := validateRegion(r.Owner.Region, p.Network); err != nil {
 		return Resolved{}, err
 	}

@@ -37,6 +37,9 @@ type NetworkOverrides struct {
 
 // EnvironmentStatus is status of an XEnvironment, copied to its claim.
 type EnvironmentStatus struct {
+	// NamePrefix starts the name of every AWS resource of the environment
+	// (docs/naming.md), so users can find them in the AWS console.
+	NamePrefix string `json:"namePrefix,omitempty"`
 	Network   *NetworkStatus   `json:"network,omitempty"`
 	Cluster   *ClusterStatus   `json:"cluster,omitempty"`
 	Database  *DatabaseStatus  `json:"database,omitempty"`

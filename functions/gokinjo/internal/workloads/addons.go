@@ -253,7 +253,7 @@ func (w *workloads) airflowValues() (map[string]any, []map[string]any, string) {
 	sets := []map[string]any{
 		fromSecret("data.metadataConnection.host", cs.Name, cs.Namespace, "address"),
 		fromSecret("data.metadataConnection.user", cs.Name, cs.Namespace, "username"),
-		fromSecret("data.metadataConnection.pass", DBPasswordSecretName(w.p.Environment), credentialsNamespace, passwordKey),
+		fromSecret("data.metadataConnection.pass", DBPasswordSecretName(w.p.Owner), credentialsNamespace, passwordKey),
 	}
 	return values, sets, ""
 }

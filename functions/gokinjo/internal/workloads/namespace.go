@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/database"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
 // Components of the namespace and its settings.
@@ -37,7 +38,7 @@ const (
 // RDS master password copied from Secrets Manager by the platform team. No
 // composed spec holds the password: provider-kubernetes and provider-helm
 // copy it from this Secret when they apply.
-func DBPasswordSecretName(env string) string { return database.ConnectionSecretName(env) + "-password" }
+func DBPasswordSecretName(o v1alpha1.Owner) string { return database.ConnectionSecretName(o) + "-password" }
 
 // namespace composes the app namespace.
 func (w *workloads) namespace() error {
@@ -127,7 +128,7 @@ func (w *workloads) databaseSecret() error {
 		copyKey(cs.Name, cs.Namespace, "address", "PGHOST"),
 		copyKey(cs.Name, cs.Namespace, "port", "PGPORT"),
 		copyKey(cs.Name, cs.Namespace, "username", "PGUSER"),
-		copyKey(DBPasswordSecretName(w.p.Environment), credentialsNamespace, passwordKey, "PGPASSWORD"),
+		copyKey(DBPasswordSecretName(w.p.Owner), credentialsNamespace, passwordKey, "PGPASSWORD"),
 	)
 }
 
