@@ -38,7 +38,9 @@ const (
 // RDS master password copied from Secrets Manager by the platform team. No
 // composed spec holds the password: provider-kubernetes and provider-helm
 // copy it from this Secret when they apply.
-func DBPasswordSecretName(o v1alpha1.Owner) string { return database.ConnectionSecretName(o) + "-password" }
+func DBPasswordSecretName(o v1alpha1.Owner) string {
+	return database.ConnectionSecretName(o) + "-password"
+}
 
 // namespace composes the app namespace.
 func (w *workloads) namespace() error {
