@@ -2,6 +2,7 @@ package environment
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/crossplane/function-sdk-go/resource"
@@ -93,6 +94,30 @@ func TestNamePrefix(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if got := clusterName(t, tc.xr, tc.observed); got != tc.want {
 				t.Errorf("%s\ncluster name: want %q, got %q", tc.reason, tc.want, got)
+			}
+		})
+	}
+}
+
+func TestProviderConfigName(t *testing.T) {
+	for name, tc := range map[string]struct {
+		value string
+		ok    bool
+	}{
+		"Default":    {"default", true},
+		"Dotted":     {"aws.team-a", true},
+		"UpperCase":  {"AWS", false},
+		"Underscore": {"aws_creds", false},
+		"EndsDash":   {"aws-", false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			xr, _ := environmentXR(t, map[string]any{"environment": "dev", "providerConfigName": tc.value})
+			err := (Layer{}).Compose(context.Background(), xr, compose.NewState(nil))
+			if tc.ok && err != nil {
+				t.Errorf("%q: unexpected error %v", tc.value, err)
+			}
+			if !tc.ok && (err == nil || !strings.Contains(err.Error(), "spec.parameters.providerConfigName: ")) {
+				t.Errorf("%q: want a refusal naming providerConfigName, got %v", tc.value, err)
 			}
 		})
 	}

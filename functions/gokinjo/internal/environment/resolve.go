@@ -3,6 +3,8 @@ package environment
 import (
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/util/validation"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cidrplan"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cluster"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cost"
@@ -40,6 +42,10 @@ func resolve(name, prefix string, p v1alpha1.EnvironmentParameters, clientSG str
 	}
 	r := Resolved{Owner: preset.Owner(name, p)}
 	r.Owner.NamePrefix = prefix
+	if errs := validation.IsDNS1123Subdomain(r.Owner.ProviderConfigName); len(errs) > 0 {
+		return Resolved{}, fmt.Errorf("spec.parameters.providerConfigName: %q is not the name of a ProviderConfig: "+
+			"use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (kubectl get providerconfigs.aws.upbound.io lists them)", r.Owner.ProviderConfigName)
+	}
 	if err := validateRegion(r.Owner.Region, p.Network); err != nil {
 		return Resolved{}, err
 	}
