@@ -53,11 +53,6 @@ func TestRunFunctionRefuses(t *testing.T) {
 			xr:     `{"apiVersion": "platform.gokinjo.io/v1alpha1", "kind": "XEnvironment", "metadata": {"name": "e"}, "spec": {"parameters": {"environment": "qa"}}}`,
 			want:   want{fnv1.Severity_SEVERITY_FATAL, `unknown environment "qa": use one of dev, staging, prod`},
 		},
-		"UnknownField": {
-			reason: "A parameter the function does not know is a mismatch with the XRD and is refused.",
-			xr:     `{"apiVersion": "platform.gokinjo.io/v1alpha1", "kind": "XEnvironment", "metadata": {"name": "e"}, "spec": {"parameters": {"environment": "dev", "nat": "x"}}}`,
-			want:   want{fnv1.Severity_SEVERITY_FATAL, `unknown field "nat"`},
-		},
 		"PublicCIDR": {
 			reason: "A public VPC range gets past no admission check it skipped: the function refuses it too.",
 			xr:     `{"apiVersion": "platform.gokinjo.io/v1alpha1", "kind": "XEnvironment", "metadata": {"name": "e"}, "spec": {"parameters": {"environment": "dev", "network": {"cidr": "8.8.0.0/16"}}}}`,

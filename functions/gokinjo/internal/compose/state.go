@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -62,12 +63,29 @@ func (s *State) add(name string, u *composed.Unstructured, labels map[string]str
 		}
 		u.SetLabels(l)
 	}
+	keepExternalName(u, s.Observed[n].Resource)
 	d := &resource.DesiredComposed{Resource: u, Ready: resource.ReadyFalse}
 	if o, ok := s.Observed[n]; ok && IsReady(o.Resource) {
 		d.Ready = resource.ReadyTrue
 	}
 	s.desired[n] = d
 	return nil
+}
+
+// keepExternalName makes an observed external name win over the one the
+// layer derives: a resource that exists keeps its AWS name, so a change in
+// how names are derived (docs/naming.md) never renames, and so never
+// replaces, what exists. Only names the layer sets are touched: a resource
+// the provider names (a VPC id) keeps the provider's.
+func keepExternalName(desired, observed *composed.Unstructured) {
+	if observed == nil {
+		return
+	}
+	was := meta.GetExternalName(observed)
+	if was == "" || meta.GetExternalName(desired) == "" {
+		return
+	}
+	meta.SetExternalName(desired, was)
 }
 
 // Desired returns the desired composed resources.

@@ -1,13 +1,13 @@
 package compose
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/resource/composite"
 	"github.com/crossplane/function-sdk-go/response"
+	kjson "sigs.k8s.io/json"
 )
 
 // XR is the composite resource being composed: its observed spec to read and
@@ -28,9 +28,16 @@ func NewXR(observed, desired *composite.Unstructured) *XR {
 // Name of the composite resource.
 func (x *XR) Name() string { return x.observed.GetName() }
 
-// Parameters decodes spec.parameters into out, refusing fields the Go type
-// does not know: a mismatch between XRD and function is a bug to surface,
-// not to ignore.
+// Labels of the composite resource (a claim's XR carries the claim's name
+// and namespace in Crossplane's claim labels).
+func (x *XR) Labels() map[string]string { return x.observed.GetLabels() }
+
+// Parameters decodes spec.parameters into out the way the API server reads
+// the XR: field names match case-sensitively (encoding/json would read
+// multiAZ as multiAz), and a field the schema lacks changes nothing, as the
+// API server prunes it before the function ever sees it. Such a field can
+// only come from an XR that skipped the API server (crossplane render); a
+// warning names it.
 func (x *XR) Parameters(out any) error {
 	v, err := x.observed.GetValue("spec.parameters")
 	if err != nil {
@@ -40,10 +47,12 @@ func (x *XR) Parameters(out any) error {
 	if err != nil {
 		return err
 	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(out); err != nil {
+	strict, err := kjson.UnmarshalStrict(b, out, kjson.DisallowUnknownFields)
+	if err != nil {
 		return fmt.Errorf("spec.parameters: %w", err)
+	}
+	for _, e := range strict {
+		x.Warn(fmt.Sprintf("spec.parameters: %v: ignored, as the API server prunes fields its schema lacks (field names are case-sensitive)", e))
 	}
 	return nil
 }

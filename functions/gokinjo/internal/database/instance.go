@@ -6,6 +6,7 @@ import (
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
 // Composition resource names of the instances.
@@ -30,8 +31,9 @@ const (
 // Identifier is the RDS instance identifier of an environment.
 func (d *database) identifier() string { return naming.AWSName(d.p.Owner) }
 
-// ConnectionSecretName is the connection secret of the primary.
-func ConnectionSecretName(env string) string { return "gokinjo-" + env + "-db" }
+// ConnectionSecretName is the connection secret of the primary, in the
+// management cluster: unique per claim (naming.SecretName).
+func ConnectionSecretName(o v1alpha1.Owner) string { return naming.SecretName(o, "db") }
 
 // PasswordSecretName is the Secret (key password) provider-aws generates the
 // master password into (autoGeneratePassword): no manual step, no password
@@ -39,7 +41,7 @@ func ConnectionSecretName(env string) string { return "gokinjo-" + env + "-db" }
 // connection secret, where the workloads layer reads it. An existing Secret
 // with a password is kept, so an environment whose password was copied
 // there by hand keeps it.
-func PasswordSecretName(env string) string { return ConnectionSecretName(env) + "-password" }
+func PasswordSecretName(o v1alpha1.Owner) string { return ConnectionSecretName(o) + "-password" }
 
 // primary composes the PostgreSQL instance.
 func (d *database) primary() error {
@@ -49,7 +51,7 @@ func (d *database) primary() error {
 		return err
 	}
 	spec := d.spec()
-	spec.WriteConnectionSecretToReference = &xpv1.SecretReference{Name: ConnectionSecretName(o.Environment), Namespace: ConnectionSecretNamespace}
+	spec.WriteConnectionSecretToReference = &xpv1.SecretReference{Name: ConnectionSecretName(o), Namespace: ConnectionSecretNamespace}
 	fp := rds.InstanceParameters{
 		Region:                             mr.Str(o.Region),
 		Identifier:                         mr.Str(id),
@@ -84,7 +86,7 @@ func (d *database) primary() error {
 		Tags:                               d.tags(id),
 	}
 	fp.PasswordSecretRef = &xpv1.SecretKeySelector{
-		SecretReference: xpv1.SecretReference{Name: PasswordSecretName(o.Environment), Namespace: ConnectionSecretNamespace},
+		SecretReference: xpv1.SecretReference{Name: PasswordSecretName(o), Namespace: ConnectionSecretNamespace},
 		Key:             "password",
 	}
 	if d.p.DeletionProtection {

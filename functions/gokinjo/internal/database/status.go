@@ -7,7 +7,7 @@ func (d *database) status() v1alpha1.DatabaseStatus {
 	st := v1alpha1.DatabaseStatus{
 		Endpoint:         d.s.ObservedString(compInstance, "status.atProvider.endpoint"),
 		Address:          d.s.ObservedString(compInstance, "status.atProvider.address"),
-		ConnectionSecret: &v1alpha1.SecretReference{Name: ConnectionSecretName(d.p.Environment), Namespace: ConnectionSecretNamespace},
+		ConnectionSecret: &v1alpha1.SecretReference{Name: ConnectionSecretName(d.p.Owner), Namespace: ConnectionSecretNamespace},
 		// Only once the rule exists: composing it is not the same as AWS
 		// allowing the traffic.
 		ClientIngress: d.p.ClientSecurityGroupID != "" && d.s.ObservedReady(compIngress),

@@ -15,8 +15,7 @@ import (
 // transforms, what the API serves from.
 var Tiers = []string{"raw", "processed", "curated"}
 
-// BucketName is the S3 name of a tier's bucket: gokinjo-<tier>-<env>, plus
-// -<suffix> when a suffix is set (bucket names are global across accounts).
+// BucketName is the S3 name of a tier's bucket (naming.BucketName).
 func BucketName(p v1alpha1.DataLakeParameters, tier string) string {
 	return naming.BucketName(p.Owner, tier, p.BucketSuffix)
 }

@@ -28,7 +28,7 @@ func (d *datalake) status() v1alpha1.DataLakeStatus {
 		})
 	}
 	for _, app := range LogApps {
-		st.LogGroups = append(st.LogGroups, LogGroupName(d.p.Environment, app))
+		st.LogGroups = append(st.LogGroups, LogGroupName(d.p.Owner, app))
 	}
 	if d.p.Encryption == v1alpha1.EncryptionKMS {
 		st.KMSKeyARN = d.s.ObservedString(compKMSKey, "status.atProvider.arn")

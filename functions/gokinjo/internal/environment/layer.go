@@ -39,7 +39,11 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := xr.Parameters(&p); err != nil {
 		return err
 	}
-	r, err := Resolve(xr.Name(), p, clusterSecurityGroupID(xr, s))
+	prefix, err := namePrefix(xr, s, p)
+	if err != nil {
+		return err
+	}
+	r, err := resolve(xr.Name(), prefix, p, clusterSecurityGroupID(xr, s))
 	if err != nil {
 		return err
 	}
@@ -73,7 +77,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		}
 	}
 
-	st := v1alpha1.EnvironmentStatus{Cost: b.status}
+	st := v1alpha1.EnvironmentStatus{Cost: b.status, NamePrefix: naming.Prefix(r.Owner)}
 	var ns v1alpha1.NetworkStatus
 	if ok, err := s.ObservedInto(compNetwork, "status", &ns); err != nil {
 		return err

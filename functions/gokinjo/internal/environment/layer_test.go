@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -27,6 +28,9 @@ func environmentXR(t *testing.T, params map[string]any) (*compose.XR, *composite
 }
 
 func TestClusterParameters(t *testing.T) {
+	// The test XR has no claim labels: its identity is its own name.
+	id := naming.Identity{XRName: "gokinjo-abcde", Region: "ap-northeast-1"}
+	devPrefix, prodPrefix := naming.NewPrefix("dev", id), naming.NewPrefix("prod", id)
 	type want struct {
 		params map[string]any
 		err    string
@@ -41,8 +45,8 @@ func TestClusterParameters(t *testing.T) {
 			params: map[string]any{"environment": "dev", "region": "ap-northeast-1", "providerConfigName": "default"},
 			want: want{params: map[string]any{
 				"environmentId": "gokinjo-abcde", "environment": "dev", "region": "ap-northeast-1", "providerConfigName": "default",
-				"name": "gokinjo-dev", "version": "1.33", "publicAccessCidrs": []any{"0.0.0.0/0"},
-				"accessEntries": false, "appNamespace": "gokinjo-dev", "buckets": map[string]any{"raw": "gokinjo-raw-dev", "processed": "gokinjo-processed-dev", "curated": "gokinjo-curated-dev"},
+				"namePrefix": devPrefix, "name": devPrefix, "version": "1.33", "publicAccessCidrs": []any{"0.0.0.0/0"},
+				"accessEntries": false, "appNamespace": "gokinjo-dev", "buckets": map[string]any{"raw": "gokinjo-raw-dev-" + id.Hash(), "processed": "gokinjo-processed-dev-" + id.Hash(), "curated": "gokinjo-curated-dev-" + id.Hash()},
 				"nodeGroups": []any{
 					map[string]any{"name": "general", "instanceType": "t3.medium", "minSize": float64(2), "maxSize": float64(5), "desiredSize": float64(2)},
 					map[string]any{"name": "compute", "instanceType": "c5.xlarge", "minSize": float64(0), "maxSize": float64(2), "desiredSize": float64(0)},
@@ -62,9 +66,9 @@ func TestClusterParameters(t *testing.T) {
 			}},
 			want: want{params: map[string]any{
 				"environmentId": "gokinjo-abcde", "environment": "prod", "region": "ap-northeast-1", "providerConfigName": "default",
-				"name": "gokinjo-prod", "version": "1.34", "publicAccessCidrs": []any{"203.0.113.0/24"},
+				"namePrefix": prodPrefix, "name": prodPrefix, "version": "1.34", "publicAccessCidrs": []any{"203.0.113.0/24"},
 				"adminPrincipalArn": "arn:aws:iam::123456789012:role/platform-admin",
-				"accessEntries":     true, "appNamespace": "gokinjo-prod", "buckets": map[string]any{"raw": "gokinjo-raw-prod", "processed": "gokinjo-processed-prod", "curated": "gokinjo-curated-prod"},
+				"accessEntries":     true, "appNamespace": "gokinjo-prod", "buckets": map[string]any{"raw": "gokinjo-raw-prod-" + id.Hash(), "processed": "gokinjo-processed-prod-" + id.Hash(), "curated": "gokinjo-curated-prod-" + id.Hash()},
 				"nodeGroups": []any{
 					map[string]any{"name": "general", "instanceType": "t3.large", "minSize": float64(2), "maxSize": float64(10), "desiredSize": float64(2)},
 					map[string]any{"name": "compute", "instanceType": "c6i.xlarge", "minSize": float64(2), "maxSize": float64(4), "desiredSize": float64(2)},

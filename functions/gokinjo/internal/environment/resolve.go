@@ -3,6 +3,8 @@ package environment
 import (
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/util/validation"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cidrplan"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cluster"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cost"
@@ -28,11 +30,22 @@ type Resolved struct {
 // observed (empty before). cmd/gokinjo-cost calls it too, so the cost table
 // and the function resolve presets the same way.
 func Resolve(name string, p v1alpha1.EnvironmentParameters, clientSG string) (Resolved, error) {
+	return resolve(name, "", p, clientSG)
+}
+
+// resolve is Resolve with the environment's name prefix (naming.Prefix;
+// empty is the legacy gokinjo-<env>).
+func resolve(name, prefix string, p v1alpha1.EnvironmentParameters, clientSG string) (Resolved, error) {
 	pre, err := preset.For(p.Environment)
 	if err != nil {
 		return Resolved{}, err
 	}
 	r := Resolved{Owner: preset.Owner(name, p)}
+	r.Owner.NamePrefix = prefix
+	if errs := validation.IsDNS1123Subdomain(r.Owner.ProviderConfigName); len(errs) > 0 {
+		return Resolved{}, fmt.Errorf("spec.parameters.providerConfigName: %q is not the name of a ProviderConfig: "+
+			"use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (kubectl get providerconfigs.aws.upbound.io lists them)", r.Owner.ProviderConfigName)
+	}
 	if err := validateRegion(r.Owner.Region, p.Network); err != nil {
 		return Resolved{}, err
 	}

@@ -34,13 +34,3 @@ func ZoneSuffix(zone string) string {
 	}
 	return zone[len(zone)-1:]
 }
-
-// AWSName is the Name tag and, where AWS takes a name, the external name of a
-// resource: gokinjo-<env>-<parts...>.
-func AWSName(o v1alpha1.Owner, parts ...string) string {
-	n := "gokinjo-" + o.Environment
-	for _, p := range parts {
-		n += "-" + p
-	}
-	return n
-}

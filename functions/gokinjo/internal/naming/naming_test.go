@@ -1,6 +1,7 @@
 package naming
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -24,15 +25,54 @@ func TestTags(t *testing.T) {
 }
 
 func TestNames(t *testing.T) {
-	o := v1alpha1.Owner{Environment: "prod"}
+	legacy := v1alpha1.Owner{Environment: "prod"}
+	o := v1alpha1.Owner{Environment: "prod", NamePrefix: "gokinjo-prod-abc234"}
 	cases := map[string]struct{ got, want string }{
-		"AWSName":    {AWSName(o, "private", "a"), "gokinjo-prod-private-a"},
-		"ZoneSuffix": {ZoneSuffix("ap-northeast-1d"), "d"},
-		"EmptyZone":  {ZoneSuffix(""), ""},
+		"AWSName":          {AWSName(o, "private", "a"), "gokinjo-prod-abc234-private-a"},
+		"ClusterName":      {ClusterName(o), "gokinjo-prod-abc234"},
+		"ObjectName":       {ObjectName(o, "api"), "gokinjo-prod-abc234-api"},
+		"SecretName":       {SecretName(o, "db"), "gokinjo-prod-abc234-db"},
+		"BucketName":       {BucketName(o, BucketRaw, ""), "gokinjo-raw-prod-abc234"},
+		"BucketSuffix":     {BucketName(o, BucketRaw, "acme"), "gokinjo-raw-prod-abc234-acme"},
+		"LogGroupName":     {LogGroupName(o, "api"), "/gokinjo/prod/abc234/api"},
+		"LegacyAWSName":    {AWSName(legacy, "private", "a"), "gokinjo-prod-private-a"},
+		"LegacyCluster":    {ClusterName(legacy), "gokinjo-prod"},
+		"LegacyObjectName": {ObjectName(legacy, "api"), "gokinjo-prod-api"},
+		"LegacyBucket":     {BucketName(legacy, BucketRaw, "acme"), "gokinjo-raw-prod-acme"},
+		"LegacyLogGroup":   {LogGroupName(legacy, "api"), "/gokinjo/prod/api"},
+		"ZoneSuffix":       {ZoneSuffix("ap-northeast-1d"), "d"},
+		"EmptyZone":        {ZoneSuffix(""), ""},
 	}
 	for name, tc := range cases {
 		if tc.got != tc.want {
 			t.Errorf("%s: want %q, got %q", name, tc.want, tc.got)
 		}
+	}
+}
+
+func TestIdentityHash(t *testing.T) {
+	base := Identity{ClaimNamespace: "team-a", ClaimName: "gokinjo", XRName: "gokinjo-abcde", Region: "ap-northeast-1"}
+	valid := regexp.MustCompile(`^[a-z2-7]{6}$`)
+	if h := base.Hash(); !valid.MatchString(h) {
+		t.Fatalf("hash %q: want 6 characters of lower-case base32", h)
+	}
+	same := base
+	same.XRName = "gokinjo-zzzzz"
+	if same.Hash() != base.Hash() {
+		t.Error("a claim's hash must not depend on its XR's random name")
+	}
+	for name, other := range map[string]Identity{
+		"OtherNamespace":   {ClaimNamespace: "team-b", ClaimName: "gokinjo", Region: "ap-northeast-1"},
+		"OtherName":        {ClaimNamespace: "team-a", ClaimName: "gokinjo2", Region: "ap-northeast-1"},
+		"OtherRegion":      {ClaimNamespace: "team-a", ClaimName: "gokinjo", Region: "us-east-1"},
+		"XRNamedLikeClaim": {XRName: "team-a/gokinjo", Region: "ap-northeast-1"},
+		"NoClaimX":         {XRName: "gokinjo-abcde", Region: "ap-northeast-1"},
+	} {
+		if other.Hash() == base.Hash() {
+			t.Errorf("%s: %+v has the same hash as %+v", name, other, base)
+		}
+	}
+	if got := (Identity{XRName: "x", Region: "r", ClaimName: "n"}).key(); got != "xr:x\nr" {
+		t.Errorf("an XR with a claim name but no claim namespace is identified by its own name; key %q", got)
 	}
 }

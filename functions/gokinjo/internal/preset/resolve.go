@@ -1,12 +1,13 @@
 package preset
 
 import (
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
-// ClusterName is the EKS cluster name of an environment, as the strategy
-// names it (gokinjo-<env>).
-func ClusterName(env string) string { return "gokinjo-" + env }
+// ClusterName is the EKS cluster name of an environment (naming.ClusterName:
+// unique per claim, docs/naming.md).
+func ClusterName(o v1alpha1.Owner) string { return naming.ClusterName(o) }
 
 // Owner resolves the identity block every nested layer carries.
 func Owner(environmentID string, p v1alpha1.EnvironmentParameters) v1alpha1.Owner {
@@ -38,7 +39,7 @@ func ResolveNetwork(owner v1alpha1.Owner, pre Preset, o *v1alpha1.NetworkOverrid
 		AvailabilityZones: append([]string(nil), zones...),
 		NATGateways:       or(o.NATGateways, pre.Network.NATGateways),
 		S3GatewayEndpoint: s3,
-		ClusterName:       ClusterName(owner.Environment),
+		ClusterName:       ClusterName(owner),
 	}
 }
 
@@ -63,7 +64,7 @@ func ResolveCluster(owner v1alpha1.Owner, pre Preset, o *v1alpha1.ClusterOverrid
 	}
 	return v1alpha1.ClusterParameters{
 		Owner:             owner,
-		Name:              ClusterName(owner.Environment),
+		Name:              ClusterName(owner),
 		Version:           or(o.Version, DefaultKubernetesVersion),
 		PublicAccessCIDRs: append([]string(nil), cidrs...),
 		AdminPrincipalARN: o.AdminPrincipalARN,

@@ -59,7 +59,7 @@ func ResolveWorkloads(owner v1alpha1.Owner, vpcCIDR string, o *v1alpha1.Workload
 	return v1alpha1.WorkloadsParameters{
 		Owner:          owner,
 		Namespace:      AppNamespace(owner.Environment),
-		ClusterName:    ClusterName(owner.Environment),
+		ClusterName:    ClusterName(owner),
 		VPCCIDR:        vpcCIDR,
 		Version:        version,
 		CertificateARN: o.CertificateARN,

@@ -37,11 +37,14 @@ type NetworkOverrides struct {
 
 // EnvironmentStatus is status of an XEnvironment, copied to its claim.
 type EnvironmentStatus struct {
-	Network   *NetworkStatus   `json:"network,omitempty"`
-	Cluster   *ClusterStatus   `json:"cluster,omitempty"`
-	Database  *DatabaseStatus  `json:"database,omitempty"`
-	DataLake  *DataLakeStatus  `json:"dataLake,omitempty"`
-	Workloads *WorkloadsStatus `json:"workloads,omitempty"`
+	// NamePrefix starts the name of every AWS resource of the environment
+	// (docs/naming.md), so users can find them in the AWS console.
+	NamePrefix string           `json:"namePrefix,omitempty"`
+	Network    *NetworkStatus   `json:"network,omitempty"`
+	Cluster    *ClusterStatus   `json:"cluster,omitempty"`
+	Database   *DatabaseStatus  `json:"database,omitempty"`
+	DataLake   *DataLakeStatus  `json:"dataLake,omitempty"`
+	Workloads  *WorkloadsStatus `json:"workloads,omitempty"`
 	// Cost is the estimated monthly cost, from the resolved parameters.
 	Cost *CostStatus `json:"cost,omitempty"`
 }

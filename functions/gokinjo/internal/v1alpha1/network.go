@@ -25,6 +25,12 @@ type Owner struct {
 	Region string `json:"region"`
 	// ProviderConfigName is the provider-aws ProviderConfig to use.
 	ProviderConfigName string `json:"providerConfigName"`
+	// NamePrefix starts every AWS and management-cluster name of the
+	// environment: gokinjo-<env>-<hash of the claim and region>, or
+	// gokinjo-<env> for an environment created before names were unique per
+	// claim (docs/naming.md). Empty means the latter. Only the naming
+	// package reads it.
+	NamePrefix string `json:"namePrefix,omitempty"`
 }
 
 // NetworkParameters is spec.parameters of an XNetwork. The environment layer

@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 )
 
 // Kinds the layer composes. Object's storage version in provider-kubernetes
@@ -54,9 +55,9 @@ func (r reference) content() map[string]any {
 	}
 }
 
-// objectName is the name of the Object of a component: Objects are
-// cluster-scoped, so the name carries the environment's namespace.
-func (w *workloads) objectName(comp string) string { return w.p.Namespace + "-" + comp }
+// objectName is the name of the Object or Release of a component: they are
+// cluster-scoped, so the name is unique per claim (naming.ObjectName).
+func (w *workloads) objectName(comp string) string { return naming.ObjectName(w.p.Owner, comp) }
 
 // object composes a provider-kubernetes Object that manages a typed
 // Kubernetes object (its TypeMeta set) in the environment's cluster.

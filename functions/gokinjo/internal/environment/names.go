@@ -1,0 +1,40 @@
+package environment
+
+import (
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+)
+
+// nestedComps are the nested XRs, in the order namePrefix reads them.
+var nestedComps = []string{compNetwork, compCluster, compDatabase, compDataLake, compWorkloads}
+
+// namePrefix is the prefix of every name of the environment
+// (docs/naming.md). An existing environment keeps the one its nested XRs
+// already carry: every layer is composed on the first reconcile, so they
+// exist from then on. A nested XR without one was composed before names
+// were unique per claim: its environment keeps gokinjo-<env>, so the
+// upgrade renames and replaces nothing. A new environment gets
+// gokinjo-<env>-<hash of its claim and region>.
+func namePrefix(xr *compose.XR, s *compose.State, p v1alpha1.EnvironmentParameters) (string, error) {
+	for _, comp := range nestedComps {
+		if !s.ObservedExists(comp) {
+			continue
+		}
+		var o v1alpha1.Owner
+		ok, err := s.ObservedInto(comp, "spec.parameters", &o)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			continue
+		}
+		if o.NamePrefix != "" {
+			return o.NamePrefix, nil
+		}
+		return naming.LegacyPrefix(p.Environment), nil
+	}
+	region := preset.Owner(xr.Name(), p).Region
+	return naming.NewPrefix(p.Environment, naming.IdentityOf(xr.Name(), xr.Labels(), region)), nil
+}
