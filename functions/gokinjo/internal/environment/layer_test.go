@@ -41,7 +41,7 @@ func TestClusterParameters(t *testing.T) {
 			params: map[string]any{"environment": "dev", "region": "ap-northeast-1", "providerConfigName": "default"},
 			want: want{params: map[string]any{
 				"environmentId": "gokinjo-abcde", "environment": "dev", "region": "ap-northeast-1", "providerConfigName": "default",
-				"name": "gokinjo-dev", "version": "1.33", "publicAccessCidrs": []any{"0.0.0.0/0"},
+				"name": "gokinjo-dev", "version": "1.35", "supportType": "STANDARD", "logRetentionDays": float64(7),
 				"accessEntries": false, "appNamespace": "gokinjo-dev",
 				"nodeGroups": []any{
 					map[string]any{"name": "general", "instanceType": "t3.medium", "minSize": float64(2), "maxSize": float64(5), "desiredSize": float64(2)},
@@ -62,7 +62,7 @@ func TestClusterParameters(t *testing.T) {
 			}},
 			want: want{params: map[string]any{
 				"environmentId": "gokinjo-abcde", "environment": "prod", "region": "ap-northeast-1", "providerConfigName": "default",
-				"name": "gokinjo-prod", "version": "1.34", "publicAccessCidrs": []any{"203.0.113.0/24"},
+				"name": "gokinjo-prod", "version": "1.34", "supportType": "STANDARD", "logRetentionDays": float64(90), "publicAccessCidrs": []any{"203.0.113.0/24"},
 				"adminPrincipalArn": "arn:aws:iam::123456789012:role/platform-admin",
 				"accessEntries":     true, "appNamespace": "gokinjo-prod",
 				"nodeGroups": []any{
