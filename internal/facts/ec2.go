@@ -7,7 +7,8 @@ type EC2Facts struct {
 	InstanceTypes []InstanceType `json:"instanceTypes"`
 	// AMITypes maps an architecture (x86_64, arm64) to the EKS managed node
 	// group amiType that boots it.
-	AMITypes map[string]string `json:"amiTypes"`
+	AMITypes       map[string]string `json:"amiTypes"`
+	AMITypesSource Source            `json:"amiTypesSource"`
 }
 
 // InstanceType is one EC2 instance type.
@@ -27,4 +28,23 @@ func (f EC2Facts) InstanceType(name string) (InstanceType, bool) {
 		}
 	}
 	return InstanceType{}, false
+}
+
+// Names lists the instance types, in file order: the XRD allow-list.
+func (f EC2Facts) Names() []string {
+	out := make([]string, len(f.InstanceTypes))
+	for i, t := range f.InstanceTypes {
+		out[i] = t.Name
+	}
+	return out
+}
+
+// AMIType is the node group AMI type that boots an instance type.
+func (f EC2Facts) AMIType(instanceType string) (string, bool) {
+	t, ok := f.InstanceType(instanceType)
+	if !ok {
+		return "", false
+	}
+	ami, ok := f.AMITypes[t.Arch]
+	return ami, ok
 }

@@ -1,25 +1,42 @@
 package facts
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
 // EKSFacts: Kubernetes versions EKS offers, their support windows and the
 // add-on versions chosen for each. Owner: cluster layer.
 type EKSFacts struct {
 	Source         Source `json:"source"`
 	DefaultVersion string `json:"defaultVersion"`
-	// Versions EKS creates today, oldest first.
+	// Versions EKS has offered, oldest first, with their support windows.
 	Versions []KubernetesVersion `json:"versions"`
 	// DefaultStorageClass is the StorageClass the cluster layer makes the
-	// default (EKS 1.30+ has none); the workloads layer names it in its
-	// volume claims.
-	DefaultStorageClass string `json:"defaultStorageClass"`
+	// default (EKS 1.30+ has none) through the EBS CSI add-on; the workloads
+	// layer names it in its volume claims.
+	DefaultStorageClass       string `json:"defaultStorageClass"`
+	DefaultStorageClassSource Source `json:"defaultStorageClassSource"`
+	// NodeGroupMaxSize bounds a managed node group's min, max and desired size.
+	NodeGroupMaxSize       int    `json:"nodeGroupMaxSize"`
+	NodeGroupMaxSizeSource Source `json:"nodeGroupMaxSizeSource"`
+	// AddonsSource is where the per-minor add-on versions were read.
+	AddonsSource Source `json:"addonsSource"`
+	// ClusterAutoscalerSource is where the autoscaler tags were read.
+	ClusterAutoscalerSource Source `json:"clusterAutoscalerSource"`
 }
 
 // KubernetesVersion is one EKS Kubernetes minor.
 type KubernetesVersion struct {
 	Version string `json:"version"`
-	// StandardSupportEnd and ExtendedSupportEnd are dates (YYYY-MM-DD).
+	// StandardSupportEnd and ExtendedSupportEnd are dates (YYYY-MM-DD, UTC):
+	// extended support is billed from the first, and EKS creates no cluster
+	// of the version from the second.
 	StandardSupportEnd string `json:"standardSupportEnd"`
 	ExtendedSupportEnd string `json:"extendedSupportEnd"`
-	// Addons maps an EKS add-on name to the version composed for this minor.
+	// Addons maps an EKS add-on name to the version composed for this minor;
+	// an add-on missing here is left to EKS's default version for the minor.
 	Addons map[string]string `json:"addons"`
 	// ClusterAutoscalerImageTag matches the cluster minor, as the autoscaler
 	// project requires.
@@ -37,4 +54,50 @@ func (f EKSFacts) Version(v string) (KubernetesVersion, bool) {
 		}
 	}
 	return KubernetesVersion{}, false
+}
+
+// AsOf is the date the facts were checked: support windows are judged on it,
+// so a render never depends on the clock.
+func (f EKSFacts) AsOf() string { return f.Source.Checked }
+
+// Offered lists the minors EKS still creates on the check date (extended
+// support not over), oldest first: the XRD allow-list.
+func (f EKSFacts) Offered() []string {
+	var out []string
+	for _, k := range f.Versions {
+		if k.ExtendedSupportEnd > f.AsOf() {
+			out = append(out, k.Version)
+		}
+	}
+	return out
+}
+
+// Standard lists the offered minors still in standard support on the check date.
+func (f EKSFacts) Standard() []string {
+	var out []string
+	for _, k := range f.Versions {
+		if k.InStandardSupport(f.AsOf()) {
+			out = append(out, k.Version)
+		}
+	}
+	return out
+}
+
+// InStandardSupport reports whether the minor is in standard support on date
+// (YYYY-MM-DD).
+func (k KubernetesVersion) InStandardSupport(date string) bool {
+	return k.StandardSupportEnd > date
+}
+
+// Minor parses the minor of a "1.N" Kubernetes version.
+func Minor(v string) (int, error) {
+	major, minor, ok := strings.Cut(v, ".")
+	if !ok || major != "1" {
+		return 0, fmt.Errorf("%q is not a Kubernetes 1.N version", v)
+	}
+	n, err := strconv.Atoi(minor)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%q is not a Kubernetes 1.N version", v)
+	}
+	return n, nil
 }

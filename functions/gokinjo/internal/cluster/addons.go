@@ -5,6 +5,7 @@ import (
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 // Managed add-on names.
@@ -17,10 +18,22 @@ const (
 
 func addonComponent(name string) string { return "addon-" + name }
 
-// addons composes the EKS managed add-ons. No version is pinned: EKS picks
-// the default version for the cluster's Kubernetes version, and takes over
-// the self-managed copies it installed at creation (OVERWRITE on create);
-// later changes made in the cluster are kept (PRESERVE on update).
+// configurationValues of the add-ons that need more than the defaults:
+// vpc-cni enforces NetworkPolicies (off by default, so the workloads layer's
+// default-deny would do nothing); the EBS CSI driver creates the default
+// StorageClass (EKS 1.30+ clusters have none, so volume claims would wait
+// forever). Keys as the add-ons' configuration schemas spell them (facts:
+// eks.yaml sources).
+var addonConfig = map[string]string{
+	addonVPCCNI: `{"enableNetworkPolicy":"true"}`,
+	addonEBSCSI: `{"defaultStorageClass":{"enabled":true}}`,
+}
+
+// addons composes the EKS managed add-ons, at the version the EKS facts give
+// for the data plane's Kubernetes minor (so an upgrade moves them with the
+// nodes); an add-on the facts leave out gets EKS's default for the minor.
+// EKS takes over the self-managed copies it installed at creation (OVERWRITE
+// on create); later changes made in the cluster are kept (PRESERVE on update).
 //
 // vpc-cni and kube-proxy come with the cluster. CoreDNS and the EBS CSI
 // driver run pods, so they wait for the general node group; the EBS CSI
@@ -61,6 +74,12 @@ func (c *cluster) addon(name, role string) error {
 	}
 	if role != "" {
 		p.ServiceAccountRoleArnSelector = mr.Local(role)
+	}
+	if k, ok := facts.EKS.Version(c.dataPlaneVersion()); ok && k.Addons[name] != "" {
+		p.AddonVersion = mr.Str(k.Addons[name])
+	}
+	if cfg, ok := addonConfig[name]; ok {
+		p.ConfigurationValues = mr.Str(cfg)
 	}
 	a := &eks.Addon{Spec: eks.AddonSpec{ResourceSpec: mr.Spec(o), ForProvider: p}}
 	return c.s.Add(addonComponent(name), a, c.labels(addonComponent(name)))

@@ -50,10 +50,17 @@ func (c *cluster) keyARN() string {
 
 // eksCluster composes the EKS control plane in the private subnets of the
 // network layer. It is composed once the KMS key's ARN is observed (EKS
-// cannot add envelope encryption without it), and from then on always.
+// cannot add envelope encryption without it) and its log group exists (or
+// EKS creates the group itself, without retention), and from then on always.
+//
+// The private endpoint is always on; the public one only when the claim lists
+// the CIDRs that may reach it (there is no open default).
 func (c *cluster) eksCluster() error {
 	keyARN := c.keyARN()
 	if keyARN == "" {
+		return nil
+	}
+	if !c.s.ObservedExists(compLogGroup) && !c.s.ObservedExists(compCluster) {
 		return nil
 	}
 	o := c.p.Owner
@@ -62,13 +69,17 @@ func (c *cluster) eksCluster() error {
 		Spec: eks.ClusterSpec{
 			ResourceSpec: mr.Spec(o),
 			ForProvider: eks.ClusterParameters{
-				Region:          mr.Str(o.Region),
-				Version:         mr.Str(c.p.Version),
+				Region:  mr.Str(o.Region),
+				Version: mr.Str(c.version),
+				// STANDARD unless the claim pays for extended support: EKS
+				// upgrades the control plane at the end of standard
+				// support instead of billing the extended price.
+				UpgradePolicy:   []eks.UpgradePolicyParameters{{SupportType: mr.Str(c.supportType())}},
 				RoleArnSelector: mr.Local(compClusterRole),
 				VPCConfig: []eks.VPCConfigParameters{{
 					EndpointPrivateAccess: mr.Bool(true),
-					EndpointPublicAccess:  mr.Bool(true),
-					PublicAccessCidrs:     strs(c.p.PublicAccessCIDRs),
+					EndpointPublicAccess:  mr.Bool(len(c.p.PublicAccessCIDRs) > 0),
+					PublicAccessCidrs:     c.publicAccessCIDRs(),
 					SubnetIDSelector:      mr.Env(o, map[string]string{naming.LabelTier: v1alpha1.TierPrivate}),
 				}},
 				EnabledClusterLogTypes: strs(logTypes),
@@ -91,6 +102,23 @@ func (c *cluster) eksCluster() error {
 	}
 	c.composed = true
 	return nil
+}
+
+// supportType is the EKS upgrade policy, STANDARD unless asked otherwise.
+func (c *cluster) supportType() string {
+	if c.p.SupportType == "" {
+		return v1alpha1.SupportStandard
+	}
+	return c.p.SupportType
+}
+
+// publicAccessCIDRs is nil with the public endpoint off: an empty list would
+// let EKS apply its own default, 0.0.0.0/0.
+func (c *cluster) publicAccessCIDRs() []*string {
+	if len(c.p.PublicAccessCIDRs) == 0 {
+		return nil
+	}
+	return strs(c.p.PublicAccessCIDRs)
 }
 
 // adminAccess gives the admin principal cluster-wide admin through an EKS

@@ -32,6 +32,8 @@ type cluster struct {
 	// composed is true once the EKS cluster is in the desired state: what
 	// references it (node groups, add-ons, access entries) comes with it.
 	composed bool
+	// version is the control plane version composed (see versions.go).
+	version string
 }
 
 // Compose implements the layer.
@@ -44,8 +46,11 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		return err
 	}
 	c := &cluster{p: p, s: s}
+	if err := c.planVersions(); err != nil {
+		return err
+	}
 	steps := []func() error{
-		c.kmsKey, c.clusterRole, c.nodeRole, c.eksCluster, c.adminAccess,
+		c.kmsKey, c.logGroup, c.clusterRole, c.nodeRole, c.eksCluster, c.adminAccess,
 		c.nodeGroups, c.addons, c.oidcProvider, c.irsaRoles, c.remoteAccess,
 	}
 	for _, step := range steps {

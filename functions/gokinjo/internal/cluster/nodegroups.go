@@ -1,12 +1,15 @@
 package cluster
 
 import (
+	"fmt"
+
 	eks "github.com/upbound/provider-aws/apis/eks/v1beta1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 // Airflow workers get the compute node group to themselves: pods schedule
@@ -32,15 +35,22 @@ func (c *cluster) nodeGroups() error {
 	for _, ng := range c.p.NodeGroups {
 		comp := nodeGroupComponent(ng.Name)
 		name := naming.AWSName(o, ng.Name)
+		amiType, ok := facts.EC2.AMIType(ng.InstanceType)
+		if !ok {
+			return fmt.Errorf("spec.parameters.nodeGroups: node group %s: instance type %q has no known architecture", ng.Name, ng.InstanceType)
+		}
 		p := eks.NodeGroupParameters{
 			Region:              mr.Str(o.Region),
 			ClusterNameSelector: mr.Local(compCluster),
 			NodeRoleArnSelector: mr.Local(compNodeRole),
 			SubnetIDSelector:    mr.Env(o, map[string]string{naming.LabelTier: v1alpha1.TierPrivate}),
-			Version:             mr.Str(c.p.Version),
-			InstanceTypes:       strs([]string{ng.InstanceType}),
-			AMIType:             mr.Str("AL2023_x86_64_STANDARD"),
-			CapacityType:        mr.Str("ON_DEMAND"),
+			// Never ahead of the control plane (see versions.go).
+			Version:       mr.Str(c.dataPlaneVersion()),
+			InstanceTypes: strs([]string{ng.InstanceType}),
+			// The AMI of the instance type's architecture: Graviton
+			// (arm64) types boot the ARM AMI.
+			AMIType:      mr.Str(amiType),
+			CapacityType: mr.Str("ON_DEMAND"),
 			ScalingConfig: []eks.ScalingConfigParameters{{
 				MinSize: mr.Float(float64(ng.MinSize)),
 				MaxSize: mr.Float(float64(ng.MaxSize)),

@@ -29,7 +29,8 @@ func TestSequencing(t *testing.T) {
 	}{
 		"KMSKeyFirst":       {reason: "The secrets key comes on the first reconcile.", comp: compKMSKey, want: 0},
 		"RolesFirst":        {reason: "IAM roles of the cluster and nodes come on the first reconcile.", comp: compNodeRole, want: 0},
-		"ClusterAfterKey":   {reason: "The cluster waits for the key's ARN (encryption config takes no reference).", comp: compCluster, want: 1},
+		"LogGroupFirst":     {reason: "The control-plane log group comes first, so EKS never creates it without retention.", comp: compLogGroup, want: 0},
+		"ClusterAfterKey":   {reason: "The cluster waits for the key's ARN (encryption config takes no reference) and its log group.", comp: compCluster, want: 1},
 		"NodeGroups":        {reason: "Node groups come with the cluster.", comp: nodeGroupComponent("general"), want: 1},
 		"OIDCAfterCluster":  {reason: "The OIDC provider waits for the observed ready cluster's issuer.", comp: compOIDCProvider, want: 2},
 		"AuthAfterCluster":  {reason: "ClusterAuth waits for the cluster to be ready.", comp: compClusterAuth, want: 2},

@@ -2,16 +2,14 @@ package cluster
 
 import (
 	"fmt"
-	"regexp"
+	"net/netip"
 	"slices"
 	"strings"
 
-	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
-)
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
-var (
-	instanceTypeRE = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
-	principalRE    = regexp.MustCompile(`^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:(role|user|assumed-role)/.+$`)
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 // Validate checks resolved cluster parameters. The XRDs reject most bad
@@ -33,17 +31,25 @@ func validate(p v1alpha1.ClusterParameters, prefix string, ngField func(int, str
 	if p.EnvironmentID == "" || p.Environment == "" || p.Region == "" || p.Name == "" {
 		return fmt.Errorf("spec.parameters: environmentId, environment, region and name are required")
 	}
-	if !slices.Contains(v1alpha1.KubernetesVersions, p.Version) {
-		return fmt.Errorf("%sversion: Kubernetes %q is not supported: use one of %s", prefix, p.Version, strings.Join(v1alpha1.KubernetesVersions, ", "))
+	if err := validateVersion(p, prefix); err != nil {
+		return err
 	}
-	if len(p.PublicAccessCIDRs) == 0 {
-		return fmt.Errorf("%spublicAccessCidrs: list at least one CIDR that may reach the public API endpoint", prefix)
+	for _, c := range p.PublicAccessCIDRs {
+		pfx, err := netip.ParsePrefix(c)
+		if err != nil || !pfx.Addr().Is4() {
+			return fmt.Errorf("%spublicAccessCidrs: %q is not an IPv4 CIDR block such as 203.0.113.0/24", prefix, c)
+		}
+		if pfx.Bits() == 0 {
+			return fmt.Errorf("%spublicAccessCidrs: %q opens the API endpoint to the whole internet: list the CIDRs of your offices and of the management cluster's egress, or none for a private-only endpoint", prefix, c)
+		}
 	}
 	if p.AccessEntries && p.AdminPrincipalARN == "" {
 		return fmt.Errorf("%sadminPrincipalArn: access entries are asked for but no admin principal ARN is given: set adminPrincipalArn or accessEntries: false", prefix)
 	}
-	if p.AdminPrincipalARN != "" && !principalRE.MatchString(p.AdminPrincipalARN) {
-		return fmt.Errorf("%sadminPrincipalArn: %q is not an IAM role or user ARN such as arn:aws:iam::123456789012:role/admin", prefix, p.AdminPrincipalARN)
+	if p.AdminPrincipalARN != "" {
+		if err := validatePrincipal(p.AdminPrincipalARN, partition(p.Region)); err != nil {
+			return fmt.Errorf("%sadminPrincipalArn: %w", prefix, err)
+		}
 	}
 	seen := map[string]bool{}
 	for i, ng := range p.NodeGroups {
@@ -65,12 +71,69 @@ func validate(p v1alpha1.ClusterParameters, prefix string, ngField func(int, str
 	return nil
 }
 
-func validateNodeGroup(f string, ng v1alpha1.NodeGroupParams) error {
-	if !instanceTypeRE.MatchString(ng.InstanceType) {
-		return fmt.Errorf("%s.instanceType: %q is not an EC2 instance type such as t3.large", f, ng.InstanceType)
+// validateVersion checks the version against the EKS facts: offered at all,
+// and in standard support unless the claim pays for extended support.
+func validateVersion(p v1alpha1.ClusterParameters, prefix string) error {
+	offered := facts.EKS.Offered()
+	k, ok := facts.EKS.Version(p.Version)
+	if !ok || !slices.Contains(offered, p.Version) {
+		return fmt.Errorf("%sversion: EKS does not create Kubernetes %q clusters: use one of %s", prefix, p.Version, strings.Join(offered, ", "))
 	}
-	if ng.MinSize < 0 || ng.MaxSize < 1 {
-		return fmt.Errorf("%s: node group %s needs minSize >= 0 and maxSize >= 1 (got %d and %d)", f, ng.Name, ng.MinSize, ng.MaxSize)
+	switch p.SupportType {
+	case "", v1alpha1.SupportStandard:
+		if !k.InStandardSupport(facts.EKS.AsOf()) {
+			return fmt.Errorf("%sversion: Kubernetes %s left EKS standard support on %s and costs the extended-support price: use %s, or set supportType: EXTENDED to pay for extended support",
+				prefix, p.Version, k.StandardSupportEnd, strings.Join(facts.EKS.Standard(), " or "))
+		}
+	case v1alpha1.SupportExtended:
+	default:
+		return fmt.Errorf("%ssupportType: %q is not STANDARD or EXTENDED", prefix, p.SupportType)
+	}
+	return nil
+}
+
+// validatePrincipal checks an access-entry principal the way EKS does: an IAM
+// role or user of the region's partition. An STS assumed-role ARN (what
+// `aws sts get-caller-identity` prints inside a role session) is refused with
+// the role ARN to use instead.
+func validatePrincipal(s, wantPartition string) error {
+	a, err := arn.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not an ARN: use an IAM role or user ARN such as arn:%s:iam::123456789012:role/admin", s, wantPartition)
+	}
+	kind, rest, _ := strings.Cut(a.Resource, "/")
+	if a.Service == "sts" && kind == "assumed-role" {
+		role, _, _ := strings.Cut(rest, "/")
+		return fmt.Errorf("%q is an STS session (assumed-role) ARN, which EKS access entries refuse: use the role's IAM ARN arn:%s:iam::%s:role/%s (with the role's path, if it has one)", s, a.Partition, a.AccountID, role)
+	}
+	if a.Service != "iam" || (kind != "role" && kind != "user") || rest == "" || !isAccountID(a.AccountID) || a.Region != "" {
+		return fmt.Errorf("%q is not an IAM role or user ARN such as arn:%s:iam::123456789012:role/admin", s, wantPartition)
+	}
+	if a.Partition != wantPartition {
+		return fmt.Errorf("%q is in partition %s but the cluster's region is in %s: use an ARN starting arn:%s:iam::", s, a.Partition, wantPartition, wantPartition)
+	}
+	return nil
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func validateNodeGroup(f string, ng v1alpha1.NodeGroupParams) error {
+	if _, ok := facts.EC2.AMIType(ng.InstanceType); !ok {
+		return fmt.Errorf("%s.instanceType: %q is not an instance type the platform knows: use one of %s", f, ng.InstanceType, strings.Join(facts.EC2.Names(), ", "))
+	}
+	limit := facts.EKS.NodeGroupMaxSize
+	if ng.MinSize < 0 || ng.MaxSize < 1 || ng.DesiredSize < 0 || ng.MinSize > limit || ng.MaxSize > limit || ng.DesiredSize > limit {
+		return fmt.Errorf("%s: node group %s needs 0 <= minSize, 1 <= maxSize and every size at most %d (got min %d, max %d, desired %d)", f, ng.Name, limit, ng.MinSize, ng.MaxSize, ng.DesiredSize)
 	}
 	if ng.MinSize > ng.MaxSize {
 		return fmt.Errorf("%s.minSize: node group %s has minSize %d above maxSize %d", f, ng.Name, ng.MinSize, ng.MaxSize)

@@ -2,12 +2,14 @@ package cluster
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 func TestComposeBadInput(t *testing.T) {
@@ -24,9 +26,65 @@ func TestComposeBadInput(t *testing.T) {
 		want   want
 	}{
 		"UnsupportedVersion": {
-			reason: "A Kubernetes version out of EKS standard support is refused, naming the field and the versions allowed.",
+			reason: "A Kubernetes version EKS no longer creates is refused, naming the field and the versions offered.",
 			args:   args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) { p.Version = "1.28" }},
-			want:   want{err: `spec.parameters.version: Kubernetes "1.28" is not supported: use one of 1.32, 1.33, 1.34`},
+			want:   want{err: `spec.parameters.version: EKS does not create Kubernetes "1.28" clusters: use one of 1.32, 1.33, 1.34, 1.35`},
+		},
+		"ExtendedWithoutOptIn": {
+			reason: "A version past standard support is refused unless the claim opts into extended support and its price.",
+			args:   args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) { p.Version = "1.33" }},
+			want: want{err: "spec.parameters.version: Kubernetes 1.33 left EKS standard support on 2026-07-29 and costs the extended-support price: " +
+				"use 1.34 or 1.35, or set supportType: EXTENDED to pay for extended support"},
+		},
+		"ExtendedOptIn": {
+			reason: "A version in extended support composes when the claim opts in.",
+			args: args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) {
+				p.Version, p.SupportType = "1.33", v1alpha1.SupportExtended
+			}},
+		},
+		"BadSupportType": {
+			reason: "An upgrade policy EKS does not know is refused.",
+			args:   args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) { p.SupportType = "standard" }},
+			want:   want{err: `spec.parameters.supportType: "standard" is not STANDARD or EXTENDED`},
+		},
+		"OpenPublicEndpoint": {
+			reason: "0.0.0.0/0 opens the API to the internet and is refused with what to list instead.",
+			args:   args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) { p.PublicAccessCIDRs = []string{"203.0.113.0/24", "0.0.0.0/0"} }},
+			want: want{err: `spec.parameters.publicAccessCidrs: "0.0.0.0/0" opens the API endpoint to the whole internet: ` +
+				"list the CIDRs of your offices and of the management cluster's egress, or none for a private-only endpoint"},
+		},
+		"NodeGroupAboveEKSLimit": {
+			reason: "Sizes are bounded where EKS bounds them, so no huge integer reaches AWS.",
+			args: args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) {
+				p.NodeGroups[0].MaxSize, p.NodeGroups[0].DesiredSize = 2147483648, 2
+			}},
+			want: want{err: "spec.parameters.nodeGroups[0]: node group general needs 0 <= minSize, 1 <= maxSize and every size at most 100 (got min 2, max 2147483648, desired 2)"},
+		},
+		"AssumedRolePrincipal": {
+			reason: "An STS session ARN is refused, naming the IAM role ARN to use instead.",
+			args: args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) {
+				p.AccessEntries, p.AdminPrincipalARN = true, "arn:aws:sts::123456789012:assumed-role/PlatformAdmin/alice@example.com"
+			}},
+			want: want{err: `spec.parameters.adminPrincipalArn: "arn:aws:sts::123456789012:assumed-role/PlatformAdmin/alice@example.com" is an STS session (assumed-role) ARN, ` +
+				"which EKS access entries refuse: use the role's IAM ARN arn:aws:iam::123456789012:role/PlatformAdmin (with the role's path, if it has one)"},
+		},
+		"PrincipalOfAnotherService": {
+			reason: "An ARN that is not an IAM role or user is refused.",
+			args: args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) {
+				p.AccessEntries, p.AdminPrincipalARN = true, "arn:aws:s3:::admin-bucket"
+			}},
+			want: want{err: `spec.parameters.adminPrincipalArn: "arn:aws:s3:::admin-bucket" is not an IAM role or user ARN such as arn:aws:iam::123456789012:role/admin`},
+		},
+		"PrincipalOfAnotherPartition": {
+			reason: "A principal of another partition than the region's is refused.",
+			args: args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) {
+				p.AccessEntries, p.AdminPrincipalARN = true, "arn:aws-cn:iam::123456789012:role/admin"
+			}},
+			want: want{err: `spec.parameters.adminPrincipalArn: "arn:aws-cn:iam::123456789012:role/admin" is in partition aws-cn but the cluster's region is in aws: use an ARN starting arn:aws:iam::`},
+		},
+		"GravitonInstanceType": {
+			reason: "A Graviton instance type composes (with the ARM AMI, see nodegroups_test).",
+			args:   args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) { p.NodeGroups[1].InstanceType = "c7g.xlarge" }},
 		},
 		"MinAboveMax": {
 			reason: "A node group whose minimum exceeds its maximum is refused.",
@@ -46,9 +104,10 @@ func TestComposeBadInput(t *testing.T) {
 			want:   want{err: "spec.parameters.nodeGroups[0].desiredSize: node group general has desiredSize 6 outside [minSize 2, maxSize 5]"},
 		},
 		"BadInstanceType": {
-			reason: "An instance type that is not family.size is refused.",
+			reason: "An instance type the EC2 facts do not list is refused, with the list.",
 			args:   args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) { p.NodeGroups[1].InstanceType = "C5 XLarge" }},
-			want:   want{err: `spec.parameters.nodeGroups[1].instanceType: "C5 XLarge" is not an EC2 instance type such as t3.large`},
+			want: want{err: `spec.parameters.nodeGroups[1].instanceType: "C5 XLarge" is not an instance type the platform knows: use one of ` +
+				strings.Join(facts.EC2.Names(), ", ")},
 		},
 		"AccessEntriesWithoutPrincipal": {
 			reason: "Access entries asked for with no admin principal ARN are refused.",
@@ -60,7 +119,7 @@ func TestComposeBadInput(t *testing.T) {
 			args: args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) {
 				p.AccessEntries, p.AdminPrincipalARN = true, "admin"
 			}},
-			want: want{err: `spec.parameters.adminPrincipalArn: "admin" is not an IAM role or user ARN such as arn:aws:iam::123456789012:role/admin`},
+			want: want{err: `spec.parameters.adminPrincipalArn: "admin" is not an ARN: use an IAM role or user ARN such as arn:aws:iam::123456789012:role/admin`},
 		},
 		"Valid": {
 			reason: "The prod preset with an admin principal composes.",

@@ -168,6 +168,9 @@ func TestUnpriced(t *testing.T) {
 	// The database layer refuses classes outside the RDS facts, so an
 	// unpriced class only reaches the cost model from a stale prices file.
 	r.Database.InstanceClass = "db.x9.huge"
+	// The cluster layer refuses instance types its facts lack; the cost
+	// model must still name one it has no price for.
+	r.Cluster.NodeGroups[0].InstanceType = "x9.huge"
 	e, err := p.Estimate(r.CostInput())
 	if err != nil {
 		t.Fatal(err)

@@ -87,15 +87,15 @@ func TestBudgetVerdict(t *testing.T) {
 		"Unpriced": {
 			reason: "an instance type without a price is named in a warning and status, never counted as 0",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 1000},
-				"cluster": map[string]any{"nodeGroups": map[string]any{"compute": map[string]any{"instanceType": "x9.huge"}}}},
-			want: want{status: true, reason: cost.VerdictWithin, message: "fits", warning: "cost estimate is incomplete: prices.yaml has no price for EC2 instance type x9.huge (node group compute)",
-				minMax: [2]int{338, 473}, unpriced: []string{"EC2 instance type x9.huge (node group compute)"}, composed: 5, layerNames: dev},
+				"cluster": map[string]any{"nodeGroups": map[string]any{"compute": map[string]any{"instanceType": "c7g.xlarge"}}}},
+			want: want{status: true, reason: cost.VerdictWithin, message: "fits", warning: "cost estimate is incomplete: prices.yaml has no price for EC2 instance type c7g.xlarge (node group compute)",
+				minMax: [2]int{338, 473}, unpriced: []string{"EC2 instance type c7g.xlarge (node group compute)"}, composed: 5, layerNames: dev},
 		},
 		"UnpricedEnforced": {
 			reason: "the hard limit cannot be enforced on a type without a price: refused",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 1000, "enforce": true},
-				"cluster": map[string]any{"nodeGroups": map[string]any{"compute": map[string]any{"instanceType": "x9.huge"}}}},
-			want: want{err: "spec.parameters.budget.enforce: cannot enforce the budget: prices.yaml has no price for EC2 instance type x9.huge (node group compute)"},
+				"cluster": map[string]any{"nodeGroups": map[string]any{"compute": map[string]any{"instanceType": "c7g.xlarge"}}}},
+			want: want{err: "spec.parameters.budget.enforce: cannot enforce the budget: prices.yaml has no price for EC2 instance type c7g.xlarge (node group compute)"},
 		},
 	}
 	for name, tc := range cases {

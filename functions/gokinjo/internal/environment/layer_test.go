@@ -45,7 +45,7 @@ func TestClusterParameters(t *testing.T) {
 			params: map[string]any{"environment": "dev", "region": "ap-northeast-1", "providerConfigName": "default"},
 			want: want{params: map[string]any{
 				"environmentId": "gokinjo-abcde", "environment": "dev", "region": "ap-northeast-1", "providerConfigName": "default",
-				"namePrefix": devPrefix, "name": devPrefix, "version": "1.33", "publicAccessCidrs": []any{"0.0.0.0/0"},
+				"namePrefix": devPrefix, "name": devPrefix, "version": "1.35", "supportType": "STANDARD", "logRetentionDays": float64(7),
 				"accessEntries": false, "appNamespace": "gokinjo-dev", "buckets": map[string]any{"raw": "gokinjo-raw-dev-" + id.Hash(), "processed": "gokinjo-processed-dev-" + id.Hash(), "curated": "gokinjo-curated-dev-" + id.Hash()},
 				"nodeGroups": []any{
 					map[string]any{"name": "general", "instanceType": "t3.medium", "minSize": float64(2), "maxSize": float64(5), "desiredSize": float64(2)},
@@ -66,7 +66,7 @@ func TestClusterParameters(t *testing.T) {
 			}},
 			want: want{params: map[string]any{
 				"environmentId": "gokinjo-abcde", "environment": "prod", "region": "ap-northeast-1", "providerConfigName": "default",
-				"namePrefix": prodPrefix, "name": prodPrefix, "version": "1.34", "publicAccessCidrs": []any{"203.0.113.0/24"},
+				"namePrefix": prodPrefix, "name": prodPrefix, "version": "1.34", "supportType": "STANDARD", "logRetentionDays": float64(90), "publicAccessCidrs": []any{"203.0.113.0/24"},
 				"adminPrincipalArn": "arn:aws:iam::123456789012:role/platform-admin",
 				"accessEntries":     true, "appNamespace": "gokinjo-prod", "buckets": map[string]any{"raw": "gokinjo-raw-prod-" + id.Hash(), "processed": "gokinjo-processed-prod-" + id.Hash(), "curated": "gokinjo-curated-prod-" + id.Hash()},
 				"nodeGroups": []any{

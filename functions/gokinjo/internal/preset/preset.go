@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 // Defaults that do not depend on the environment.
@@ -14,14 +15,15 @@ const (
 	DefaultRegion             = "ap-northeast-1"
 	DefaultCIDR               = "10.0.0.0/16"
 	DefaultProviderConfigName = "default"
-	// DefaultKubernetesVersion is in EKS standard support (late 2026).
-	DefaultKubernetesVersion = "1.33"
 )
 
-// DefaultPublicAccessCIDRs may reach the public EKS API endpoint. The
-// management cluster's egress address is not known here, so the default is
-// open (authentication is still required); narrow it in the claim.
-var DefaultPublicAccessCIDRs = []string{"0.0.0.0/0"}
+// DefaultKubernetesVersion is in EKS standard support on the date the EKS
+// facts were checked (internal/facts/data/eks.yaml).
+var DefaultKubernetesVersion = facts.EKS.DefaultVersion
+
+// The public EKS API endpoint is off unless the claim lists the CIDRs that
+// may reach it (its offices, the management cluster's egress): there is no
+// open default. See docs/cluster-layer.md, "Reaching the cluster".
 
 // DefaultZones are the ap-northeast-1 zones offered to new accounts; 1b is not
 // (design brief, decision 10).
@@ -45,6 +47,9 @@ type Network struct {
 type Cluster struct {
 	General NodeGroup
 	Compute NodeGroup
+	// LogRetentionDays of the EKS control-plane log group (a value
+	// CloudWatch Logs accepts).
+	LogRetentionDays int
 }
 
 // NodeGroup is the preset size of one managed node group.
@@ -61,8 +66,9 @@ var presets = map[string]Preset{
 	v1alpha1.EnvDev: {
 		Network: Network{NATGateways: v1alpha1.NATSingle, S3GatewayEndpoint: true},
 		Cluster: Cluster{
-			General: NodeGroup{InstanceType: "t3.medium", MinSize: 2, MaxSize: 5, DesiredSize: 2},
-			Compute: NodeGroup{InstanceType: "c5.xlarge", MinSize: 0, MaxSize: 2, DesiredSize: 0},
+			General:          NodeGroup{InstanceType: "t3.medium", MinSize: 2, MaxSize: 5, DesiredSize: 2},
+			Compute:          NodeGroup{InstanceType: "c5.xlarge", MinSize: 0, MaxSize: 2, DesiredSize: 0},
+			LogRetentionDays: 7,
 		},
 	},
 	// staging: "3 nodes t3.large", room to grow to 5. The compute group
@@ -71,8 +77,9 @@ var presets = map[string]Preset{
 	v1alpha1.EnvStaging: {
 		Network: Network{NATGateways: v1alpha1.NATOnePerAZ, S3GatewayEndpoint: true},
 		Cluster: Cluster{
-			General: NodeGroup{InstanceType: "t3.large", MinSize: 3, MaxSize: 5, DesiredSize: 3},
-			Compute: NodeGroup{InstanceType: "c5.xlarge", MinSize: 0, MaxSize: 2, DesiredSize: 0},
+			General:          NodeGroup{InstanceType: "t3.large", MinSize: 3, MaxSize: 5, DesiredSize: 3},
+			Compute:          NodeGroup{InstanceType: "c5.xlarge", MinSize: 0, MaxSize: 2, DesiredSize: 0},
+			LogRetentionDays: 30,
 		},
 	},
 	// prod: "3-8 nodes, mixed t3.large + c5.xlarge", with the compute group
@@ -83,6 +90,8 @@ var presets = map[string]Preset{
 		Cluster: Cluster{
 			General: NodeGroup{InstanceType: "t3.large", MinSize: 2, MaxSize: 4, DesiredSize: 2},
 			Compute: NodeGroup{InstanceType: "c5.xlarge", MinSize: 2, MaxSize: 4, DesiredSize: 2},
+			// As long as the data lake's application logs in prod.
+			LogRetentionDays: 90,
 		},
 	},
 }

@@ -50,10 +50,6 @@ func ResolveCluster(owner v1alpha1.Owner, pre Preset, o *v1alpha1.ClusterOverrid
 	if o == nil {
 		o = &v1alpha1.ClusterOverrides{}
 	}
-	cidrs := o.PublicAccessCIDRs
-	if len(cidrs) == 0 {
-		cidrs = DefaultPublicAccessCIDRs
-	}
 	access := o.AdminPrincipalARN != ""
 	if o.AccessEntries != nil {
 		access = *o.AccessEntries
@@ -66,7 +62,9 @@ func ResolveCluster(owner v1alpha1.Owner, pre Preset, o *v1alpha1.ClusterOverrid
 		Owner:             owner,
 		Name:              ClusterName(owner),
 		Version:           or(o.Version, DefaultKubernetesVersion),
-		PublicAccessCIDRs: append([]string(nil), cidrs...),
+		SupportType:       or(o.SupportType, v1alpha1.SupportStandard),
+		PublicAccessCIDRs: append([]string(nil), o.PublicAccessCIDRs...),
+		LogRetentionDays:  pre.Cluster.LogRetentionDays,
 		AdminPrincipalARN: o.AdminPrincipalARN,
 		AccessEntries:     access,
 		AppNamespace:      AppNamespace(owner.Environment),

@@ -1,8 +1,12 @@
 package v1alpha1
 
-// Kubernetes versions the cluster layer accepts: the minor versions in EKS
-// standard support (late 2026). Keep in step with the enums of the XRDs.
-var KubernetesVersions = []string{"1.32", "1.33", "1.34"}
+// EKS upgrade policies (upgradePolicy.supportType): STANDARD lets EKS
+// upgrade the control plane at the end of standard support; EXTENDED keeps
+// the version, billed at the extended-support price.
+const (
+	SupportStandard = "STANDARD"
+	SupportExtended = "EXTENDED"
+)
 
 // Node group names: general runs the API, the frontend and the Airflow
 // webserver; compute runs the Airflow workers only (tainted).
@@ -14,9 +18,13 @@ const (
 // ClusterOverrides are the claim's knobs for the cluster layer. Every field
 // is optional; an unset field takes the preset's value.
 type ClusterOverrides struct {
-	// Version is the Kubernetes minor version, for example 1.33.
+	// Version is the Kubernetes minor version, for example 1.35.
 	Version string `json:"version,omitempty"`
-	// PublicAccessCIDRs may reach the public API endpoint.
+	// SupportType is STANDARD (default) or EXTENDED (opt into extended
+	// support and its price).
+	SupportType string `json:"supportType,omitempty"`
+	// PublicAccessCIDRs may reach the public API endpoint; none (the
+	// default) turns the public endpoint off.
 	PublicAccessCIDRs []string `json:"publicAccessCidrs,omitempty"`
 	// AdminPrincipalARN is an IAM role or user given cluster admin through
 	// an EKS access entry.
@@ -47,11 +55,16 @@ type NodeGroupOverrides struct {
 type ClusterParameters struct {
 	Owner `json:",inline"`
 	// Name of the EKS cluster, gokinjo-<env>.
-	Name              string   `json:"name"`
-	Version           string   `json:"version"`
-	PublicAccessCIDRs []string `json:"publicAccessCidrs"`
-	AdminPrincipalARN string   `json:"adminPrincipalArn,omitempty"`
-	AccessEntries     bool     `json:"accessEntries"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	// SupportType is the EKS upgrade policy, STANDARD or EXTENDED.
+	SupportType string `json:"supportType,omitempty"`
+	// PublicAccessCIDRs may reach the public endpoint; empty turns it off.
+	PublicAccessCIDRs []string `json:"publicAccessCidrs,omitempty"`
+	// LogRetentionDays of the control-plane log group /aws/eks/<name>/cluster.
+	LogRetentionDays  int    `json:"logRetentionDays,omitempty"`
+	AdminPrincipalARN string `json:"adminPrincipalArn,omitempty"`
+	AccessEntries     bool   `json:"accessEntries"`
 	// AppNamespace is the namespace of the gokinjo workloads in the EKS
 	// cluster; the API and Airflow service accounts live there.
 	AppNamespace string            `json:"appNamespace"`

@@ -1,0 +1,83 @@
+package facts
+
+import (
+	"regexp"
+	"slices"
+	"testing"
+)
+
+var (
+	dateRE       = regexp.MustCompile(`^20\d\d-\d\d-\d\d$`)
+	addonRE      = regexp.MustCompile(`^v\d+\.\d+\.\d+-eksbuild\.\d+$`)
+	autoscalerRE = regexp.MustCompile(`^v1\.\d+\.\d+$`)
+)
+
+func TestEKSSources(t *testing.T) {
+	checkSource(t, "eks", EKS.Source)
+	checkSource(t, "eks defaultStorageClass", EKS.DefaultStorageClassSource)
+	checkSource(t, "eks nodeGroupMaxSize", EKS.NodeGroupMaxSizeSource)
+	checkSource(t, "eks addons", EKS.AddonsSource)
+	checkSource(t, "eks cluster autoscaler", EKS.ClusterAutoscalerSource)
+}
+
+func TestEKSVersions(t *testing.T) {
+	prev := -1
+	for _, k := range EKS.Versions {
+		m, err := Minor(k.Version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m != prev+1 && prev >= 0 {
+			t.Errorf("versions must be consecutive minors, oldest first: %s follows 1.%d", k.Version, prev)
+		}
+		prev = m
+		if !dateRE.MatchString(k.StandardSupportEnd) || !dateRE.MatchString(k.ExtendedSupportEnd) || k.ExtendedSupportEnd <= k.StandardSupportEnd {
+			t.Errorf("%s: support dates %q..%q are not two ordered dates", k.Version, k.StandardSupportEnd, k.ExtendedSupportEnd)
+		}
+		for name, v := range k.Addons {
+			if !slices.Contains([]string{"vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"}, name) || !addonRE.MatchString(v) {
+				t.Errorf("%s: add-on %s=%s is not a known add-on at a vX.Y.Z-eksbuild.N version", k.Version, name, v)
+			}
+		}
+		if kp, ok := k.Addons["kube-proxy"]; ok && !regexp.MustCompile(`^v`+regexp.QuoteMeta(k.Version)+`\.`).MatchString(kp) {
+			t.Errorf("%s: kube-proxy %s is not of the cluster minor", k.Version, kp)
+		}
+	}
+	for _, v := range EKS.Offered() {
+		k, _ := EKS.Version(v)
+		if k.ClusterAutoscalerImageTag == "" || !autoscalerRE.MatchString(k.ClusterAutoscalerImageTag) ||
+			k.ClusterAutoscalerImageTag[:len("v"+v)+1] != "v"+v+"." {
+			t.Errorf("offered %s: cluster autoscaler tag %q must be a v%s.N release", v, k.ClusterAutoscalerImageTag, v)
+		}
+	}
+}
+
+// The default is in standard support on the check date, so a claim that
+// leaves the version out pays no extended-support premium.
+func TestEKSDefaultInStandardSupport(t *testing.T) {
+	if !slices.Contains(EKS.Standard(), EKS.DefaultVersion) {
+		t.Errorf("default %s is not in standard support on %s (standard: %v)", EKS.DefaultVersion, EKS.AsOf(), EKS.Standard())
+	}
+	if got, want := EKS.Offered(), []string{"1.32", "1.33", "1.34", "1.35"}; !slices.Equal(got, want) {
+		t.Errorf("Offered() = %v, want %v (extended support of 1.31 ended 2026-11-26)", got, want)
+	}
+	if got, want := EKS.Standard(), []string{"1.34", "1.35"}; !slices.Equal(got, want) {
+		t.Errorf("Standard() = %v, want %v", got, want)
+	}
+	if EKS.DefaultStorageClass == "" || EKS.NodeGroupMaxSize < 1 {
+		t.Errorf("defaultStorageClass and nodeGroupMaxSize must be set: %+v", EKS)
+	}
+}
+
+func TestMinor(t *testing.T) {
+	for in, want := range map[string]int{"1.35": 35, "1.9": 9} {
+		if got, err := Minor(in); err != nil || got != want {
+			t.Errorf("Minor(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"2.1", "1", "1.x", "1.-1", ""} {
+		if _, err := Minor(in); err == nil {
+			t.Errorf("Minor(%q) accepted", in)
+		}
+	}
+}
