@@ -160,16 +160,14 @@ func TestUnpriced(t *testing.T) {
 	}
 	r, err := environment.Resolve("gokinjo-abcde", v1alpha1.EnvironmentParameters{
 		Environment: v1alpha1.EnvDev,
-		Cluster:     &v1alpha1.ClusterOverrides{NodeGroups: &v1alpha1.NodeGroupsOverrides{General: &v1alpha1.NodeGroupOverrides{InstanceType: "x9.huge"}}},
 	}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The database layer refuses classes outside the RDS facts, so an
-	// unpriced class only reaches the cost model from a stale prices file.
+	// The database and cluster layers refuse classes and types outside the
+	// facts, so an unpriced one only reaches the cost model from a stale
+	// prices file: the model must still name it, never price it at 0.
 	r.Database.InstanceClass = "db.x9.huge"
-	// The cluster layer refuses instance types its facts lack; the cost
-	// model must still name one it has no price for.
 	r.Cluster.NodeGroups[0].InstanceType = "x9.huge"
 	e, err := p.Estimate(r.CostInput())
 	if err != nil {
