@@ -289,7 +289,14 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("no CSP violations or script errors", func(t *testing.T) {
-		for _, m := range b.messages() {
+		msgs := b.messages()
+		// The failed tile and API loads above are logged by the browser; an
+		// empty log would mean this check sees nothing.
+		if len(msgs) == 0 {
+			t.Error("the console listener recorded nothing, not even the failed loads")
+		}
+		t.Logf("%d console messages", len(msgs))
+		for _, m := range msgs {
 			if strings.Contains(m, "Content Security Policy") || strings.HasPrefix(m, "exception") {
 				t.Errorf("browser console: %s", m)
 			}
