@@ -222,6 +222,9 @@ func TestBrowser(t *testing.T) {
 		if got := b.evalString(`document.documentElement.lang`); got != "ja" {
 			t.Errorf("html lang = %q after switching, want ja", got)
 		}
+		if got := b.evalString(`document.title`); !strings.Contains(got, "東京") {
+			t.Errorf("title = %q, want the Japanese title", got)
+		}
 		if got := b.text("#schools thead th"); got != "学校名" {
 			t.Errorf("school column header = %q, want 学校名", got)
 		}
@@ -286,6 +289,11 @@ func TestBrowser(t *testing.T) {
 		b.do(chromedp.Click(chromedp.ID("retry")))
 		b.do(chromedp.WaitNotVisible(chromedp.ID("alert")))
 		b.do(chromedp.WaitReady(chromedp.CSS(`body[data-ward-rendered="` + ward + `"]`)))
+		// ...including the town the URL names.
+		b.do(chromedp.WaitVisible(chromedp.ID("details-body")))
+		if got := b.text(`#towns button[aria-current="true"]`); got != other.TownName {
+			t.Errorf("after recovery the selected town is %q, want %q", got, other.TownName)
+		}
 	})
 
 	t.Run("no CSP violations or script errors", func(t *testing.T) {

@@ -6,10 +6,13 @@ import (
 	"strings"
 )
 
-// DefaultTileURL is OpenStreetMap's standard raster tile server. Its usage
-// policy asks for attribution and a valid Referer, which the page sends
-// (Referrer-Policy strict-origin-when-cross-origin); heavy production use
-// should point TILE_URL at a tile service the operator runs or pays for.
+// DefaultTileURL is OpenStreetMap's standard raster tile server, at the URL
+// its tile usage policy names (operations.osmfoundation.org/policies/tiles,
+// revision of 2024-01-22, checked 2026-11-30). The policy asks for visible
+// attribution, forbids bulk downloading and recommends not hardcoding the
+// URL, hence TILE_URL. The page sends the origin as Referer
+// (strict-origin-when-cross-origin). Production traffic should go to a tile
+// service the operator runs or pays for.
 const (
 	DefaultTileURL         = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 	DefaultTileAttribution = `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`

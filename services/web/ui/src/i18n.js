@@ -2,6 +2,7 @@
 // languages (ward_name / ward_name_ja, town_name / town_name_ja).
 const MESSAGES = {
   en: {
+    title: 'gokinjo · ご近所 — safe schools in Tokyo',
     skip: 'Skip to town details',
     tagline: 'Safe schools and recent crimes, town by town',
     langButton: '日本語',
@@ -40,6 +41,7 @@ const MESSAGES = {
     locale: 'en-GB',
   },
   ja: {
+    title: 'ご近所 gokinjo — 東京の学校の安全度',
     skip: '町の詳細へ移動',
     tagline: '町ごとの学校の安全度と最近の犯罪',
     langButton: 'English',

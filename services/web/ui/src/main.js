@@ -123,7 +123,10 @@ async function loadWard(ward, { fit = true } = {}) {
     body = await api.areas(ward);
   } catch (err) {
     $('town-count').textContent = '';
-    showError(err, () => loadWard(ward, { fit }));
+    // Retrying also restores the town of a shared link.
+    showError(err, async () => {
+      if ((await loadWard(ward, { fit })) && state.town) await selectTown(state.town);
+    });
     return false;
   }
   clearError();
@@ -309,6 +312,7 @@ async function loadMoreCrimes() {
 function applyLang() {
   m = messages(state.lang);
   document.documentElement.lang = state.lang;
+  document.title = m.title;
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = m[el.dataset.i18n];
   for (const el of document.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', m[el.dataset.i18nLabel]);
   for (const el of document.querySelectorAll('[data-key]')) el.textContent = m[el.dataset.key];
