@@ -92,17 +92,17 @@ func TestBrowser(t *testing.T) {
 	// ---- first render, budget ----
 	// Each attempt is a first visit: a new browser context (empty HTTP
 	// cache, new renderer, so no compiled-script cache either). The machine
-	// is shared with other jobs, so the best of three cold loads is held to
+	// is shared with other jobs, so the best of five cold loads is held to
 	// the budget; every attempt is logged.
 	loadavg, _ := os.ReadFile("/proc/loadavg")
 	firstRender := time.Duration(1<<63 - 1)
-	for attempt := 1; attempt <= 3; attempt++ {
+	for attempt := 1; attempt <= 5; attempt++ {
 		d, detail := b.coldLoad(stack.URL + "/?ward=" + ward + "&lang=en")
 		firstRender = min(firstRender, d)
 		t.Logf("first render %d of ward %s (%d towns): %s; ms since navigation start: %s",
 			attempt, ward, len(areas), d.Round(time.Millisecond), detail)
 	}
-	t.Logf("first render (best of 3 cold loads): %s, budget %s; load average %s", firstRender.Round(time.Millisecond),
+	t.Logf("first render (best of 5 cold loads): %s, budget %s; load average %s", firstRender.Round(time.Millisecond),
 		firstRenderBudget, strings.TrimSpace(string(loadavg)))
 	if firstRender > firstRenderBudget {
 		t.Errorf("first render took %s, budget %s", firstRender, firstRenderBudget)
