@@ -98,4 +98,5 @@ clean:
 	rm -rf $(OUT)
 
 -include services/api/api.mk
+-include services/web/web.mk
 -include test/e2e/e2e.mk
