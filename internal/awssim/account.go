@@ -180,6 +180,9 @@ func (a *Account) apply(xrName, compName string, desired *unstructured.Unstructu
 		setFailed(r.Observed, r.Message)
 		return r
 	}
+	if r.State != StateCreating && r.State != StateAvailable {
+		r.Created = a.now() // AWS accepted the create now.
+	}
 	if msg, e := a.pending(r); msg != "" {
 		r.State, r.Message, r.Err = StateCreating, msg, e
 		a.stalled(r)

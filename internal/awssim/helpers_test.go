@@ -84,7 +84,9 @@ func ext(name string) func(*unstructured.Unstructured) {
 	return func(u *unstructured.Unstructured) { setAnnotation(u, AnnotationExternalName, name) }
 }
 
-func orphan(u *unstructured.Unstructured) { _ = unstructured.SetNestedField(u.Object, "Orphan", "spec", "deletionPolicy") }
+func orphan(u *unstructured.Unstructured) {
+	_ = unstructured.SetNestedField(u.Object, "Orphan", "spec", "deletionPolicy")
+}
 
 func env(id string) func(*unstructured.Unstructured) {
 	return func(u *unstructured.Unstructured) {

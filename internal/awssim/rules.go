@@ -62,12 +62,12 @@ type Delays struct {
 // gateways and node groups a few minutes). Orders of magnitude from AWS's
 // own guides; they are not a promise and not facts the package relies on.
 var RealisticDelays = map[schema.GroupKind]time.Duration{
-	gk("eks", "Cluster"):   10 * time.Minute,
-	gk("eks", "NodeGroup"): 4 * time.Minute,
-	gk("eks", "Addon"):     1 * time.Minute,
-	gk("rds", "Instance"):  8 * time.Minute,
-	gk("ec2", "NATGateway"): 2 * time.Minute,
-	gk("ec2", "VPCEndpoint"): 1 * time.Minute,
+	gk("eks", "Cluster"):                           10 * time.Minute,
+	gk("eks", "NodeGroup"):                         4 * time.Minute,
+	gk("eks", "Addon"):                             1 * time.Minute,
+	gk("rds", "Instance"):                          8 * time.Minute,
+	gk("ec2", "NATGateway"):                        2 * time.Minute,
+	gk("ec2", "VPCEndpoint"):                       1 * time.Minute,
 	{Group: "helm.crossplane.io", Kind: "Release"}: 1 * time.Minute,
 }
 

@@ -279,7 +279,7 @@ func (a *Account) ensureLoadBalancer(obj *Resource, ing *unstructured.Unstructur
 	lb := &unstructured.Unstructured{}
 	lb.SetName(obj.Name)
 	lb.SetLabels(obj.Observed.GetLabels())
-	setAnnotation(lb, AnnotationExternalName, "k8s-"+trim(ing.GetNamespace(), 8)+"-"+trim(ing.GetName(), 8)+"-"+Hash("alb/"+ing.GetNamespace()+"/"+ing.GetName())[:10])
+	setAnnotation(lb, AnnotationExternalName, "k8s-"+trim(ing.GetNamespace(), 8)+"-"+trim(ing.GetName(), 8)+"-"+Hash("alb/" + ing.GetNamespace() + "/" + ing.GetName())[:10])
 	res := &Resource{key: k, Kind: kindLoadBalancer, Name: obj.Name, Observed: lb, State: StateAvailable, Created: a.now()}
 	for _, s := range subnets {
 		res.Refs = append(res.Refs, resolvedRef{field: "subnets", target: s.key, value: s.ExternalName()})
