@@ -64,6 +64,8 @@ type Account struct {
 	res map[string]*Resource
 	// Snapshots are the final DB snapshots taken at deletion.
 	Snapshots []string
+	// deleting is what a DeleteEnvironment pass deletes concurrently.
+	deleting map[string]bool
 }
 
 // NewAccount returns an empty account in the cloud with the package's facts.
@@ -250,7 +252,13 @@ func (a *Account) Failures() []Failure {
 	var out []Failure
 	for _, r := range a.res {
 		if r.State == StateFailed || r.State == StateUnresolved || (r.State == StateCreating && r.Err != nil) {
-			out = append(out, Failure{Kind: r.Kind.Kind, Name: r.Name, Message: r.Message, Err: r.Err})
+			f := Failure{Kind: r.Kind.Kind, Name: r.Name, Message: r.Message, Err: r.Err}
+			for _, o := range r.Observed.GetOwnerReferences() {
+				if o.Controller != nil && *o.Controller {
+					f.Owner = o.Name
+				}
+			}
+			out = append(out, f)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Kind+out[i].Name < out[j].Kind+out[j].Name })

@@ -210,16 +210,29 @@ func (a *Account) deleteInCluster(obj *Resource) {
 	}
 }
 
+// The controller needs its release, the nodes its pod runs on and its IRSA
+// role with its policies. Worst case: anything being deleted at the same
+// time that no Usage holds may be gone before the controller acts.
 func (a *Account) lbControllerRunning(obj *Resource) bool {
+	up := func(r *Resource) bool { return r.State == StateAvailable && !a.deleting[r.key] }
 	running := false
 	for _, rel := range a.sameEnv(obj, kindRelease) {
-		if chartName(rel.Observed) == LBControllerChart && rel.State == StateAvailable {
+		if chartName(rel.Observed) == LBControllerChart && up(rel) {
 			running = len(a.lbControllerMissing(rel)) == 0
+			roleArn, _ := chartValue(a, rel.Observed, "serviceAccount.annotations."+strings.ReplaceAll(irsaAnnotation, ".", `\.`)).(string)
+			for _, r := range a.res {
+				if r.Kind == gk("iam", "Role") && at(r.Observed, "arn") == roleArn {
+					running = running && up(r)
+					for _, p := range a.users(r) {
+						running = running && up(p)
+					}
+				}
+			}
 		}
 	}
 	nodes := false
 	for _, ng := range a.sameEnv(obj, gk("eks", "NodeGroup")) {
-		nodes = nodes || ng.State == StateAvailable
+		nodes = nodes || up(ng)
 	}
 	return running && nodes
 }
@@ -278,6 +291,13 @@ func (a *Account) DeleteEnvironment(envID string) DeletionReport {
 	var rep DeletionReport
 	for progress := true; progress && len(todo) > 0; rep.Passes++ {
 		progress = false
+		// Everything deleted in this pass that no Usage holds goes at once.
+		a.deleting = map[string]bool{}
+		for _, r := range todo {
+			if !a.inUse(r, usages) {
+				a.deleting[r.key] = true
+			}
+		}
 		var next []*Resource
 		for _, r := range todo {
 			if a.inUse(r, usages) {
@@ -292,6 +312,7 @@ func (a *Account) DeleteEnvironment(envID string) DeletionReport {
 		}
 		todo = next
 	}
+	a.deleting = nil
 	for _, r := range todo {
 		msg := r.Message
 		if r.Err == nil {

@@ -193,23 +193,29 @@ func TestEnvironmentDeletion(t *testing.T) {
 // ALB stays in AWS and blocks the subnets and the VPC; a Usage keeping
 // the controller until the Ingress is gone makes deletion complete.
 func TestLoadBalancerLeak(t *testing.T) {
-	usage := mr("protection.crossplane.io", "ClusterUsage", "usage", nil)
-	usage.Object["spec"] = map[string]any{
-		"of": map[string]any{"apiVersion": "helm.crossplane.io/v1beta1", "kind": "Release", "resourceRef": map[string]any{"name": "lbc"}},
-		"by": map[string]any{"apiVersion": "kubernetes.crossplane.io/v1alpha2", "kind": "Object", "resourceRef": map[string]any{"name": "ingress"}},
+	use := func(ofAPI, ofKind, of, byAPI, byKind, by string) *unstructured.Unstructured {
+		u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of+"-by-"+by, nil)
+		u.Object["spec"] = map[string]any{
+			"of": map[string]any{"apiVersion": ofAPI, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
+			"by": map[string]any{"apiVersion": byAPI, "kind": byKind, "resourceRef": map[string]any{"name": by}},
+		}
+		return u
 	}
-	usageNodes := mr("protection.crossplane.io", "ClusterUsage", "usage-nodes", nil)
-	usageNodes.Object["spec"] = map[string]any{
-		"of": map[string]any{"apiVersion": "eks.aws.upbound.io/v1beta1", "kind": "NodeGroup", "resourceRef": map[string]any{"name": "ng"}},
-		"by": map[string]any{"apiVersion": "helm.crossplane.io/v1beta1", "kind": "Release", "resourceRef": map[string]any{"name": "lbc"}},
+	const helm, obj, eks, iam = "helm.crossplane.io/v1beta1", "kubernetes.crossplane.io/v1alpha2", "eks.aws.upbound.io/v1beta1", "iam.aws.upbound.io/v1beta1"
+	usages := []*unstructured.Unstructured{
+		use(helm, "Release", "lbc", obj, "Object", "ingress"),
+		use(eks, "NodeGroup", "ng", obj, "Object", "ingress"),
+		use(iam, "Role", "lbc-role", obj, "Object", "ingress"),
+		use(iam, "RolePolicy", "lbc-policy", obj, "Object", "ingress"),
 	}
 	all := []any{"ec2:Describe*", "elasticloadbalancing:*"}
 	cases := map[string]struct {
 		extra    []*unstructured.Unstructured
 		complete bool
 	}{
-		"NoUsage":   {},
-		"WithUsage": {extra: []*unstructured.Unstructured{usage, usageNodes}, complete: true},
+		"NoUsage":           {},
+		"ReleaseUsageOnly":  {extra: usages[:1]},
+		"ControllerAndDeps": {extra: usages, complete: true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

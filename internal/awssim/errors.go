@@ -31,6 +31,8 @@ func awsErr(rule, op, code, format string, args ...any) *AWSError {
 // refused, named the way `make test` prints it.
 type Failure struct {
 	Kind, Name string
+	// Owner is the name of the resource's controller (its XR).
+	Owner string
 	// Message is the message of the managed resource's condition.
 	Message string
 	Err     *AWSError

@@ -560,3 +560,31 @@ func (a *Account) stalled(r *Resource) {
 		_ = unstructured.SetNestedField(r.Observed.Object, r.Message, "status", "atProvider", "releaseDescription")
 	}
 }
+
+// ReleasedImages is the registry as the release leaves it: the app images
+// pushed at Version into every ECR repository of the account that exists,
+// plus every image outside ECR (public registries are not modelled). An
+// image at another tag, or in a repository nobody created, is missing.
+type ReleasedImages struct {
+	Account *Account
+	Version string
+}
+
+// Has implements ImageRegistry.
+func (ri ReleasedImages) Has(ref string) bool {
+	if !IsECR(ref) {
+		return true
+	}
+	ref = normalizeImage(ref)
+	i := strings.LastIndex(ref, ":")
+	repo, tag := ref[:i], ref[i+1:]
+	if tag != ri.Version {
+		return false
+	}
+	for _, r := range ri.Account.res {
+		if r.Kind == gk("ecr", "Repository") && r.State == StateAvailable && at(r.Observed, "repositoryUrl") == repo {
+			return true
+		}
+	}
+	return false
+}
