@@ -337,3 +337,29 @@ func describe(rs []*Resource) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// InAWS reports whether a resource with this AWS name or id exists in the
+// account (created or orphaned).
+func (a *Account) InAWS(externalName string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, r := range a.res {
+		if r.inAWS() && r.ExternalName() == externalName {
+			return true
+		}
+	}
+	return false
+}
+
+// SetDelays changes how long AWS takes from now on.
+func (a *Account) SetDelays(d Delays) { a.mu.Lock(); a.Delays = d; a.mu.Unlock() }
+
+// StateOf returns the state and message of a resource (kind, metadata.name).
+func (a *Account) StateOf(k schema.GroupKind, name string) (State, string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if r := a.res[key(k, name)]; r != nil {
+		return r.State, r.Message
+	}
+	return "", ""
+}

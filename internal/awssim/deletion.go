@@ -166,6 +166,13 @@ func (a *Account) delete(r *Resource) *AWSError {
 	if r.gone() || r.State == StateOrphaned {
 		return nil
 	}
+	// Crossplane's Usage: a used resource (and the Usage itself) waits for
+	// its user to be gone.
+	if u, by := a.heldBy(r); u != nil {
+		e := awsErr("usage", "Delete", "InUse", "This resource is in-use by 1 Usage(s), including the Usage %q by resource %s/%s.", u.Name, by.Kind.Kind, by.Name)
+		r.Err, r.Message = e, e.Message
+		return e
+	}
 	if policy, _, _ := unstructured.NestedString(r.Observed.Object, "spec", "deletionPolicy"); policy == "Orphan" {
 		if r.inAWS() {
 			r.State = StateOrphaned
@@ -287,23 +294,18 @@ func (a *Account) DeleteEnvironment(envID string) DeletionReport {
 		}
 	}
 	sort.Slice(todo, func(i, j int) bool { return todo[i].key < todo[j].key })
-	usages := a.usages(todo)
 	var rep DeletionReport
 	for progress := true; progress && len(todo) > 0; rep.Passes++ {
 		progress = false
 		// Everything deleted in this pass that no Usage holds goes at once.
 		a.deleting = map[string]bool{}
 		for _, r := range todo {
-			if !a.inUse(r, usages) {
+			if u, _ := a.heldBy(r); u == nil {
 				a.deleting[r.key] = true
 			}
 		}
 		var next []*Resource
 		for _, r := range todo {
-			if a.inUse(r, usages) {
-				next = append(next, r)
-				continue
-			}
 			if a.delete(r) != nil {
 				next = append(next, r)
 				continue
@@ -313,13 +315,29 @@ func (a *Account) DeleteEnvironment(envID string) DeletionReport {
 		todo = next
 	}
 	a.deleting = nil
-	for _, r := range todo {
-		msg := r.Message
-		if r.Err == nil {
-			msg = "held by a Usage whose user is never deleted"
+	a.audit(envID, &rep)
+	return rep
+}
+
+// Audit reports what an environment left in AWS: resources whose deletion
+// has not completed, orphans, leaked load balancers, and leftovers that
+// depend on something deleted.
+func (a *Account) Audit(envID string) DeletionReport {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var rep DeletionReport
+	a.audit(envID, &rep)
+	return rep
+}
+
+func (a *Account) audit(envID string, rep *DeletionReport) {
+	for _, r := range a.res {
+		if envOf(r.Observed) != envID || r.Kind == kindLoadBalancer || r.gone() || r.State == StateOrphaned {
+			continue
 		}
-		rep.Stuck = append(rep.Stuck, Failure{Kind: r.Kind.Kind, Name: r.Name, Message: msg, Err: r.Err})
+		rep.Stuck = append(rep.Stuck, Failure{Kind: r.Kind.Kind, Name: r.Name, Message: r.Message, Err: r.Err})
 	}
+	sort.Slice(rep.Stuck, func(i, j int) bool { return rep.Stuck[i].Kind+rep.Stuck[i].Name < rep.Stuck[j].Kind+rep.Stuck[j].Name })
 	for _, r := range a.res {
 		if envOf(r.Observed) != envID {
 			continue
@@ -342,25 +360,33 @@ func (a *Account) DeleteEnvironment(envID string) DeletionReport {
 	sort.Strings(rep.Orphaned)
 	sort.Strings(rep.Leaked)
 	sort.Strings(rep.Dangling)
-	return rep
 }
 
-// A usage says a resource (of) cannot be deleted while another (by) exists.
-type usage struct{ of, by []*Resource }
-
-// usages resolves the Crossplane Usages among rs (by name or selector).
-func (a *Account) usages(rs []*Resource) []usage {
-	var out []usage
-	for _, r := range rs {
-		if r.Kind.Group != "protection.crossplane.io" {
+// heldBy finds a live Usage that keeps r: r is its "of" (or r is the Usage
+// itself) and its "by" still exists.
+func (a *Account) heldBy(r *Resource) (*Resource, *Resource) {
+	live := func(b *Resource) bool { return b != r && !b.gone() && b.State != StateOrphaned }
+	for _, u := range a.res {
+		if u.Kind.Group != "protection.crossplane.io" || u.gone() {
 			continue
 		}
-		spec, _, _ := unstructured.NestedMap(r.Observed.Object, "spec")
+		spec, _, _ := unstructured.NestedMap(u.Observed.Object, "spec")
 		of, _ := spec["of"].(map[string]any)
 		by, _ := spec["by"].(map[string]any)
-		out = append(out, usage{of: a.usageTargets(r, of), by: a.usageTargets(r, by)})
+		held := u == r
+		for _, o := range a.usageTargets(u, of) {
+			held = held || o == r
+		}
+		if !held {
+			continue
+		}
+		for _, b := range a.usageTargets(u, by) {
+			if live(b) {
+				return u, b
+			}
+		}
 	}
-	return out
+	return nil, nil
 }
 
 func (a *Account) usageTargets(from *Resource, sel map[string]any) []*Resource {
@@ -389,25 +415,6 @@ func (a *Account) usageTargets(from *Resource, sel map[string]any) []*Resource {
 		}
 	}
 	return out
-}
-
-// inUse: r is the "of" of a Usage whose "by" still exists.
-func (a *Account) inUse(r *Resource, us []usage) bool {
-	for _, u := range us {
-		of := false
-		for _, o := range u.of {
-			of = of || o == r
-		}
-		if !of {
-			continue
-		}
-		for _, b := range u.by {
-			if !b.gone() && b.State != StateOrphaned {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // Leftovers are the resources still in AWS, sorted.
