@@ -1,15 +1,14 @@
 package awssim
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 )
 
 // EKS rules: only Kubernetes versions in facts.EKS; add-on versions that
 // match the cluster's version (the per-minor table in facts.EKS); a node
-// group never ahead of its control plane; control-plane subnets in zones
-// EKS supports.
+// group never ahead of its control plane; control-plane subnets in two
+// zones.
 func init() { //nolint:gochecknoinits // Rule registration.
 	onCreate(gk("eks", "Cluster"), eksVersion)
 	onCreate(gk("eks", "Cluster"), eksZones)
@@ -32,18 +31,12 @@ func eksVersion(a *Account, r *Resource) *AWSError {
 	return nil
 }
 
+// eksZones: the control plane needs subnets in two zones. (Zones EKS does
+// not support are zone IDs, which map to names per account: not modelled.)
 func eksZones(a *Account, r *Resource) *AWSError {
-	rf, ok := a.Facts.Regions.Region(region(r.Observed))
-	if !ok {
-		return nil
-	}
 	zones := map[string]bool{}
 	for _, s := range a.refTargets(r, "subnetIds") {
-		z := fp(s.Observed, "availabilityZone")
-		if slices.Contains(rf.EKSUnsupportedZones, z) {
-			return awsErr("eks-zones", "CreateCluster", "UnsupportedAvailabilityZoneException", "Cannot create cluster because %s, the targeted availability zone, does not currently have sufficient capacity to support the cluster.", z)
-		}
-		zones[z] = true
+		zones[fp(s.Observed, "availabilityZone")] = true
 	}
 	if len(a.refTargets(r, "subnetIds")) > 0 && len(zones) < 2 {
 		return awsErr("eks-zones", "CreateCluster", "InvalidParameterException", "Subnets specified must be in at least two different AZs")
