@@ -106,6 +106,16 @@ func TestAWSCreateRules(t *testing.T) {
 			want:   "InvalidParameterException: unsupported Kubernetes version 1.28",
 			good:   mr("eks", "Cluster", "c", map[string]any{"version": "1.34"}, ext("gokinjo-dev")),
 		},
+		"EKSOneZone": {
+			reason: "an EKS control plane needs subnets in two zones",
+			setup: []*unstructured.Unstructured{vpc("10.0.0.0/16"), subnet("sa", "10.0.0.0/24", "ap-northeast-1a", nil),
+				subnet("sa2", "10.0.2.0/24", "ap-northeast-1a", nil), subnet("sc", "10.0.1.0/24", "ap-northeast-1c", nil)},
+			bad: mr("eks", "Cluster", "c", map[string]any{"version": "1.33", "vpcConfig": []any{map[string]any{
+				"subnetIdRefs": []any{map[string]any{"name": "sa"}, map[string]any{"name": "sa2"}}}}}, ext("gokinjo-dev")),
+			want: "InvalidParameterException: Subnets specified must be in at least two different AZs",
+			good: mr("eks", "Cluster", "c", map[string]any{"version": "1.33", "vpcConfig": []any{map[string]any{
+				"subnetIdRefs": []any{map[string]any{"name": "sa"}, map[string]any{"name": "sc"}}}}}, ext("gokinjo-dev")),
+		},
 		"AddonVersion": {
 			reason: "an add-on version must be the one facts.EKS lists for the cluster's minor",
 			setup:  []*unstructured.Unstructured{mr("eks", "Cluster", "c", map[string]any{"version": "1.33"}, ext("gokinjo-dev"))},
