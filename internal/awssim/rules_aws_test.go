@@ -1,6 +1,7 @@
 package awssim
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -137,7 +138,7 @@ func TestAWSCreateRules(t *testing.T) {
 			apply(t, a, tc.setup...)
 			out := apply(t, a, tc.bad)
 			mustState(t, a, tc.bad, StateFailed, tc.want)
-			if c := condition(out[0], "Synced"); c == nil || !strings.HasPrefix(c["message"].(string), "create failed") {
+			if c := condition(out[0], "Synced"); c == nil || !strings.HasPrefix(fmt.Sprint(c["message"]), "create failed") {
 				t.Errorf("%s: the Synced condition does not carry the create error: %v", tc.reason, c)
 			}
 			if len(a.Failures()) != 1 || !strings.Contains(a.Failures()[0].String(), tc.bad.GetKind()+" "+tc.bad.GetName()) {
