@@ -3,6 +3,7 @@ package rendertree
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -79,6 +80,7 @@ func (r *Renderer) Fixtures(ctx context.Context, claim *unstructured.Unstructure
 			return nil, err
 		}
 		var envObserved []*unstructured.Unstructured
+		var refusals []error
 		for _, c := range out[1:] {
 			comp := compositionResourceName(c)
 			if !isNestedXR(c) {
@@ -94,10 +96,15 @@ func (r *Renderer) Fixtures(ctx context.Context, claim *unstructured.Unstructure
 			}
 			observed, final, err := r.converge(ctx, acct, n)
 			if err != nil {
-				return nil, err
+				// Every layer is tried, so one run names every refusal.
+				refusals = append(refusals, err)
+				continue
 			}
 			fx[n.GetKind()] = observed
 			envObserved = append(envObserved, observedXR(n, comp, final, true))
+		}
+		if len(refusals) > 0 {
+			return nil, errors.Join(refusals...)
 		}
 		if same(envObserved, fx[xr.GetKind()]) {
 			return fx, nil
