@@ -77,6 +77,19 @@ func (h *harness) simFailures() string {
 	return strings.Join(s, "\n")
 }
 
+// simRefusals lists the refusals that do not clear by themselves: an AWS
+// error or a stalled in-cluster object. Unresolved references (a layer not
+// composed yet) and a replica waiting for its source are left out.
+func (h *harness) simRefusals() string {
+	var s []string
+	for _, f := range h.sim.Account.Failures() {
+		if f.Err != nil && f.Err.Rule != "rds-replica-source" && f.Err.Rule != "usage" {
+			s = append(s, "  "+f.String())
+		}
+	}
+	return strings.Join(s, "\n")
+}
+
 // deleteBound is how long deleting all claims may take (E2E_DELETE_BOUND).
 func deleteBound() time.Duration {
 	if d, err := time.ParseDuration(os.Getenv("E2E_DELETE_BOUND")); err == nil {

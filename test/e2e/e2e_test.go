@@ -164,7 +164,7 @@ func (h *harness) applyClaimsAndWait(ready map[string]time.Duration) error {
 	// will not clear by itself: stop waiting.
 	refused, refusedSince := "", time.Now()
 	err := poll(h.ctx, 10*time.Minute, 500*time.Millisecond, func() (bool, error) {
-		if f := h.simFailures(); f != refused {
+		if f := h.simRefusals(); f != refused {
 			refused, refusedSince = f, time.Now()
 		} else if f != "" && time.Since(refusedSince) > time.Minute {
 			return false, errors.New("the simulated AWS has refused the same resources for a minute")
