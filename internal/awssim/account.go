@@ -172,7 +172,9 @@ func (a *Account) apply(xrName, compName string, desired *unstructured.Unstructu
 	// initialization does.
 	if e := a.check(r); e != nil {
 		name := r.Name
-		if r.userNamed {
+		if id := fp(u, "identifier"); id != "" {
+			name = id // RDS names its instances by identifier.
+		} else if r.userNamed {
 			name = r.ExternalName()
 		}
 		r.State, r.Err = StateFailed, e
