@@ -2,6 +2,7 @@ package awssim
 
 import (
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -187,4 +188,22 @@ func TestHelmHookDeadlock(t *testing.T) {
 	c := newAccount(NewCloud(), "111111111111")
 	apply(t, c, noWait)
 	mustState(t, c, noWait, StateAvailable, "")
+}
+
+// TestHelmTimeoutWithDelays: with realistic delays the hooked release waits
+// for its waitTimeout (scaled) before it fails.
+func TestHelmTimeoutWithDelays(t *testing.T) {
+	a := newAccount(NewCloud(), "111111111111")
+	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	a.Now = func() time.Time { return now }
+	a.Delays = Delays{Scale: 0.01} // 10m wait timeout -> 6s; release delay 1m -> 0.6s.
+	hooked := release("airflow", "airflow", map[string]any{}, true)
+	apply(t, a, hooked)
+	mustState(t, a, hooked, StateCreating, "Creating: simulated AWS takes")
+	now = now.Add(time.Second)
+	apply(t, a, hooked)
+	mustState(t, a, hooked, StateCreating, "helm install waiting")
+	now = now.Add(6 * time.Second)
+	apply(t, a, hooked)
+	mustState(t, a, hooked, StateCreating, "failed to install release: timed out waiting for the condition")
 }
