@@ -593,9 +593,6 @@ func claimObj(env string) *unstructured.Unstructured {
 	return u
 }
 
-// faultDeleteClaim deletes a claim: every composed resource goes within two
-// minutes (nothing stuck), and the resources prod keeps with the Orphan
-// deletion policy remain in the simulated AWS.
 // faultKillDuringCreate applies one more dev claim (namespace
 // gokinjo-e2e-kill) and kills the function while Crossplane is composing
 // it, i.e. while RunFunction calls are in flight; nothing composed may be
