@@ -81,7 +81,11 @@ func (r *Renderer) Fixtures(ctx context.Context, claim *unstructured.Unstructure
 		}
 		var envObserved []*unstructured.Unstructured
 		var refusals []error
-		for _, c := range out[1:] {
+		// Layers converge in lifecycle order: a layer's references resolve
+		// against the layers it builds on, as they would in AWS over time.
+		composed := append([]*unstructured.Unstructured(nil), out[1:]...)
+		sort.SliceStable(composed, func(i, j int) bool { return layerRank(composed[i]) < layerRank(composed[j]) })
+		for _, c := range composed {
 			comp := compositionResourceName(c)
 			if !isNestedXR(c) {
 				// Environment-level resources (none are AWS resources) exist.
@@ -111,6 +115,21 @@ func (r *Renderer) Fixtures(ctx context.Context, claim *unstructured.Unstructure
 		}
 		fx[xr.GetKind()] = envObserved
 	}
+}
+
+// layerRank orders nested XRs as the "ready" stage lists them; other
+// resources first.
+func layerRank(u *unstructured.Unstructured) int {
+	if !isNestedXR(u) {
+		return -1
+	}
+	order := Stages[len(Stages)-1].Ready
+	for i, k := range order {
+		if k == u.GetKind() {
+			return i
+		}
+	}
+	return len(order)
 }
 
 // converge renders a nested XR against the strict simulated AWS account
