@@ -4,6 +4,10 @@
 // AWS has created it (Ready and Synced conditions, status.atProvider with ids,
 // ARNs and endpoints). The ids are fake but deterministic, derived from the
 // resource's place in the composition, so golden files stay stable.
+//
+// Observe fills one resource; Account (account.go) is the STRICT simulator
+// the fixtures and the e2e use: references, AWS's validation, dependencies
+// at deletion and the in-cluster controllers' rules. README.md lists them.
 package awssim
 
 import (

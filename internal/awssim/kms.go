@@ -17,4 +17,7 @@ func init() { //nolint:gochecknoinits // Registration of simulated kinds.
 		SetAtProvider(u, ARN("kms", region, "key/"+keyID), "arn")
 		setExternalName(u, keyID)
 	})
+	Register(schema.GroupKind{Group: "kms.aws.upbound.io", Kind: "Alias"}, "", func(u *unstructured.Unstructured, id string) {
+		SetAtProvider(u, ARN("kms", forProviderString(u, "region"), id), "arn")
+	})
 }

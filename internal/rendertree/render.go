@@ -13,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
+
+	"github.com/gokinjo/platform/internal/awssim"
 )
 
 // Layers maps each XR kind to its folder under apis/ (definition.yaml and
@@ -38,6 +40,10 @@ type Renderer struct {
 	Target string
 	// Work is a scratch folder for the files render reads.
 	Work string
+	// Sim is the simulated AWS account fixtures are made in; nil means a
+	// fresh one per Fixtures call. Sharing one across environments checks
+	// that their names never collide.
+	Sim *awssim.Account
 }
 
 // Render renders one XR with the composition and XRD of its kind and the

@@ -3,6 +3,7 @@ package rendertree
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -65,6 +66,10 @@ func (r *Renderer) Fixtures(ctx context.Context, claim *unstructured.Unstructure
 	if err != nil {
 		return nil, err
 	}
+	acct := r.Sim
+	if acct == nil {
+		acct = NewSimAccount()
+	}
 	fx := Fixtures{}
 	for round := 0; ; round++ {
 		if round == maxRounds {
@@ -75,15 +80,16 @@ func (r *Renderer) Fixtures(ctx context.Context, claim *unstructured.Unstructure
 			return nil, err
 		}
 		var envObserved []*unstructured.Unstructured
-		for _, c := range out[1:] {
+		var refusals []error
+		// Layers converge in lifecycle order: a layer's references resolve
+		// against the layers it builds on, as they would in AWS over time.
+		composed := append([]*unstructured.Unstructured(nil), out[1:]...)
+		sort.SliceStable(composed, func(i, j int) bool { return layerRank(composed[i]) < layerRank(composed[j]) })
+		for _, c := range composed {
 			comp := compositionResourceName(c)
 			if !isNestedXR(c) {
 				// Environment-level resources (none are AWS resources) exist.
-				o, err := awssim.Observe(xr.GetName(), comp, c)
-				if err != nil {
-					return nil, err
-				}
-				envObserved = append(envObserved, o)
+				envObserved = append(envObserved, acct.Apply(xr.GetName(), comp, c))
 				continue
 			}
 			n := nestedXR(xr.GetName(), c)
@@ -92,12 +98,17 @@ func (r *Renderer) Fixtures(ctx context.Context, claim *unstructured.Unstructure
 				envObserved = append(envObserved, observedXR(n, comp, nil, false))
 				continue
 			}
-			observed, final, err := r.converge(ctx, n)
+			observed, final, err := r.converge(ctx, acct, n)
 			if err != nil {
-				return nil, err
+				// Every layer is tried, so one run names every refusal.
+				refusals = append(refusals, err)
+				continue
 			}
 			fx[n.GetKind()] = observed
 			envObserved = append(envObserved, observedXR(n, comp, final, true))
+		}
+		if len(refusals) > 0 {
+			return nil, errors.Join(refusals...)
 		}
 		if same(envObserved, fx[xr.GetKind()]) {
 			return fx, nil
@@ -106,31 +117,76 @@ func (r *Renderer) Fixtures(ctx context.Context, claim *unstructured.Unstructure
 	}
 }
 
-// converge renders a nested XR against simulated AWS until what it desires
-// is all observed ready; it returns the observed resources and the XR as last
-// rendered (with its status).
-func (r *Renderer) converge(ctx context.Context, xr *unstructured.Unstructured) ([]*unstructured.Unstructured, *unstructured.Unstructured, error) {
+// layerRank orders nested XRs as the "ready" stage lists them; other
+// resources first.
+func layerRank(u *unstructured.Unstructured) int {
+	if !isNestedXR(u) {
+		return -1
+	}
+	order := Stages[len(Stages)-1].Ready
+	for i, k := range order {
+		if k == u.GetKind() {
+			return i
+		}
+	}
+	return len(order)
+}
+
+// converge renders a nested XR against the strict simulated AWS account
+// until what it desires is observed and nothing changes; it returns the
+// observed resources and the XR as last rendered (with its status). A
+// resource the simulator refuses (an AWS error, a reference that never
+// resolves, a Pod whose image is missing) is an error naming the resource,
+// the rule and the AWS-style message.
+func (r *Renderer) converge(ctx context.Context, acct *awssim.Account, xr *unstructured.Unstructured) ([]*unstructured.Unstructured, *unstructured.Unstructured, error) {
 	var observed []*unstructured.Unstructured
 	for round := 0; round < maxRounds; round++ {
 		out, err := r.Render(ctx, xr, observed)
 		if err != nil {
 			return nil, nil, err
 		}
-		var next []*unstructured.Unstructured
-		for _, c := range out[1:] {
-			o, err := awssim.Observe(xr.GetName(), compositionResourceName(c), c)
-			if err != nil {
+		next := acct.ApplyAll(xr.GetName(), out[1:], compositionResourceName)
+		if same(next, observed) {
+			if err := refused(acct, xr); err != nil {
 				return nil, nil, err
 			}
-			next = append(next, o)
-		}
-		if same(next, observed) {
 			return observed, out[0], nil
 		}
 		observed = next
 	}
+	if err := refused(acct, xr); err != nil {
+		return nil, nil, err
+	}
 	return nil, nil, fmt.Errorf("%s %s did not converge in %d rounds", xr.GetKind(), xr.GetName(), maxRounds)
 }
+
+// refused lists what the simulated AWS refused among an XR's resources.
+func refused(acct *awssim.Account, xr *unstructured.Unstructured) error {
+	var msgs []string
+	for _, f := range acct.Failures() {
+		if f.Owner == xr.GetName() {
+			msgs = append(msgs, "  "+f.String())
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s %s: the strict AWS simulator refused %d resource(s):\n%s", xr.GetKind(), xr.GetName(), len(msgs), strings.Join(msgs, "\n"))
+}
+
+// NewSimAccount is the simulated account fixtures are made in: the
+// package's facts, and a registry holding what the release pushes (the app
+// images at preset.DefaultAppVersion in each ECR repository) and public
+// images.
+func NewSimAccount() *awssim.Account {
+	a := awssim.NewAccount(awssim.NewCloud(), awssim.AccountID)
+	a.Images = awssim.ReleasedImages{Account: a, Version: ReleaseVersion}
+	return a
+}
+
+// ReleaseVersion is the version the release pushes the app images at
+// (cmd/gokinjo-package's default, the function's DefaultAppVersion).
+const ReleaseVersion = "v0.1.0"
 
 // observedXR is a nested XR as the environment observes it: its spec, the
 // status its own composition wrote, and a Ready condition.

@@ -55,7 +55,14 @@ func TestEndToEnd(t *testing.T) {
 
 	callsBefore := h.functionCalls()
 	ready := map[string]time.Duration{}
-	h.step("apply claims, wait for Ready", func() error { return h.applyClaimsAndWait(ready) })
+	// Not fatal: the strict simulator may refuse what today's package
+	// composes; the deletion scenario runs anyway.
+	if err := h.applyClaimsAndWait(ready); err != nil {
+		t.Errorf("apply claims, wait for Ready: %v\nthe strict AWS simulator refuses:\n%s", err, h.simFailures())
+		t.Run("deletion/all-claims", h.deleteAllClaims)
+		h.printFigures()
+		return
+	}
 	for _, e := range envs {
 		h.figs.add("apply to Ready, %-7s (zero-delay simulator): %.1fs", e, ready[e].Seconds())
 	}
@@ -90,7 +97,8 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("fault/function-restart", func(t *testing.T) { h.faultFunctionRestart(t, composed) })
 	t.Run("fault/rds-error", func(t *testing.T) { h.faultRDSError(t) })
 	t.Run("fault/shrink-node-group", func(t *testing.T) { h.faultShrinkNodeGroup(t, composed["dev"]) })
-	t.Run("fault/delete-claim", func(t *testing.T) { h.faultDeleteClaim(t, "prod", composed["prod"]) })
+	t.Run("deletion/all-claims", h.deleteAllClaims)
+	t.Run("delays/dev", h.delayedDev)
 	// Opt-in (E2E_KILL_DURING_CREATE=1): a kill while RunFunction calls are
 	// in flight. Proven: nothing composed is deleted; not yet proven within
 	// the test's time budget: convergence after the restart (over 6.5 min
@@ -152,7 +160,15 @@ func (h *harness) applyClaimsAndWait(ready map[string]time.Duration) error {
 		applied[e] = time.Now()
 	}
 	var mu sync.Mutex
+	// A refusal of the strict simulator that stays the same for a minute
+	// will not clear by itself: stop waiting.
+	refused, refusedSince := "", time.Now()
 	err := poll(h.ctx, 10*time.Minute, 500*time.Millisecond, func() (bool, error) {
+		if f := h.simRefusals(); f != refused {
+			refused, refusedSince = f, time.Now()
+		} else if f != "" && time.Since(refusedSince) > time.Minute {
+			return false, errors.New("the simulated AWS has refused the same resources for a minute")
+		}
 		done := true
 		for _, e := range envs {
 			mu.Lock()
@@ -575,66 +591,6 @@ func claimObj(env string) *unstructured.Unstructured {
 	u.SetNamespace("gokinjo-" + env)
 	u.SetName(claimName)
 	return u
-}
-
-// faultDeleteClaim deletes a claim: every composed resource goes within two
-// minutes (nothing stuck), and the resources prod keeps with the Orphan
-// deletion policy remain in the simulated AWS.
-func (h *harness) faultDeleteClaim(t *testing.T, env string, composed []ref) {
-	orphan := map[string]string{} // name -> external name
-	for _, r := range composed {
-		o, err := h.c.get(h.ctx, r.APIVersion, r.Kind, "", r.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p, _, _ := unstructured.NestedString(o.Object, "spec", "deletionPolicy"); p == "Orphan" {
-			orphan[r.Kind+"/"+r.Name] = o.GetAnnotations()["crossplane.io/external-name"]
-		}
-	}
-	start := time.Now()
-	ri, _ := h.c.resource(claimObj(env))
-	if err := ri.Delete(h.ctx, claimName, metav1.DeleteOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	var left []ref
-	err := poll(h.ctx, 2*time.Minute, time.Second, func() (bool, error) {
-		_, err := ri.Get(h.ctx, claimName, metav1.GetOptions{})
-		if !kerrors.IsNotFound(err) {
-			return false, err
-		}
-		same, _, replaced := h.existing(h.ctx, composed)
-		left = append(same, replaced...)
-		return len(left) == 0, nil
-	})
-	d := time.Since(start)
-	if err != nil {
-		t.Errorf("%s: %d composed resources still there 2 minutes after the claim was deleted: %v", env, len(left), left)
-	}
-	// The simulated AWS: Orphan resources remain, the rest is deleted.
-	var ops []string
-	deleted, orphaned := 0, 0
-	for _, e := range h.sim.Events() {
-		if e.Time.Before(start) || (e.Op != "delete" && e.Op != "orphan") {
-			continue
-		}
-		ops = append(ops, e.Op+" "+e.Kind)
-		if e.Op == "delete" {
-			deleted++
-		} else {
-			orphaned++
-		}
-	}
-	for k, ext := range orphan {
-		if !h.sim.InAWS(ext) {
-			t.Errorf("%s: %s (Orphan deletion policy) is gone from the simulated AWS", env, k)
-		}
-	}
-	if len(orphan) == 0 && env == "prod" {
-		t.Errorf("prod composes no resource with the Orphan deletion policy")
-	}
-	_ = os.WriteFile(filepath.Join(h.out, "deletion-order-"+env+".txt"), []byte(strings.Join(ops, "\n")+"\n"), 0o644)
-	h.figs.add("fault delete-claim %s: all %d composed resources gone in %.1fs; simulated AWS: %d deleted, %d orphaned (kept: %d Orphan-policy resources)",
-		env, len(composed), d.Seconds(), deleted, orphaned, len(orphan))
 }
 
 // faultKillDuringCreate applies one more dev claim (namespace

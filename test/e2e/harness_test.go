@@ -418,6 +418,7 @@ func (h *harness) startSimulator(delay time.Duration) error {
 		return err
 	}
 	h.sim = simulator.New(h.c.dyn, h.c.kube, gvrs, delay, slog.New(slog.NewTextHandler(lf, nil)))
+	h.strictSimulator()
 	ctx, cancel := context.WithCancel(h.ctx)
 	h.stopSim = cancel
 	go h.sim.Run(ctx)

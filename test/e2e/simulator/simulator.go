@@ -6,14 +6,19 @@
 // AWS (or the workload cluster) has done the work: the managed-resource
 // finalizer, the external-name annotation, status.atProvider filled by the
 // internal/awssim fillers, Ready/Synced conditions, and connection secrets
-// shaped like the real provider's. It can be told to fail a resource (a
-// simulated AWS error) or to be slow. Nothing here talks to AWS.
+// shaped like the real provider's. It is STRICT: internal/awssim's rules
+// (references, AWS validation, dependencies at deletion, images, storage
+// classes, controller permissions; see its README) decide what becomes
+// Ready and what AWS refuses to delete. It can also be told to fail a
+// resource (a simulated AWS error) or to be slow, uniformly or with
+// realistic per-kind delays (Account.SetDelays). Nothing here talks to AWS.
 package simulator
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,15 +73,29 @@ type Simulator struct {
 	GVRs    []schema.GroupVersionResource
 	Log     *slog.Logger
 
+	// Account is the strict simulated AWS account (internal/awssim): it
+	// resolves references, applies AWS's and the in-cluster controllers'
+	// rules, and refuses deletes AWS would refuse.
+	Account *awssim.Account
+
+	// OnCreated, if set, is called once a resource exists in the simulated
+	// AWS (the e2e pushes the release's images when an ECR repository is
+	// created, as the release pipeline would).
+	OnCreated func(u *unstructured.Unstructured)
+
 	mu     sync.Mutex
 	delay  time.Duration
 	faults []Fault
 	events []Event
-	// aws is what exists "in AWS": external name -> kind.
-	aws map[string]string
+	// created: OnCreated ran for these (kind/name).
+	created map[string]bool
 
 	queue workqueue.TypedDelayingInterface[key]
 }
+
+// retry is how soon the simulated provider looks again at a resource that
+// is not available yet (or whose delete AWS refused), as a provider polls.
+const retry = time.Second
 
 type key struct {
 	gvr       schema.GroupVersionResource
@@ -86,7 +105,8 @@ type key struct {
 
 // New returns a simulator for the given managed-resource kinds.
 func New(d dynamic.Interface, k kubernetes.Interface, gvrs []schema.GroupVersionResource, delay time.Duration, log *slog.Logger) *Simulator {
-	return &Simulator{Dynamic: d, Kube: k, GVRs: gvrs, Log: log, delay: delay, aws: map[string]string{}}
+	acct := awssim.NewAccount(awssim.NewCloud(), awssim.AccountID)
+	return &Simulator{Dynamic: d, Kube: k, GVRs: gvrs, Log: log, delay: delay, Account: acct}
 }
 
 // SetDelay sets how long the simulated AWS takes for each operation.
@@ -111,23 +131,12 @@ func (s *Simulator) Events() []Event {
 }
 
 // InAWS reports whether the simulated AWS still holds a resource.
-func (s *Simulator) InAWS(externalName string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, ok := s.aws[externalName]
-	return ok
-}
+func (s *Simulator) InAWS(externalName string) bool { return s.Account.InAWS(externalName) }
 
 func (s *Simulator) record(e Event) {
 	e.Time = time.Now()
 	s.mu.Lock()
 	s.events = append(s.events, e)
-	switch e.Op {
-	case "create", "update":
-		s.aws[e.ExternalName] = e.Kind
-	case "delete":
-		delete(s.aws, e.ExternalName)
-	}
 	s.mu.Unlock()
 }
 
@@ -169,11 +178,14 @@ func (s *Simulator) Run(ctx context.Context) {
 		if shutdown {
 			return
 		}
-		if err := s.reconcile(ctx, k); err != nil {
+		again, err := s.reconcile(ctx, k)
+		if err != nil {
 			if ctx.Err() == nil && !kerrors.IsConflict(err) && !kerrors.IsNotFound(err) {
 				s.Log.Info("simulator: requeue", "resource", k.gvr.Resource, "name", k.name, "error", err)
 			}
 			s.queue.AddAfter(k, 200*time.Millisecond)
+		} else if again {
+			s.queue.AddAfter(k, retry)
 		}
 		s.queue.Done(k)
 	}
@@ -204,22 +216,39 @@ func (s *Simulator) enqueue(gvr schema.GroupVersionResource, o any, d time.Durat
 	s.queue.AddAfter(k, d)
 }
 
-func (s *Simulator) reconcile(ctx context.Context, k key) error {
+// reconcile plays the provider once; again says the provider would look
+// again soon (not available yet, or a delete AWS refused).
+func (s *Simulator) reconcile(ctx context.Context, k key) (bool, error) {
 	ri := s.Dynamic.Resource(k.gvr).Namespace(k.namespace)
 	u, err := ri.Get(ctx, k.name, metav1.GetOptions{})
 	if kerrors.IsNotFound(err) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	comp := u.GetAnnotations()[awssim.AnnotationCompositionResourceName]
+	gk := u.GroupVersionKind().GroupKind()
 	ev := Event{Kind: u.GetKind(), Name: u.GetName(), Composite: u.GetLabels()[labelComposite],
 		ExternalName: u.GetAnnotations()[awssim.AnnotationExternalName]}
 
 	if u.GetDeletionTimestamp() != nil {
 		if !hasFinalizer(u, Finalizer) {
-			return nil
+			return false, nil
+		}
+		if e := s.Account.Delete(gk, u.GetName()); e != nil {
+			// AWS refused: the provider keeps the finalizer, reports the
+			// error and retries.
+			_, msg := s.Account.StateOf(gk, u.GetName())
+			if c := condition(u, "Synced"); c == nil || c["message"] != msg {
+				setCondition(u, "Synced", "False", "ReconcileError", msg)
+				if _, err := ri.UpdateStatus(ctx, u, metav1.UpdateOptions{}); err != nil {
+					return false, err
+				}
+				ev.Op = "delete-refused"
+				s.record(ev)
+			}
+			return true, nil
 		}
 		policy, _, _ := unstructured.NestedString(u.Object, "spec", "deletionPolicy")
 		ev.Op = "delete"
@@ -228,24 +257,23 @@ func (s *Simulator) reconcile(ctx context.Context, k key) error {
 		}
 		removeFinalizer(u, Finalizer)
 		if _, err := ri.Update(ctx, u, metav1.UpdateOptions{}); err != nil {
-			return err
+			return false, err
 		}
 		s.record(ev)
-		return nil
+		return false, nil
 	}
 
 	if f := s.fault(u); f != nil {
-		return s.fail(ctx, ri, u, f, ev)
+		return false, s.fail(ctx, ri, u, f, ev)
 	}
 
 	gen := strconv.FormatInt(u.GetGeneration(), 10)
 	if u.GetAnnotations()[AnnotationObservedGeneration] == gen && conditionTrue(u, "Ready") && conditionTrue(u, "Synced") {
-		return nil
+		return false, nil
 	}
-	obs, err := s.observe(u, comp)
-	if err != nil {
-		return err
-	}
+	obs := s.observe(u, comp)
+	state, _ := s.Account.StateOf(gk, u.GetName())
+	created := state == awssim.StateAvailable || state == awssim.StateCreating
 	// Metadata first: the finalizer, the external name, the generation seen.
 	ann := u.GetAnnotations()
 	if ann == nil {
@@ -253,19 +281,21 @@ func (s *Simulator) reconcile(ctx context.Context, k key) error {
 	}
 	op := "update"
 	if !hasFinalizer(u, Finalizer) {
-		op = "create" // First time the simulated AWS sees it.
+		op = "create" // First time the simulated provider sees it.
 	}
-	if ext := obs.GetAnnotations()[awssim.AnnotationExternalName]; ext != "" && ann[awssim.AnnotationExternalName] == "" {
+	if ext := obs.GetAnnotations()[awssim.AnnotationExternalName]; created && ext != "" && ann[awssim.AnnotationExternalName] == "" {
 		ann[awssim.AnnotationExternalName] = ext
 	}
-	ann[AnnotationObservedGeneration] = gen
+	if state == awssim.StateAvailable {
+		ann[AnnotationObservedGeneration] = gen
+	}
 	u.SetAnnotations(ann)
 	if !hasFinalizer(u, Finalizer) {
 		u.SetFinalizers(append(u.GetFinalizers(), Finalizer))
 	}
 	u, err = ri.Update(ctx, u, metav1.UpdateOptions{})
 	if err != nil {
-		return err
+		return false, err
 	}
 	status, _, _ := unstructured.NestedMap(obs.Object, "status")
 	now := time.Now().UTC().Format(time.RFC3339)
@@ -279,23 +309,97 @@ func (s *Simulator) reconcile(ctx context.Context, k key) error {
 	}
 	u.Object["status"] = status
 	if _, err := ri.UpdateStatus(ctx, u, metav1.UpdateOptions{}); err != nil {
-		return err
+		return false, err
+	}
+	if state != awssim.StateAvailable {
+		ev.Op = "pending"
+		if !created {
+			ev.Op = "refused"
+		}
+		s.record(ev)
+		return true, nil
 	}
 	if err := s.writeConnectionSecret(ctx, u); err != nil {
-		return err
+		return false, err
 	}
 	ev.Op = op
 	ev.ExternalName = u.GetAnnotations()[awssim.AnnotationExternalName]
 	s.record(ev)
-	return nil
+	if s.OnCreated != nil && !s.seen(u) {
+		s.OnCreated(u)
+	}
+	return false, nil
 }
 
-// observe returns the live object as its provider would report it. The
-// shared simulator (internal/awssim) knows every kind the package composes:
-// provider-aws managed resources, and provider-kubernetes Objects (a
-// Deployment available, a Job complete, an Ingress with an ALB hostname) and
-// provider-helm Releases (deployed).
-func (s *Simulator) observe(u *unstructured.Unstructured, comp string) (*unstructured.Unstructured, error) {
+// seen records that OnCreated ran for a resource.
+func (s *Simulator) seen(u *unstructured.Unstructured) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.created == nil {
+		s.created = map[string]bool{}
+	}
+	k := u.GetKind() + "/" + u.GetName()
+	ok := s.created[k]
+	s.created[k] = true
+	return ok
+}
+
+// LocalRegistry is the e2e's real local registry standing in for ECR: the
+// ECR image <account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag> is
+// present when <Host>/<repo>:<tag> is. Images outside ECR are trusted (no
+// public registry is reachable from the test).
+type LocalRegistry struct{ Host string }
+
+// Has implements awssim.ImageRegistry.
+func (l LocalRegistry) Has(image string) bool {
+	if !awssim.IsECR(image) {
+		return true
+	}
+	repo, tag := ECRPath(image)
+	req, err := http.NewRequest(http.MethodHead, "http://"+l.Host+"/v2/"+repo+"/manifests/"+tag, nil)
+	if err != nil {
+		return false
+	}
+	req.Header.Set("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.index.v1+json")
+	resp, err := (&http.Client{Timeout: 2 * time.Second}).Do(req)
+	if err != nil {
+		return false
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// ECRPath splits an ECR image into its repository and tag (latest if none).
+func ECRPath(image string) (repo, tag string) {
+	_, path, _ := strings.Cut(image, "/")
+	repo, tag = path, "latest"
+	if i := strings.LastIndex(path, ":"); i > 0 {
+		repo, tag = path[:i], path[i+1:]
+	}
+	return repo, tag
+}
+
+func setCondition(u *unstructured.Unstructured, typ, status, reason, msg string) {
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	c := map[string]any{"type": typ, "status": status, "reason": reason, "message": msg, "lastTransitionTime": time.Now().UTC().Format(time.RFC3339)}
+	replaced := false
+	for i, x := range conds {
+		if m, ok := x.(map[string]any); ok && m["type"] == typ {
+			conds[i], replaced = c, true
+		}
+	}
+	if !replaced {
+		conds = append(conds, c)
+	}
+	_ = unstructured.SetNestedSlice(u.Object, conds, "status", "conditions")
+}
+
+// observe is one reconcile of the live object in the strict simulated
+// account (internal/awssim), which knows every kind the package composes:
+// provider-aws managed resources, provider-kubernetes Objects (a Deployment
+// available once its images exist, a Job complete, an Ingress with an ALB
+// once the LB controller can make one) and provider-helm Releases.
+func (s *Simulator) observe(u *unstructured.Unstructured, comp string) *unstructured.Unstructured {
 	if !strings.HasSuffix(u.GroupVersionKind().Group, ".aws.upbound.io") {
 		// provider-kubernetes and provider-helm name the external object
 		// after the managed resource.
@@ -309,7 +413,7 @@ func (s *Simulator) observe(u *unstructured.Unstructured, comp string) (*unstruc
 		}
 		u.SetAnnotations(ann)
 	}
-	return awssim.Observe(u.GetLabels()[labelComposite], comp, u)
+	return s.Account.Apply(u.GetLabels()[labelComposite], comp, u)
 }
 
 func (s *Simulator) fail(ctx context.Context, ri dynamic.ResourceInterface, u *unstructured.Unstructured, f *Fault, ev Event) error {

@@ -1,0 +1,236 @@
+package awssim
+
+import (
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// TestDependencyViolation: a VPC (subnet, route table, internet gateway,
+// security group) still in use cannot be deleted; the provider retries and
+// the delete succeeds once the user is gone.
+func TestDependencyViolation(t *testing.T) {
+	cases := map[string]struct {
+		target *unstructured.Unstructured
+		users  []*unstructured.Unstructured
+		want   string
+	}{
+		"VPCWithSubnet": {
+			target: vpc("10.0.0.0/16"),
+			users:  []*unstructured.Unstructured{subnet("s", "10.0.0.0/24", "ap-northeast-1a", nil)},
+			want:   "DeleteVpc, api error DependencyViolation",
+		},
+		"SubnetWithNAT": {
+			target: subnet("s", "10.0.0.0/24", "ap-northeast-1a", nil),
+			users: []*unstructured.Unstructured{
+				mr("ec2", "EIP", "eip", nil),
+				mr("ec2", "NATGateway", "nat", map[string]any{"subnetIdSelector": sel("s"), "allocationIdSelector": sel("eip")}),
+			},
+			want: "DeleteSubnet, api error DependencyViolation",
+		},
+		"SubnetWithRDS": {
+			target: subnet("s", "10.0.0.0/24", "ap-northeast-1a", nil),
+			users: []*unstructured.Unstructured{
+				mr("rds", "SubnetGroup", "sg", map[string]any{"subnetIdSelector": sel("s")}, ext("gokinjo-dev")),
+				mr("rds", "Instance", "db", map[string]any{"identifier": "gokinjo-dev", "engine": "postgres", "engineVersion": "15.12",
+					"dbSubnetGroupNameSelector": sel("sg"), "skipFinalSnapshot": true}),
+			},
+			want: "network interfaces of Instance",
+		},
+		"RouteTableWithAssociation": {
+			target: mr("ec2", "RouteTable", "rt", map[string]any{"vpcIdSelector": sel("vpc")}),
+			users: []*unstructured.Unstructured{
+				subnet("s", "10.0.0.0/24", "ap-northeast-1a", nil),
+				mr("ec2", "RouteTableAssociation", "rta", map[string]any{"routeTableIdSelector": sel("rt"), "subnetIdSelector": sel("s")}),
+			},
+			want: "DeleteRouteTable, api error DependencyViolation",
+		},
+		"InternetGatewayWithNAT": {
+			target: mr("ec2", "InternetGateway", "igw", map[string]any{"vpcIdSelector": sel("vpc")}),
+			users: []*unstructured.Unstructured{
+				subnet("s", "10.0.0.0/24", "ap-northeast-1a", nil),
+				mr("ec2", "EIP", "eip", nil),
+				mr("ec2", "NATGateway", "nat", map[string]any{"subnetIdSelector": sel("s"), "allocationIdSelector": sel("eip")}),
+			},
+			want: "DetachInternetGateway, api error DependencyViolation: Network vpc-",
+		},
+		"SecurityGroupWithRDS": {
+			target: mr("ec2", "SecurityGroup", "dbsg", map[string]any{"vpcIdSelector": sel("vpc")}),
+			users: []*unstructured.Unstructured{
+				mr("rds", "Instance", "db", map[string]any{"identifier": "gokinjo-dev", "engine": "postgres", "engineVersion": "15.12",
+					"vpcSecurityGroupIdSelector": sel("dbsg"), "skipFinalSnapshot": true}),
+			},
+			want: "DeleteSecurityGroup, api error DependencyViolation",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := newAccount(NewCloud(), "111111111111")
+			objs := append([]*unstructured.Unstructured{vpc("10.0.0.0/16")}, tc.target)
+			if tc.target.GetName() == "vpc" {
+				objs = objs[1:]
+			}
+			objs = append(objs, tc.users...)
+			apply(t, a, objs...)
+			for _, o := range objs {
+				mustState(t, a, o, StateAvailable, "")
+			}
+			k := tc.target.GroupVersionKind().GroupKind()
+			err := a.Delete(k, tc.target.GetName())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("delete %s: want %q, got %v", tc.target.GetName(), tc.want, err)
+			}
+			if !strings.Contains(state(a, tc.target).Message, "delete failed") {
+				t.Errorf("the resource does not report the delete error: %q", state(a, tc.target).Message)
+			}
+			for i := len(tc.users) - 1; i >= 0; i-- {
+				u := tc.users[i]
+				if err := a.Delete(u.GroupVersionKind().GroupKind(), u.GetName()); err != nil {
+					t.Fatalf("delete user %s: %v", u.GetName(), err)
+				}
+			}
+			if err := a.Delete(k, tc.target.GetName()); err != nil {
+				t.Errorf("retry after the users are gone: %v", err)
+			}
+		})
+	}
+}
+
+func db(name string, fp map[string]any, opts ...func(*unstructured.Unstructured)) *unstructured.Unstructured {
+	base := map[string]any{"identifier": name, "engine": "postgres", "engineVersion": "15.12"}
+	for k, v := range fp {
+		base[k] = v
+	}
+	return mr("rds", "Instance", name, base, opts...)
+}
+
+// TestRDSDeletion: deletion protection refuses the delete; a final
+// snapshot is recorded where asked, and required unless skipped.
+func TestRDSDeletion(t *testing.T) {
+	a := newAccount(NewCloud(), "111111111111")
+	protected := db("protected", map[string]any{"deletionProtection": true, "skipFinalSnapshot": true})
+	snap := db("snap", map[string]any{"finalSnapshotIdentifier": "snap-final"})
+	nosnap := db("nosnap", nil)
+	apply(t, a, protected, snap, nosnap)
+	if err := a.Delete(gk("rds", "Instance"), "protected"); err == nil || err.Code != "InvalidParameterCombination" || !strings.Contains(err.Message, "deletion protection") {
+		t.Errorf("protected instance: %v", err)
+	}
+	if err := a.Delete(gk("rds", "Instance"), "snap"); err != nil {
+		t.Errorf("instance with a final snapshot: %v", err)
+	}
+	if len(a.Snapshots) != 1 || a.Snapshots[0] != "snap-final" {
+		t.Errorf("snapshots = %v, want [snap-final]", a.Snapshots)
+	}
+	if err := a.Delete(gk("rds", "Instance"), "nosnap"); err == nil || !strings.Contains(err.Message, "FinalDBSnapshotIdentifier is required") {
+		t.Errorf("instance without a snapshot name: %v", err)
+	}
+}
+
+// prodNetwork is a network with an orphaned database in it.
+func prodNetwork(networkOrphan, keyOrphan bool) []*unstructured.Unstructured {
+	net := func(u *unstructured.Unstructured) {
+		if networkOrphan {
+			orphan(u)
+		}
+	}
+	key := func(u *unstructured.Unstructured) {
+		if keyOrphan {
+			orphan(u)
+		}
+	}
+	return []*unstructured.Unstructured{
+		mr("ec2", "VPC", "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"}, net),
+		mr("ec2", "Subnet", "s", map[string]any{"cidrBlock": "10.0.0.0/24", "availabilityZone": "ap-northeast-1a", "vpcIdSelector": sel("vpc")}, net),
+		mr("ec2", "SecurityGroup", "dbsg", map[string]any{"vpcIdSelector": sel("vpc")}, orphan),
+		mr("rds", "SubnetGroup", "sg", map[string]any{"subnetIdSelector": sel("s")}, ext("gokinjo-prod"), orphan),
+		mr("kms", "Key", "key", nil, key),
+		db("gokinjo-prod", map[string]any{"dbSubnetGroupNameSelector": sel("sg"), "vpcSecurityGroupIdSelector": sel("dbsg"),
+			"kmsKeyIdSelector": sel("key"), "deletionProtection": true}, orphan),
+	}
+}
+
+// TestEnvironmentDeletion: deleting an environment completes and leaves
+// exactly the Orphan-policy resources, none depending on a deleted one.
+func TestEnvironmentDeletion(t *testing.T) {
+	cases := map[string]struct {
+		objs     []*unstructured.Unstructured
+		complete bool
+		want     string
+	}{
+		"OrphanedDatabaseInDeletedNetwork": {
+			objs: prodNetwork(false, true),
+			want: "stuck: VPC vpc [rule delete-dependency]",
+		},
+		"OrphanedDatabaseDeletedKey": {
+			objs: prodNetwork(true, false),
+			want: "(Orphaned) uses Key",
+		},
+		"EverythingOrphanedTogether": {
+			objs:     prodNetwork(true, true),
+			complete: true,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := newAccount(NewCloud(), "111111111111")
+			apply(t, a, tc.objs...)
+			for _, o := range tc.objs {
+				mustState(t, a, o, StateAvailable, "")
+			}
+			rep := a.DeleteEnvironment(testEnv)
+			if rep.Complete() != tc.complete || !strings.Contains(rep.String(), tc.want) {
+				t.Errorf("complete=%v, want %v with %q:\n%s", rep.Complete(), tc.complete, tc.want, rep)
+			}
+			if tc.complete && len(rep.Orphaned) != len(tc.objs) {
+				t.Errorf("orphaned %v, want all %d", rep.Orphaned, len(tc.objs))
+			}
+		})
+	}
+}
+
+// TestLoadBalancerLeak: if the LB controller goes before the Ingress, its
+// ALB stays in AWS and blocks the subnets and the VPC; a Usage keeping
+// the controller until the Ingress is gone makes deletion complete.
+func TestLoadBalancerLeak(t *testing.T) {
+	use := func(ofAPI, ofKind, of, byAPI, byKind, by string) *unstructured.Unstructured {
+		u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of+"-by-"+by, nil)
+		u.Object["spec"] = map[string]any{
+			"of": map[string]any{"apiVersion": ofAPI, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
+			"by": map[string]any{"apiVersion": byAPI, "kind": byKind, "resourceRef": map[string]any{"name": by}},
+		}
+		return u
+	}
+	const helm, obj, eks, iam = "helm.crossplane.io/v1beta1", "kubernetes.crossplane.io/v1alpha2", "eks.aws.upbound.io/v1beta1", "iam.aws.upbound.io/v1beta1"
+	usages := []*unstructured.Unstructured{
+		use(helm, "Release", "lbc", obj, "Object", "ingress"),
+		use(eks, "NodeGroup", "ng", obj, "Object", "ingress"),
+		use(iam, "Role", "lbc-role", obj, "Object", "ingress"),
+		use(iam, "RolePolicy", "lbc-policy", obj, "Object", "ingress"),
+	}
+	all := []any{"ec2:Describe*", "elasticloadbalancing:*"}
+	cases := map[string]struct {
+		extra    []*unstructured.Unstructured
+		complete bool
+	}{
+		"NoUsage":           {},
+		"ReleaseUsageOnly":  {extra: usages[:1]},
+		"ControllerAndDeps": {extra: usages, complete: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := newAccount(NewCloud(), "111111111111")
+			objs := append(lbEnv(all, true), ingress())
+			objs = append(objs, tc.extra...)
+			apply(t, a, objs...)
+			mustState(t, a, objs[len(lbEnv(all, true))], StateAvailable, "")
+			rep := a.DeleteEnvironment(testEnv)
+			if rep.Complete() != tc.complete {
+				t.Errorf("complete = %v, want %v:\n%s", rep.Complete(), tc.complete, rep)
+			}
+			if !tc.complete && !strings.Contains(rep.String(), "leaked: LoadBalancer") {
+				t.Errorf("the leaked ALB is not reported:\n%s", rep)
+			}
+		})
+	}
+}

@@ -1,0 +1,57 @@
+package awssim
+
+import "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+// RDS rules: only engine versions RDS still creates (facts.RDS); a read
+// replica fails until its source is available. Deletion protection and the
+// final snapshot are checked at deletion (deletion.go).
+func init() { //nolint:gochecknoinits // Rule registration.
+	onCreate(gk("rds", "Instance"), rdsEngineVersion)
+	onCreate(gk("rds", "Instance"), rdsReplicaSource)
+}
+
+func rdsEngineVersion(a *Account, r *Resource) *AWSError {
+	u := r.Observed
+	if fp(u, "replicateSourceDb") != "" && fp(u, "engineVersion") == "" {
+		return nil // A replica runs its source's version.
+	}
+	engine, version := fp(u, "engine"), fp(u, "engineVersion")
+	if engine == "" {
+		engine = a.Facts.RDS.Engine
+	}
+	if engine != a.Facts.RDS.Engine {
+		return awsErr("rds-engine-version", "CreateDBInstance", "InvalidParameterValue", "the simulator only knows engine %q (facts.RDS), not %q", a.Facts.RDS.Engine, engine)
+	}
+	for _, v := range a.Facts.RDS.Versions {
+		if v.Version == version && !v.Deprecated {
+			return nil
+		}
+	}
+	// A major-only version ("15") makes RDS pick the default minor.
+	if version == a.Facts.RDS.Major {
+		return nil
+	}
+	return awsErr("rds-engine-version", "CreateDBInstance", "InvalidParameterCombination", "Cannot find version %s for %s", version, engine)
+}
+
+func rdsReplicaSource(a *Account, r *Resource) *AWSError {
+	if fp(r.Observed, "replicateSourceDb") == "" {
+		return nil
+	}
+	src := a.refTarget(r, "replicateSourceDb")
+	if src != nil && src.State == StateAvailable {
+		return nil
+	}
+	name := fp(r.Observed, "replicateSourceDb")
+	state := "not found"
+	if src != nil {
+		state = string(src.State)
+	}
+	return awsErr("rds-replica-source", "CreateDBInstanceReadReplica", "InvalidDBInstanceState",
+		"DB Instance %s is not in an available state (it is %s); a read replica needs an available source", name, state)
+}
+
+func boolField(u *unstructured.Unstructured, path ...string) (bool, bool) {
+	b, ok, _ := unstructured.NestedBool(u.Object, append([]string{"spec", "forProvider"}, path...)...)
+	return b, ok
+}
