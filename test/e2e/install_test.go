@@ -3,9 +3,11 @@
 package e2e
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,7 +83,11 @@ func stageProviderPackages(dir string) error {
 			if err := extractCRDs(m.Zip, m.Path+"@"+m.Version+"/package/crds/", crds, []string{prefix}, kinds); err != nil {
 				return err
 			}
-			tmpl, err := template.ParseFiles(filepath.Join(m.Dir, "package", "crossplane.yaml.tmpl"))
+			src, err := zipFile(m.Zip, m.Path+"@"+m.Version+"/package/crossplane.yaml.tmpl")
+			if err != nil {
+				return err
+			}
+			tmpl, err := template.New("crossplane.yaml").Parse(string(src))
 			if err != nil {
 				return err
 			}
@@ -102,7 +108,7 @@ func stageProviderPackages(dir string) error {
 			if err := extractCRDs(m.Zip, m.Path+"@"+m.Version+"/package/crds/", crds, []string{group}, kinds); err != nil {
 				return err
 			}
-			if meta, err = os.ReadFile(filepath.Join(m.Dir, "package", "crossplane.yaml")); err != nil {
+			if meta, err = zipFile(m.Zip, m.Path+"@"+m.Version+"/package/crossplane.yaml"); err != nil {
 				return err
 			}
 		default:
@@ -117,6 +123,23 @@ func stageProviderPackages(dir string) error {
 		refs = append(refs, ref)
 	}
 	return os.WriteFile(filepath.Join(dir, "refs"), []byte(strings.Join(refs, "\n")), 0o644)
+}
+
+// zipFile reads one file of a module zip (the module cache may hold a
+// module's zip without extracting it: go mod download reports no Dir for a
+// module whose go directive is newer than the toolchain).
+func zipFile(zipPath, name string) ([]byte, error) {
+	r, err := zip.OpenReader(zipPath)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close() //nolint:errcheck // Read only.
+	f, err := r.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", zipPath, err)
+	}
+	defer f.Close() //nolint:errcheck // Read only.
+	return io.ReadAll(f)
 }
 
 // mirrorRegistry is where the local registry serves a package reference:
