@@ -4,7 +4,8 @@
 #   make test                                                   every test (unit, golden render, schema,
 #                                                               packages against a local registry, API)
 #   make xpkg VERSION=v0.1.0                                    build the function and configuration xpkgs
-#   make publish REGISTRY=ghcr.io/gokinjo VERSION=v0.1.0        build and push the xpkgs and the API image
+#   make publish VERSION=v0.1.0                                 build and push the xpkgs and the API image to
+#                                                               REGISTRY (default ghcr.io/gokinjo; log in first)
 #   make cost                                                   monthly cost estimate of each example env
 #   make e2e                                                    the package on a local management cluster
 #                                                               (real API server, Crossplane core, registry;
@@ -22,7 +23,7 @@ OUT       := $(CURDIR)/_output
 CROSSPLANE_VERSION := v2.2.1
 CRANE_VERSION      := v0.22.1
 VERSION  ?= v0.1.0
-REGISTRY ?= xpkg.gokinjo.io/gokinjo
+REGISTRY ?= ghcr.io/gokinjo
 
 export GOFLAGS := -buildvcs=false
 

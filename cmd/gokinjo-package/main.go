@@ -15,7 +15,7 @@ type common struct {
 	Crossplane string `default:"bin/crossplane"                  help:"The crossplane CLI."`
 	Go         string `default:"go"                              help:"The go command."`
 	Out        string `default:"_output/xpkg"                    help:"Where packages are written."`
-	Registry   string `default:"xpkg.gokinjo.io/gokinjo"         help:"Registry (host[:port]/path) the packages are for."`
+	Registry   string `default:"ghcr.io/gokinjo"                 help:"Registry (host[:port]/path) to push to; the packages are named for ghcr.io/gokinjo, another registry is a mirror reached through an ImageConfig rewrite."`
 	Version    string `default:"v0.1.0"                          help:"Package version."`
 }
 
@@ -52,10 +52,15 @@ func (c *publishCmd) Run() error {
 	if err != nil {
 		return err
 	}
-	fmt.Println(r.Function)
-	fmt.Println(r.Configuration)
+	fmt.Println("pushed", r.Function)
+	fmt.Println("pushed", r.Configuration)
 	if r.APIImage != "" {
-		fmt.Println(r.APIImage)
+		fmt.Println("pushed", r.APIImage)
+	}
+	fmt.Println("install the configuration as", r.InstallConfiguration, "(examples/management/configuration.yaml);")
+	fmt.Println("Crossplane installs its function as the Function", xpkgbuild.FunctionRefName)
+	if r.InstallConfiguration != r.Configuration {
+		fmt.Printf("pushed to a mirror: apply an ImageConfig rewriting %s/ to %s/ (docs/management-cluster.md)\n", xpkgbuild.DefaultRegistry, c.Registry)
 	}
 	return nil
 }

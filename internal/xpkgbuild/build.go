@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/gokinjo/platform/internal/ociimage"
 )
 
@@ -23,9 +25,18 @@ const (
 	APIImageName      = "gokinjo-api"
 )
 
-// DefaultRegistry is where packages are published unless told otherwise; the
-// configuration's function dependency points at the same registry.
-const DefaultRegistry = "xpkg.gokinjo.io/gokinjo"
+// DefaultRegistry is the registry the packages are named for: crossplane.yaml's
+// function dependency and examples/management/configuration.yaml point here,
+// and make publish pushes here unless REGISTRY says otherwise (a mirror, which
+// the management cluster reaches through an ImageConfig rewrite).
+const DefaultRegistry = "ghcr.io/gokinjo"
+
+// FunctionRefName is the name every composition's functionRef uses: the name
+// Crossplane gives the Function it installs as the configuration's
+// dependency, the DNS label of the package's repository path
+// (gokinjo/function-gokinjo; xpkg.ToDNSLabel in Crossplane's dependency
+// resolver). A Function installed by hand must carry the same name.
+const FunctionRefName = "gokinjo-function-gokinjo"
 
 // Arches the function is built for; crossplane xpkg push joins them into one
 // multi-platform index.
@@ -49,7 +60,8 @@ type Builder struct {
 	Root string
 	// Out is where packages are written.
 	Out string
-	// Registry is the registry (host[:port]/path) packages are published to.
+	// Registry is the registry (host[:port]/path) packages are pushed to. The
+	// packages are named for DefaultRegistry whatever it is.
 	Registry string
 	// Version of the packages.
 	Version string
@@ -120,9 +132,11 @@ func (b *Builder) configurationPackage(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// The function is published next to the configuration: point the
-	// dependency at the registry being built for.
-	meta = []byte(strings.ReplaceAll(string(meta), DefaultRegistry+"/"+FunctionName, b.Registry+"/"+FunctionName))
+	// The configuration installs exactly the function published with it.
+	meta, err = pinFunction(meta, b.Version)
+	if err != nil {
+		return "", err
+	}
 	pkgRoot := filepath.Join(work, "package")
 	if err := os.MkdirAll(pkgRoot, 0o755); err != nil {
 		return "", err
@@ -168,6 +182,35 @@ func (b *Builder) xpkgBuild(ctx context.Context, root, examples, out string, ext
 		return fmt.Errorf("crossplane %s: %w\n%s", strings.Join(args, " "), err, o)
 	}
 	return nil
+}
+
+// pinFunction sets the version of the function dependency in the
+// configuration's metadata to version, and refuses metadata whose function
+// dependency is not the package this repository publishes.
+func pinFunction(meta []byte, version string) ([]byte, error) {
+	var m map[string]any
+	if err := yaml.Unmarshal(meta, &m); err != nil {
+		return nil, fmt.Errorf("crossplane.yaml: %w", err)
+	}
+	spec, _ := m["spec"].(map[string]any)
+	deps, _ := spec["dependsOn"].([]any)
+	pinned := 0
+	for _, d := range deps {
+		dep, _ := d.(map[string]any)
+		fn, _ := dep["function"].(string)
+		if fn == "" {
+			continue
+		}
+		if fn != DefaultRegistry+"/"+FunctionName {
+			return nil, fmt.Errorf("crossplane.yaml depends on function %s, want %s/%s (the compositions reference %s)", fn, DefaultRegistry, FunctionName, FunctionRefName)
+		}
+		dep["version"] = version
+		pinned++
+	}
+	if pinned != 1 {
+		return nil, fmt.Errorf("crossplane.yaml has %d dependencies on %s/%s, want 1", pinned, DefaultRegistry, FunctionName)
+	}
+	return yaml.Marshal(m)
 }
 
 func copyFile(from, to string) error {

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"strings"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
@@ -13,15 +14,25 @@ import (
 
 // Refs are the published references.
 type Refs struct {
+	// Where each package and the image were pushed.
 	Function, Configuration, APIImage string
+	// The configuration's reference as a management cluster installs it
+	// (examples/management/configuration.yaml); equal to Configuration
+	// unless the packages were pushed to a mirror of DefaultRegistry.
+	InstallConfiguration string
 }
 
 // Publish pushes the function packages (as one multi-platform index), the
 // configuration package and, if apiImage is set, the API image tarball.
+// Every push authenticates with the standard Docker credential chain
+// (authn.DefaultKeychain: $DOCKER_CONFIG/config.json, credential helpers),
+// which `crane auth login` or `docker login` fills; crossplane xpkg push
+// reads the same chain.
 func (b *Builder) Publish(ctx context.Context, p *Packages, apiImage string) (*Refs, error) {
 	r := &Refs{
-		Function:      fmt.Sprintf("%s/%s:%s", b.Registry, FunctionName, b.Version),
-		Configuration: fmt.Sprintf("%s/%s:%s", b.Registry, ConfigurationName, b.Version),
+		Function:             fmt.Sprintf("%s/%s:%s", b.Registry, FunctionName, b.Version),
+		Configuration:        fmt.Sprintf("%s/%s:%s", b.Registry, ConfigurationName, b.Version),
+		InstallConfiguration: fmt.Sprintf("%s/%s:%s", DefaultRegistry, ConfigurationName, b.Version),
 	}
 	if err := b.xpkgPush(ctx, p.Function, r.Function); err != nil {
 		return nil, err
@@ -39,8 +50,8 @@ func (b *Builder) Publish(ctx context.Context, p *Packages, apiImage string) (*R
 		if err != nil {
 			return nil, err
 		}
-		if err := remote.Write(ref, img, remote.WithContext(ctx)); err != nil {
-			return nil, fmt.Errorf("push %s: %w", r.APIImage, err)
+		if err := remote.Write(ref, img, remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain)); err != nil {
+			return nil, fmt.Errorf("push %s: %w (log in first: crane auth login %s)", r.APIImage, err, ref.Context().RegistryStr())
 		}
 	}
 	return r, nil

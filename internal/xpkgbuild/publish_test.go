@@ -3,16 +3,21 @@ package xpkgbuild
 import (
 	"archive/tar"
 	"context"
+	"encoding/base64"
+	"fmt"
 	"io"
-	"net"
+	"log"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
+	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -34,35 +39,49 @@ func tool(t *testing.T, name string) string {
 	return p
 }
 
-// registry starts a real OCI registry (crane registry serve) on loopback.
+// The credentials of the test registry.
+const regUser, regPassword = "gokinjo-ci", "s3cret-push-token"
+
+// registry serves go-containerregistry's OCI registry on loopback behind
+// HTTP basic auth, and points the Docker credential chain (DOCKER_CONFIG,
+// what `crane auth login` writes) at its credentials, for this process and
+// the crossplane CLI it runs.
 func registry(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	cmd := exec.Command(tool(t, "crane"), "registry", "serve", "--address", addr)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			_ = c.Close()
-			return addr
+	reg := ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0)))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != regUser || p != regPassword {
+			w.Header().Set("WWW-Authenticate", `Basic realm="gokinjo-test"`)
+			http.Error(w, "authentication required", http.StatusUnauthorized)
+			return
 		}
+		reg.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	addr := strings.TrimPrefix(srv.URL, "http://")
+
+	dir := t.TempDir()
+	auth := base64.StdEncoding.EncodeToString([]byte(regUser + ":" + regPassword))
+	cfg := fmt.Sprintf(`{"auths":{%q:{"auth":%q}}}`, addr, auth)
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("registry did not start on %s", addr)
-	return ""
+	t.Setenv("DOCKER_CONFIG", dir)
+	return addr
 }
 
+// keychain is how the test reads the registry back: with the credentials.
+var keychain = remote.WithAuthFromKeychain(authn.DefaultKeychain)
+
 // TestBuildAndPublish builds every package and the API image, pushes them to
-// a local registry, then reads them back: the function index carries a
-// runtime per arch, the configuration's function dependency resolves in the
-// same registry, and the XRDs extracted from the pushed configuration still
-// validate the example claims and every golden render.
+// a local registry that requires credentials (as make publish does, with the
+// credentials a registry login leaves), then reads them back: the function
+// index carries a runtime per arch; the configuration depends on the function
+// by its ghcr.io/gokinjo name at exactly the published version, which
+// resolves in the registry pushed to once the prefix is rewritten (what the
+// mirror's ImageConfig does); its compositions reference the Function by the
+// name Crossplane gives it; and its XRDs still validate the example claims and
+// every golden render.
 func TestBuildAndPublish(t *testing.T) {
 	ctx := context.Background()
 	addr := registry(t)
@@ -95,8 +114,14 @@ func TestBuildAndPublish(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	t.Run("RegistryRefusesAnonymous", func(t *testing.T) {
+		if _, err := remote.Head(mustRef(t, refs.Configuration), remote.WithContext(ctx)); err == nil {
+			t.Fatal("the registry served the configuration without credentials: the push proves nothing about auth")
+		}
+	})
+
 	t.Run("FunctionCarriesRuntimePerArch", func(t *testing.T) {
-		idx, err := remote.Index(mustRef(t, refs.Function), remote.WithContext(ctx))
+		idx, err := remote.Index(mustRef(t, refs.Function), remote.WithContext(ctx), keychain)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +158,7 @@ func TestBuildAndPublish(t *testing.T) {
 	})
 
 	t.Run("ConfigurationResolvesAndValidates", func(t *testing.T) {
-		img, err := remote.Image(mustRef(t, refs.Configuration), remote.WithContext(ctx))
+		img, err := remote.Image(mustRef(t, refs.Configuration), remote.WithContext(ctx), keychain)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,7 +171,7 @@ func TestBuildAndPublish(t *testing.T) {
 		for _, o := range objs {
 			switch o.GetKind() {
 			case "Configuration":
-				checkFunctionDependency(ctx, t, o, addr)
+				checkFunctionDependency(ctx, t, o, addr, b.Version)
 			case "CompositeResourceDefinition":
 				xrds++
 				dir := filepath.Join(apis, o.GetName())
@@ -158,6 +183,12 @@ func TestBuildAndPublish(t *testing.T) {
 				}
 			case "Composition":
 				comps++
+				steps, _, _ := unstructured.NestedSlice(o.Object, "spec", "pipeline")
+				for _, st := range steps {
+					if fn, _, _ := unstructured.NestedString(st.(map[string]any), "functionRef", "name"); fn != FunctionRefName {
+						t.Errorf("composition %s references function %q, want %q", o.GetName(), fn, FunctionRefName)
+					}
+				}
 			}
 		}
 		defs, _ := filepath.Glob(filepath.Join(repo, "apis", "*", "definition.yaml"))
@@ -176,7 +207,8 @@ func TestBuildAndPublish(t *testing.T) {
 	})
 
 	t.Run("APIImage", func(t *testing.T) {
-		img, err := remote.Image(mustRef(t, refs.APIImage), remote.WithContext(ctx))
+		// Pushed with the credentials too (an anonymous push was refused).
+		img, err := remote.Image(mustRef(t, refs.APIImage), remote.WithContext(ctx), keychain)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +222,7 @@ func TestBuildAndPublish(t *testing.T) {
 	})
 }
 
-func checkFunctionDependency(ctx context.Context, t *testing.T, cfg *unstructured.Unstructured, addr string) {
+func checkFunctionDependency(ctx context.Context, t *testing.T, cfg *unstructured.Unstructured, addr, version string) {
 	t.Helper()
 	deps, _, _ := unstructured.NestedSlice(cfg.Object, "spec", "dependsOn")
 	found := false
@@ -200,13 +232,17 @@ func checkFunctionDependency(ctx context.Context, t *testing.T, cfg *unstructure
 			continue
 		}
 		found = true
-		if !strings.HasPrefix(fn, addr+"/") {
-			t.Errorf("function dependency %s does not point at the registry %s", fn, addr)
-			continue
+		if fn != DefaultRegistry+"/"+FunctionName {
+			t.Errorf("function dependency %s, want %s/%s", fn, DefaultRegistry, FunctionName)
 		}
-		// The dependency resolves: a version of it exists where it points.
-		if _, err := remote.Head(mustRef(t, fn+":v0.0.0-test"), remote.WithContext(ctx)); err != nil {
-			t.Errorf("function dependency %s does not resolve: %v", fn, err)
+		if v := d.(map[string]any)["version"]; v != version {
+			t.Errorf("function dependency version %v, want exactly the published %s", v, version)
+		}
+		// Where a management cluster pulls it from through the mirror's
+		// ImageConfig rewrite, the version published with it exists.
+		mirrored := addr + "/gokinjo/" + FunctionName + ":" + version
+		if _, err := remote.Head(mustRef(t, mirrored), remote.WithContext(ctx), keychain); err != nil {
+			t.Errorf("function dependency %s does not resolve as %s: %v", fn, mirrored, err)
 		}
 	}
 	if !found {

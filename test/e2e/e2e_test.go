@@ -20,7 +20,6 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/gokinjo/platform/internal/xpkgbuild"
 	"github.com/gokinjo/platform/test/e2e/simulator"
 )
 
@@ -44,11 +43,11 @@ func TestEndToEnd(t *testing.T) {
 
 	h.step("control plane (etcd, kube-apiserver, CRDs)", h.startControlPlane)
 	h.step("crossplane core init + start", h.startCrossplane)
-	var refs *xpkgbuild.Refs
+	var refs []string
 	h.step("registry + publish packages", func() (err error) { refs, err = h.publishPackages(); return err })
-	h.step("install Function + Configuration", func() error { return h.installPackages(refs) })
-	h.step("play the function runtime", h.playFunctionRuntime)
-	h.step("packages healthy, XRDs established", h.waitPackagesHealthy)
+	h.step("play the package runtime", h.playRuntimes)
+	h.step("ImageConfig rewrites to the local registry", func() error { return h.mirrorImageConfigs(refs) })
+	h.step("install as docs/management-cluster.md", h.installAsDocumented)
 	h.step("kube-controller-manager (GC)", h.startKCM)
 	h.step("AWS simulator (zero delay)", func() error { return h.startSimulator(0) })
 	h.figs.add("cluster up and packages installed: %.1fs", time.Since(total).Seconds())

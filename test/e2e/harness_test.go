@@ -33,8 +33,7 @@ const (
 	registryAddr     = "127.0.0.1:5000"
 	functionAddr     = "127.0.0.1:9443"
 	crossplaneNS     = "crossplane-system"
-	functionName     = xpkgbuild.FunctionName
-	packageVersion   = "v0.1.0-e2e"
+	functionName     = xpkgbuild.FunctionRefName // as Crossplane's dependency resolver names it
 	crossplaneMetric = "http://127.0.0.1:8080/metrics"
 )
 
@@ -105,12 +104,12 @@ func (h *harness) teardown() {
 	_ = os.RemoveAll(h.work)
 }
 
-// startControlPlane starts etcd and kube-apiserver (envtest) with the
-// provider CRDs the package composes.
+// startControlPlane starts etcd and kube-apiserver (envtest). No CRD is
+// installed here: Crossplane installs its own (core init) and the providers'
+// (from their packages).
 func (h *harness) startControlPlane() error {
 	h.env = &envtest.Environment{
 		BinaryAssetsDirectory:    h.bin,
-		CRDInstallOptions:        envtest.CRDInstallOptions{Paths: []string{os.Getenv(envCRDDir)}, ErrorIfPathMissing: true},
 		ControlPlaneStartTimeout: 3 * time.Minute,
 		ControlPlaneStopTimeout:  time.Minute,
 	}
@@ -156,7 +155,10 @@ func (h *harness) startCrossplane() error {
 	// busy machine the new CRD may not be served yet ("no matches for kind
 	// Lock"). Init is idempotent: run it again.
 	for try := 1; ; try++ {
-		cmd := exec.CommandContext(h.ctx, cli, "core", "init", "--enable-webhooks=false")
+		// --activation=* is what the Helm chart passes by default
+		// (provider.defaultActivations): it activates the managed resources
+		// of SafeStart providers (provider-kubernetes, provider-helm).
+		cmd := exec.CommandContext(h.ctx, cli, "core", "init", "--enable-webhooks=false", "--activation=*")
 		cmd.Env = append(os.Environ(), env...)
 		out, err := cmd.CombinedOutput()
 		if err == nil {
@@ -211,48 +213,52 @@ func (h *harness) startKCM() error {
 }
 
 // publishPackages serves a local OCI registry (crane registry serve) and
-// publishes the function and configuration packages to it.
-func (h *harness) publishPackages() (*xpkgbuild.Refs, error) {
+// publishes to it what the doc installs, under the packages' real names: the
+// function and configuration as make publish builds them (at the version
+// examples/management/configuration.yaml installs, under ghcr.io/gokinjo's
+// repository paths), and the provider packages of providers.yaml. It returns
+// every package reference as the management cluster names it.
+func (h *harness) publishPackages() ([]string, error) {
 	h.reg = startProcess(h.t, h.logs, "registry", nil, filepath.Join(h.bin, "crane"), "registry", "serve", "--address", registryAddr)
 	if err := waitTCP(h.ctx, registryAddr); err != nil {
 		return nil, err
 	}
+	cfg, err := readYAMLObjects(filepath.Join(h.root, "examples", "management", "configuration.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	installRef, _, _ := unstructured.NestedString(cfg[0].Object, "spec", "package")
+	version := installRef[strings.LastIndex(installRef, ":")+1:]
 	// One arch is enough here; make publish builds them all.
 	xpkgbuild.Arches = []string{runtime.GOARCH}
 	b := &xpkgbuild.Builder{
 		CLI: filepath.Join(h.bin, "crossplane"), Go: "go", Root: h.root,
-		Out: filepath.Join(h.work, "packages"), Registry: registryAddr + "/gokinjo", Version: packageVersion,
+		Out: filepath.Join(h.work, "packages"), Registry: mirrorRegistry(xpkgbuild.DefaultRegistry), Version: version,
 	}
 	p, err := b.Build(h.ctx)
 	if err != nil {
 		return nil, err
 	}
-	return b.Publish(h.ctx, p, "")
-}
-
-// installPackages installs the Function and the Configuration packages.
-// The configuration depends on xpkg.upbound.io providers that cannot be
-// fetched offline (no provider runs here: the AWS simulator plays them),
-// so it is installed with skipDependencyResolution and the Function is
-// installed from the local registry beside it.
-func (h *harness) installPackages(refs *xpkgbuild.Refs) error {
-	for _, o := range []map[string]any{
-		{"apiVersion": "pkg.crossplane.io/v1", "kind": "Function", "metadata": map[string]any{"name": functionName},
-			"spec": map[string]any{"package": refs.Function, "skipDependencyResolution": true}},
-		{"apiVersion": "pkg.crossplane.io/v1", "kind": "Configuration", "metadata": map[string]any{"name": xpkgbuild.ConfigurationName},
-			"spec": map[string]any{"package": refs.Configuration, "skipDependencyResolution": true}},
-	} {
-		if _, err := h.c.apply(h.ctx, &unstructured.Unstructured{Object: o}); err != nil {
-			return err
-		}
+	refs, err := b.Publish(h.ctx, p, "")
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	if refs.InstallConfiguration != installRef {
+		return nil, fmt.Errorf("configuration.yaml installs %s, the builder publishes %s", installRef, refs.InstallConfiguration)
+	}
+	h.t.Logf("published %s as %s and %s", installRef, refs.Configuration, refs.Function)
+	providers, err := h.publishProviders()
+	if err != nil {
+		return nil, err
+	}
+	return append(providers, installRef), nil
 }
 
-// playFunctionRuntime is the External package runtime: it runs the
-// function with mTLS certificates signed by Crossplane's root CA and keeps
-// every FunctionRevision pointing at it.
-func (h *harness) playFunctionRuntime() error {
+// playRuntimes is the External package runtime: it runs the function with
+// mTLS certificates signed by Crossplane's root CA and keeps every
+// FunctionRevision of the Function Crossplane's resolver creates pointing at
+// it, and it plays the providers' runtime (playProviderRuntime).
+func (h *harness) playRuntimes() error {
 	h.fnBin = filepath.Join(h.work, "function-gokinjo")
 	// Built as the package builder builds it, so the build cache is shared.
 	if err := ociimage.GoBuild(h.ctx, "go", h.root, "./functions/gokinjo", h.fnBin, runtime.GOARCH); err != nil {
@@ -277,39 +283,32 @@ func (h *harness) playFunctionRuntime() error {
 	ctx, cancel := context.WithCancel(h.ctx)
 	h.stopRuntime = cancel
 	revisions := h.c.dyn.Resource(schema.GroupVersionResource{Group: "pkg.crossplane.io", Version: "v1", Resource: "functionrevisions"})
-	point := func() (int, error) {
+	point := func() {
 		l, err := revisions.List(ctx, metav1.ListOptions{LabelSelector: "pkg.crossplane.io/package=" + functionName})
 		if err != nil {
-			return 0, err
+			return
 		}
-		n := 0
 		for i := range l.Items {
 			r := &l.Items[i]
 			ep, _, _ := unstructured.NestedString(r.Object, "status", "endpoint")
 			sn, _, _ := unstructured.NestedString(r.Object, "status", "tlsServerSecretName")
 			if ep == functionAddr && sn == secretName && isTrue(r, "RuntimeHealthy") {
-				n++
 				continue
 			}
 			_ = unstructured.SetNestedField(r.Object, functionAddr, "status", "endpoint")
 			_ = unstructured.SetNestedField(r.Object, secretName, "status", "tlsServerSecretName")
 			setCondition(r, map[string]any{"type": "RuntimeHealthy", "status": "True", "reason": "HealthyPackageRevision",
 				"message": "function-gokinjo is run by the e2e test harness (External runtime)"})
-			if _, err := revisions.UpdateStatus(ctx, r, metav1.UpdateOptions{}); err == nil {
-				n++
-			}
+			_, _ = revisions.UpdateStatus(ctx, r, metav1.UpdateOptions{})
 		}
-		return n, nil
-	}
-	if err := poll(h.ctx, 3*time.Minute, time.Second, func() (bool, error) { n, err := point(); return n > 0, err }); err != nil {
-		return fmt.Errorf("no FunctionRevision of %s to point at the function: %w", functionName, err)
 	}
 	go func() {
 		for ctx.Err() == nil {
-			_, _ = point()
+			point()
 			time.Sleep(time.Second)
 		}
 	}()
+	go h.playProviderRuntime(ctx, files)
 	return nil
 }
 
@@ -331,23 +330,8 @@ func setCondition(u *unstructured.Unstructured, c map[string]any) {
 	_ = unstructured.SetNestedSlice(u.Object, out, "status", "conditions")
 }
 
-// waitPackagesHealthy waits for the Function and Configuration to be
-// Installed and Healthy and every XRD to be Established and Offered.
-func (h *harness) waitPackagesHealthy() error {
-	for _, kind := range []struct{ kind, name string }{{"Function", functionName}, {"Configuration", xpkgbuild.ConfigurationName}} {
-		var last *unstructured.Unstructured
-		err := poll(h.ctx, 4*time.Minute, time.Second, func() (bool, error) {
-			u, err := h.c.get(h.ctx, "pkg.crossplane.io/v1", kind.kind, "", kind.name)
-			if err != nil {
-				return false, err
-			}
-			last = u
-			return isTrue(u, "Installed") && isTrue(u, "Healthy"), nil
-		})
-		if err != nil {
-			return fmt.Errorf("%s %s not healthy: %w; conditions: %v", kind.kind, kind.name, err, conditions(last))
-		}
-	}
+// waitXRDs waits for every XRD to be Established and, with a claim, Offered.
+func (h *harness) waitXRDs() error {
 	xrds := h.c.dyn.Resource(schema.GroupVersionResource{Group: "apiextensions.crossplane.io", Version: "v1", Resource: "compositeresourcedefinitions"})
 	return poll(h.ctx, 3*time.Minute, time.Second, func() (bool, error) {
 		l, err := xrds.List(h.ctx, metav1.ListOptions{})

@@ -17,16 +17,14 @@ import (
 
 	"github.com/go-logr/logr"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
-
-	"github.com/gokinjo/platform/internal/schemavalidate"
 )
 
 // Environment variables between the outer test process and the one re-run
 // inside the network namespace.
 const (
 	envInNetns   = "E2E_IN_NETNS"
-	envNoNetns   = "E2E_NO_NETNS" // set to run in the host network namespace
-	envCRDDir    = "E2E_CRD_DIR"
+	envNoNetns   = "E2E_NO_NETNS"          // set to run in the host network namespace
+	envProviders = "E2E_PROVIDER_PACKAGES" // staged provider package roots
 	envCoreCRDs  = "E2E_CORE_CRDS"
 	envNetnsFile = "E2E_NETNS_FILE"
 )
@@ -122,33 +120,24 @@ func processesInNetns(ns string) []proc {
 	return out
 }
 
-// prepare extracts the provider CRDs the package composes (only the kinds
-// the golden renders hold, plus every provider-kubernetes and provider-helm
-// CRD) and locates Crossplane core's CRDs, from the module cache (go mod
-// download fetches them through the module proxy on a fresh machine).
+// prepare stages the provider packages (built later, inside the network
+// namespace, and published to the local registry) from the providers'
+// real CRDs and package metadata at the versions providers.yaml pins, and
+// locates Crossplane core's CRDs, all from the module cache (go mod download
+// fetches them through the module proxy on a fresh machine).
 func prepare() error {
-	dir, err := os.MkdirTemp("", "gokinjo-e2e-crds-")
+	dir, err := os.MkdirTemp("", "gokinjo-e2e-providers-")
 	if err != nil {
 		return err
 	}
-	kinds, err := goldenKinds()
-	if err != nil {
+	if err := stageProviderPackages(dir); err != nil {
 		return err
-	}
-	for _, s := range schemavalidate.Sources {
-		m, err := download(s.Module)
-		if err != nil {
-			return err
-		}
-		if err := extractCRDs(m.Zip, m.Path+"@"+m.Version+"/"+s.Dir+"/", dir, s.Prefixes, kinds); err != nil {
-			return err
-		}
 	}
 	core, err := download("github.com/crossplane/crossplane/v2@" + CrossplaneCoreVersion)
 	if err != nil {
 		return err
 	}
-	os.Setenv(envCRDDir, dir)                                          //nolint:errcheck // Always works.
+	os.Setenv(envProviders, dir)                                       //nolint:errcheck // Always works.
 	os.Setenv(envCoreCRDs, filepath.Join(core.Dir, "cluster", "crds")) //nolint:errcheck // Always works.
 	return nil
 }
