@@ -22,6 +22,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/yaml"
 
 	"github.com/gokinjo/platform/internal/ociimage"
 	"github.com/gokinjo/platform/internal/xpkgbuild"
@@ -190,8 +191,14 @@ func (h *harness) startCrossplane() error {
 		}
 	}
 	args := []string{"core", "start", "--enable-webhooks=false", "--debug"}
-	// E2E_CROSSPLANE_ARGS adds flags, e.g. --circuit-breaker-burst=1000 to
-	// measure convergence without the XR watch circuit breaker.
+	// Crossplane runs with the args of the Helm values the doc installs it
+	// with (the tuned circuit breaker), so the e2e measures what ships.
+	values, err := crossplaneValuesArgs(h.root)
+	if err != nil {
+		return err
+	}
+	args = append(args, values...)
+	// E2E_CROSSPLANE_ARGS adds flags, e.g. to measure other breaker settings.
 	args = append(args, strings.Fields(os.Getenv("E2E_CROSSPLANE_ARGS"))...)
 	h.crossplane = startProcess(h.t, h.logs, "crossplane", env, cli, args...)
 	return waitTCP(h.ctx, "127.0.0.1:8081")
@@ -435,4 +442,20 @@ func (h *harness) functionCalls() int {
 func (h *harness) functionLogCalls() int {
 	b, _ := os.ReadFile(filepath.Join(h.logs, "function-gokinjo.log"))
 	return strings.Count(string(b), "\tComposed\t") + strings.Count(string(b), "\tRefusing to compose\t")
+}
+
+// crossplaneValuesArgs reads the extra Crossplane args of the Helm values
+// in examples/management/crossplane-values.yaml (the chart's args value).
+func crossplaneValuesArgs(root string) ([]string, error) {
+	b, err := os.ReadFile(filepath.Join(root, "examples", "management", "crossplane-values.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var v struct {
+		Args []string `json:"args"`
+	}
+	if err := yaml.Unmarshal(b, &v); err != nil {
+		return nil, fmt.Errorf("examples/management/crossplane-values.yaml: %w", err)
+	}
+	return v.Args, nil
 }
