@@ -190,10 +190,9 @@ func TestVersionChanges(t *testing.T) {
 			wantCluster: "1.35", wantNodes: "1.35", wantKubeProx: "v1.35.3-eksbuild.2",
 		},
 		"TwoMinorsUp": {
-			reason:  "Two minors up is refused before anything is composed, saying which version to set first.",
+			reason:  "Two minors up (a package upgrade moved the default) steps one minor: the next one is composed now, the asked one after AWS reports it, with no manual step.",
 			running: "1.33", asked: nil,
-			wantErr: "spec.parameters.version: the cluster runs Kubernetes 1.33 and EKS upgrades one minor at a time, so 1.35 cannot be applied: " +
-				"set the claim's spec.parameters.cluster.version to 1.34, then to 1.35 once the cluster reports 1.34",
+			wantCluster: "1.34", wantNodes: "1.33", wantKubeProx: "v1.33.10-eksbuild.2",
 		},
 		"NeverDowngrade": {
 			reason:  "An older asked version (EKS auto-upgraded the cluster at the end of standard support) keeps the running one: EKS cannot downgrade.",

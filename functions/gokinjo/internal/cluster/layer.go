@@ -46,9 +46,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		return err
 	}
 	c := &cluster{p: p, s: s}
-	if err := c.planVersions(); err != nil {
-		return err
-	}
+	c.planVersions(xr)
 	steps := []func() error{
 		c.kmsKey, c.logGroup, c.clusterRole, c.nodeRole, c.eksCluster, c.adminAccess,
 		c.nodeGroups, c.addons, c.oidcProvider, c.irsaRoles, c.remoteAccess,

@@ -3,6 +3,7 @@ package cluster
 import (
 	"fmt"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/internal/facts"
 )
 
@@ -19,29 +20,32 @@ func (c *cluster) runningVersion() string {
 }
 
 // planVersions decides the control plane version to compose: the asked
-// version when it is the running one or the next minor; the running one when
-// the asked one is older (EKS cannot downgrade; under the STANDARD policy EKS
-// itself upgrades a cluster at the end of standard support). Asking for more
-// than one minor ahead is refused before anything is composed.
-func (c *cluster) planVersions() error {
+// version when it is the running one or the next minor; the next minor when
+// the asked one is further ahead (EKS upgrades one minor at a time, so the
+// function steps there, one upgrade per reconcile that sees the last one
+// done: a package upgrade that moves the default needs no manual step); the
+// running one when the asked one is older (EKS cannot downgrade; under the
+// STANDARD policy EKS itself upgrades a cluster at the end of standard
+// support).
+func (c *cluster) planVersions(xr *compose.XR) {
 	c.version = c.p.Version
 	running := c.runningVersion()
 	if running == "" {
-		return nil
+		return
 	}
 	want, errW := facts.Minor(c.p.Version)
 	have, errH := facts.Minor(running)
 	if errW != nil || errH != nil {
-		return nil
+		return
 	}
 	switch {
 	case want > have+1:
-		return fmt.Errorf("spec.parameters.version: the cluster runs Kubernetes %s and EKS upgrades one minor at a time, so %s cannot be applied: set the claim's spec.parameters.cluster.version to 1.%d, then to %s once the cluster reports 1.%d",
-			running, c.p.Version, have+1, c.p.Version, have+1)
+		c.version = fmt.Sprintf("1.%d", have+1)
+		xr.Warn(fmt.Sprintf("spec.parameters.version: the cluster runs Kubernetes %s and EKS upgrades one minor at a time: upgrading to %s now, then on to %s once the cluster reports %s",
+			running, c.version, c.p.Version, c.version))
 	case want < have:
 		c.version = running
 	}
-	return nil
 }
 
 // dataPlaneVersion is the version of the node groups and add-ons: the
