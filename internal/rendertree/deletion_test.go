@@ -80,18 +80,36 @@ func TestDeleteEnvironments(t *testing.T) {
 }
 
 // TestSecondAccount applies the same three claims in a second account of
-// the same simulated AWS: account-wide names may repeat there, but S3
-// bucket names are global, so a name derived from the claim alone fails
-// with BucketAlreadyExists.
+// the same simulated AWS. Names are unique per claim and region
+// (docs/naming.md), not per account: account-wide names (IAM roles,
+// budgets) may repeat in another account, but S3 bucket names are global,
+// so the same claim in a second account must be refused by S3 with
+// BucketAlreadyExists (never adopt the first account's buckets) and nothing
+// else; the claim's dataLake.bucketSuffix is what keeps them apart.
 func TestSecondAccount(t *testing.T) {
 	cloud := awssim.NewCloud()
 	first := awssim.NewAccount(cloud, awssim.AccountID)
 	second := awssim.NewAccount(cloud, "210987654321")
 	readyAccount(t, first, envs...)
 	readyAccount(t, second, envs...)
+	buckets := 0
 	for _, f := range second.Failures() {
+		if f.Err == nil {
+			continue
+		}
+		switch {
+		case f.Err.Rule == "names-unique" && f.Kind == "Bucket" && strings.Contains(f.Message, "BucketAlreadyExists"):
+			buckets++
+		case f.Err.Rule == "names-unique":
+			t.Errorf("second account: a name other than a bucket's collides: %s", f)
+		}
+	}
+	if want := 3 * len(envs); buckets != want {
+		t.Errorf("second account: %d buckets refused with BucketAlreadyExists, want %d (S3 names are global)", buckets, want)
+	}
+	for _, f := range first.Failures() {
 		if f.Err != nil && f.Err.Rule == "names-unique" {
-			t.Errorf("second account: %s", f)
+			t.Errorf("first account: %s", f)
 		}
 	}
 }

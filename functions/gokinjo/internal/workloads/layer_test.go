@@ -288,10 +288,11 @@ func TestUsages(t *testing.T) {
 		}
 	}
 	// LB controller by Ingress, monitoring by ServiceMonitor and rules, the
-	// cluster by the namespace and each of the five releases, and the six
-	// things the controller needs to delete the ALB by the Ingress.
-	if n != 15 {
-		t.Errorf("%d usages, want 15", n)
+	// cluster by the namespace and each of the five releases, and the seven
+	// things the controller needs to delete the ALB by the Ingress (its
+	// pods, access, IAM role and the role's policy).
+	if n != 16 {
+		t.Errorf("%d usages, want 16", n)
 	}
 	for _, d := range albDependencies {
 		u, ok := s.Desired()[resource.Name(usageComp(d.component, compIngress))]

@@ -22,7 +22,8 @@ var eksClusterGVK = schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version
 
 // What of the cluster layer the ALB needs until it is gone: the load
 // balancer controller deletes the ALB and its security group when the
-// Ingress goes, which takes its pods (node groups), its IRSA role, and
+// Ingress goes, which takes its pods (node groups), its IRSA role and the
+// role's policy (without it every ELB call is AccessDenied), and
 // provider-kubernetes' access to the cluster (ClusterAuth and its kubeconfig
 // Secret, the ProviderConfigs). Deleted first, they leak the ALB, whose
 // security group then blocks the VPC's deletion. Components and kinds as
@@ -37,6 +38,7 @@ var albDependencies = []struct {
 	{"provider-config-kubernetes", schema.GroupVersionKind{Group: "kubernetes.crossplane.io", Version: "v1alpha1", Kind: "ProviderConfig"}},
 	{"provider-config-helm", schema.GroupVersionKind{Group: "helm.crossplane.io", Version: "v1beta1", Kind: "ProviderConfig"}},
 	{"irsa-aws-load-balancer-controller", schema.GroupVersionKind{Group: "iam.aws.upbound.io", Version: "v1beta1", Kind: "Role"}},
+	{"irsa-aws-load-balancer-controller-policy", schema.GroupVersionKind{Group: "iam.aws.upbound.io", Version: "v1beta1", Kind: "RolePolicy"}},
 }
 
 func usageComp(of, by string) string { return "usage-" + of + "-by-" + by }
