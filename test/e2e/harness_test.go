@@ -20,6 +20,7 @@ import (
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/yaml"
@@ -398,9 +399,20 @@ func (h *harness) startSimulator(delay time.Duration) error {
 		if version != "*" {
 			versions = []string{version}
 		}
-		m, err := h.c.mapper.RESTMapping(schema.GroupKind{Group: g, Kind: k}, versions...)
+		// A provider revision establishes its CRDs shortly after the
+		// package reports Healthy: wait for each (the mapper caches
+		// discovery, so reset it between tries).
+		var m *meta.RESTMapping
+		err := poll(h.ctx, 2*time.Minute, time.Second, func() (bool, error) {
+			var err error
+			if m, err = h.c.mapper.RESTMapping(schema.GroupKind{Group: g, Kind: k}, versions...); err != nil {
+				h.c.mapper.Reset()
+				return false, nil //nolint:nilerr // Not there yet: try again.
+			}
+			return true, nil
+		})
 		if err != nil {
-			return fmt.Errorf("no CRD for %s: %w", gk, err)
+			return fmt.Errorf("no CRD for %s after 2 minutes: %w", gk, err)
 		}
 		gvrs = append(gvrs, m.Resource)
 	}
