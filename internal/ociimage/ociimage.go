@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -133,4 +134,25 @@ func WriteTarball(img v1.Image, tag, path string) error {
 		return fmt.Errorf("tag %q: %w", tag, err)
 	}
 	return tarball.WriteToFile(path, ref, img)
+}
+
+// Save writes img as a tagged image tarball at path (creating its directory)
+// and returns its digest and the tarball's size: what every image build
+// command reports.
+func Save(img v1.Image, tag, path string) (digest string, size int64, err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", 0, fmt.Errorf("create output dir: %w", err)
+	}
+	if err := WriteTarball(img, tag, path); err != nil {
+		return "", 0, err
+	}
+	d, err := img.Digest()
+	if err != nil {
+		return "", 0, fmt.Errorf("digest: %w", err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", 0, fmt.Errorf("stat output: %w", err)
+	}
+	return d.String(), fi.Size(), nil
 }

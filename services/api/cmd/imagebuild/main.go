@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/gokinjo/platform/internal/ociimage"
 	"github.com/gokinjo/platform/services/api/internal/image"
 )
 
@@ -47,20 +48,10 @@ func run(ctx context.Context, goCmd, out, tag, arch string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return fmt.Errorf("create output dir: %w", err)
-	}
-	if err := image.WriteTarball(img, tag, out); err != nil {
+	digest, size, err := ociimage.Save(img, tag, out)
+	if err != nil {
 		return err
 	}
-	digest, err := img.Digest()
-	if err != nil {
-		return fmt.Errorf("digest: %w", err)
-	}
-	fi, err := os.Stat(out)
-	if err != nil {
-		return fmt.Errorf("stat output: %w", err)
-	}
-	fmt.Printf("%s: %s %s (%.1f MB, binary %.1f MB)\n", out, tag, digest, float64(fi.Size())/(1<<20), float64(len(b))/(1<<20))
+	fmt.Printf("%s: %s %s (%.1f MB, binary %.1f MB)\n", out, tag, digest, float64(size)/(1<<20), float64(len(b))/(1<<20))
 	return nil
 }
