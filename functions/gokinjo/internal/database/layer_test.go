@@ -105,7 +105,7 @@ func TestComposePresets(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			p := preset.ResolveDatabase(owner(tc.env), nil, "")
+			p := preset.ResolveDatabase(owner(tc.env), preset.Presets[tc.env], v1alpha1.EnvironmentParameters{})
 			s, _, err := run(t, p, settled())
 			if err != nil {
 				t.Fatalf("%s: Compose(): %v", tc.reason, err)
@@ -164,7 +164,7 @@ func sorted(s []string) []string {
 
 // TestInstanceSettings checks what every environment's instance must have.
 func TestInstanceSettings(t *testing.T) {
-	s, _, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, ""), settled())
+	s, _, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{}), settled())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +271,9 @@ func TestSelectorsAndIngress(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, dxr, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, tc.clientSG), tc.observed)
+			p := preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
+			p.ClientSecurityGroupID = tc.clientSG
+			s, dxr, err := run(t, p, tc.observed)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -327,7 +329,7 @@ func TestSelectorsAndIngress(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	ok := preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, "")
+	ok := preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
 	cases := map[string]struct {
 		reason string
 		change func(p *v1alpha1.DatabaseParameters)
@@ -437,7 +439,7 @@ func TestStatus(t *testing.T) {
 	rep.SetKind("Instance")
 	_ = rep.SetValue("status.atProvider.endpoint", "gokinjo-prod-replica.abc.ap-northeast-1.rds.amazonaws.com:5432")
 	observed := map[resource.Name]resource.ObservedComposed{compInstance: {Resource: inst}, compReplica: {Resource: rep}}
-	_, dxr, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, ""), observed)
+	_, dxr, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{}), observed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -475,7 +477,7 @@ func TestReplicaWaitsForPrimary(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			xr, _, err := compose.NewXRFor(v1alpha1.KindDatabase, "gokinjo-abcde-db", preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, ""))
+			xr, _, err := compose.NewXRFor(v1alpha1.KindDatabase, "gokinjo-abcde-db", preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -497,7 +499,7 @@ func TestReplicaWaitsForPrimary(t *testing.T) {
 // no retention if it exports first, so the groups are composed with
 // retention and the exports are turned on only once they exist.
 func TestLogGroupsBeforeExports(t *testing.T) {
-	p := preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, "")
+	p := preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
 	exports := func(s *compose.State) []string {
 		var out []string
 		_ = s.Desired()[compInstance].Resource.GetValueInto("spec.forProvider.enabledCloudwatchLogsExports", &out)

@@ -67,7 +67,7 @@ func TestBuckets(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			p := preset.ResolveDataLake(owner(tc.env), nil, nil)
+			p := preset.ResolveDataLake(owner(tc.env), preset.Presets[tc.env], v1alpha1.EnvironmentParameters{})
 			s, dxr, err := run(t, p, nil)
 			if err != nil {
 				t.Fatalf("%s: Compose(): %v", tc.reason, err)
@@ -203,7 +203,7 @@ func TestBuckets(t *testing.T) {
 }
 
 func TestKMSEncryption(t *testing.T) {
-	p := preset.ResolveDataLake(owner(v1alpha1.EnvStaging), &v1alpha1.DataLakeOverrides{Encryption: v1alpha1.EncryptionKMS, BucketSuffix: "tokyo1"}, nil)
+	p := preset.ResolveDataLake(owner(v1alpha1.EnvStaging), preset.Presets[v1alpha1.EnvStaging], v1alpha1.EnvironmentParameters{DataLake: &v1alpha1.DataLakeOverrides{Encryption: v1alpha1.EncryptionKMS, BucketSuffix: "tokyo1"}})
 	s, _, err := run(t, p, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +229,7 @@ func TestKMSEncryption(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	ok := preset.ResolveDataLake(owner(v1alpha1.EnvStaging), nil, nil)
+	ok := preset.ResolveDataLake(owner(v1alpha1.EnvStaging), preset.Presets[v1alpha1.EnvStaging], v1alpha1.EnvironmentParameters{})
 	cases := map[string]struct {
 		reason string
 		change func(p *v1alpha1.DataLakeParameters)
@@ -358,7 +358,7 @@ func TestKeepBucketNames(t *testing.T) {
 	b.SetAnnotations(map[string]string{"crossplane.io/external-name": "gokinjo-raw-prod-old"})
 	observed := map[resource.Name]resource.ObservedComposed{"bucket-raw": {Resource: b}}
 
-	p := preset.ResolveDataLake(owner(v1alpha1.EnvProd), &v1alpha1.DataLakeOverrides{BucketSuffix: "new"}, nil)
+	p := preset.ResolveDataLake(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{DataLake: &v1alpha1.DataLakeOverrides{BucketSuffix: "new"}})
 	_, _, err := run(t, p, observed)
 	want := `spec.parameters.bucketSuffix: bucket gokinjo-raw-prod-old already exists and S3 cannot rename it to gokinjo-raw-prod-new: restore the bucketSuffix that named it ("old")`
 	if err == nil || err.Error() != want {

@@ -72,7 +72,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	}
 
 	if !b.skip[compWorkloads] {
-		if err := workloadsLayer(s, r.Owner, r.Network.CIDR, p.Workloads); err != nil {
+		if err := workloadsLayer(s, r.Workloads); err != nil {
 			return err
 		}
 	}

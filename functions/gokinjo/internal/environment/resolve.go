@@ -12,6 +12,7 @@ import (
 	"github.com/gokinjo/platform/functions/gokinjo/internal/datalake"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/workloads"
 )
 
 // Resolved is every nested layer's parameters, preset merged with the
@@ -23,6 +24,9 @@ type Resolved struct {
 	Cluster  v1alpha1.ClusterParameters
 	Database v1alpha1.DatabaseParameters
 	DataLake v1alpha1.DataLakeParameters
+	// Workloads lacks what is observed of the other layers (workloadsLayer
+	// adds it).
+	Workloads v1alpha1.WorkloadsParameters
 }
 
 // Resolve resolves and validates the parameters of every layer of the
@@ -49,27 +53,33 @@ func resolve(name, prefix string, p v1alpha1.EnvironmentParameters, clientSG str
 	if err := validateRegion(r.Owner.Region, p.Network); err != nil {
 		return Resolved{}, err
 	}
-	r.Network = preset.ResolveNetwork(r.Owner, pre, p.Network)
+	r.Network = preset.ResolveNetwork(r.Owner, pre, p)
 	if _, err := cidrplan.Plan(r.Network.CIDR, r.Network.AvailabilityZones); err != nil {
 		return Resolved{}, fmt.Errorf("spec.parameters.%w", err)
 	}
-	r.Cluster = preset.ResolveCluster(r.Owner, pre, p.Cluster)
+	r.Cluster = preset.ResolveCluster(r.Owner, pre, p)
 	if err := cluster.ValidateClaim(r.Cluster); err != nil {
 		return Resolved{}, err
 	}
-	r.Database = preset.ResolveDatabase(r.Owner, p.Database, clientSG)
+	r.Database = preset.ResolveDatabase(r.Owner, pre, p)
+	r.Database.ClientSecurityGroupID = clientSG
 	if err := database.Validate(r.Database, "spec.parameters.database."); err != nil {
 		return Resolved{}, err
 	}
 	// An orphaned database keeps the VPC and subnets it sits in.
 	r.Network.RetainOnDelete = r.Database.DeletionProtection
-	r.DataLake = preset.ResolveDataLake(r.Owner, p.DataLake, p.Budget)
+	r.DataLake = preset.ResolveDataLake(r.Owner, pre, p)
 	// The IRSA policies name the real buckets, suffix included.
 	r.Cluster.Buckets = datalake.BucketNames(r.DataLake)
 	if err := datalake.ValidateLake(r.DataLake, "spec.parameters.dataLake."); err != nil {
 		return Resolved{}, err
 	}
 	if err := datalake.ValidateBudget(r.DataLake.Budget, "spec.parameters.budget."); err != nil {
+		return Resolved{}, err
+	}
+	r.Workloads = preset.ResolveWorkloads(r.Owner, pre, p)
+	r.Workloads.VPCCIDR = r.Network.CIDR
+	if err := workloads.Validate(r.Workloads, "spec.parameters.workloads."); err != nil {
 		return Resolved{}, err
 	}
 	return r, nil
