@@ -239,22 +239,22 @@ func TestValidate(t *testing.T) {
 		"SuffixUppercase": {
 			reason: "bucket names are lowercase",
 			change: func(p *v1alpha1.DataLakeParameters) { p.BucketSuffix = "Tokyo" },
-			want:   `spec.parameters.bucketSuffix: "Tokyo" must be lowercase letters, digits and hyphens`,
+			want:   `spec.parameters.bucketSuffix: Invalid value: "Tokyo": must be lowercase letters, digits and hyphens, starting`,
 		},
 		"SuffixTrailingHyphen": {
 			reason: "bucket names end with a letter or digit",
 			change: func(p *v1alpha1.DataLakeParameters) { p.BucketSuffix = "a-" },
-			want:   `spec.parameters.bucketSuffix: "a-" must be lowercase letters`,
+			want:   `spec.parameters.bucketSuffix: Invalid value: "a-": must be lowercase letters, digits and hyphens, starting`,
 		},
 		"SuffixDot": {
 			reason: "dots break virtual-host TLS; not allowed",
 			change: func(p *v1alpha1.DataLakeParameters) { p.BucketSuffix = "a.b" },
-			want:   `spec.parameters.bucketSuffix: "a.b"`,
+			want:   `spec.parameters.bucketSuffix: Invalid value: "a.b": must be lowercase letters, digits and hyphens, starting`,
 		},
 		"SuffixTooLong": {
 			reason: "gokinjo-processed-staging-<suffix> must fit 63 characters",
 			change: func(p *v1alpha1.DataLakeParameters) { p.BucketSuffix = strings.Repeat("a", 38) },
-			want:   "is 64 characters, more than the 63 S3 allows",
+			want:   `spec.parameters.bucketSuffix: Invalid value: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa": bucket name`,
 		},
 		"SuffixLongestAllowed": {
 			reason: "a 37-character suffix fits in staging",
@@ -263,72 +263,72 @@ func TestValidate(t *testing.T) {
 		"SuffixReserved": {
 			reason: "S3 reserves -s3alias",
 			change: func(p *v1alpha1.DataLakeParameters) { p.BucketSuffix = "x-s3alias" },
-			want:   "which S3 reserves",
+			want:   `spec.parameters.bucketSuffix: Invalid value: "x-s3alias": ends with -s3alias, which S3 reserves`,
 		},
 		"GlacierZero": {
 			reason: "a lifecycle transition needs days",
 			change: func(p *v1alpha1.DataLakeParameters) { p.GlacierAfterDays = 0 },
-			want:   "spec.parameters.glacierAfterDays: 0 is below the minimum of 30 days",
+			want:   `spec.parameters.glacierAfterDays: Invalid value: 0: below the minimum of 30 days,`,
 		},
 		"GlacierBelowMinimum": {
 			reason: "Glacier before 30 days is refused",
 			change: func(p *v1alpha1.DataLakeParameters) { p.GlacierAfterDays = 29 },
-			want:   "spec.parameters.glacierAfterDays: 29 is below the minimum of 30 days",
+			want:   `spec.parameters.glacierAfterDays: Invalid value: 29: below the minimum of 30 days,`,
 		},
 		"TieringAfterGlacier": {
 			reason: "Intelligent-Tiering comes before Glacier",
 			change: func(p *v1alpha1.DataLakeParameters) { p.IntelligentTieringAfterDays, p.GlacierAfterDays = 60, 60 },
-			want:   "spec.parameters.intelligentTieringAfterDays: 60 must be less than glacierAfterDays (60)",
+			want:   `spec.parameters.intelligentTieringAfterDays: Invalid value: 60: must be less than glacierAfterDays (60):`,
 		},
 		"NoncurrentZero": {
 			reason: "old versions expire after at least a day",
 			change: func(p *v1alpha1.DataLakeParameters) { p.NoncurrentVersionExpirationDays = 0 },
-			want:   "spec.parameters.noncurrentVersionExpirationDays: 0 must be at least 1",
+			want:   `spec.parameters.noncurrentVersionExpirationDays: Invalid value: 0: must be at least 1`,
 		},
 		"BadEncryption": {
 			reason: "AES256 or aws:kms only",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Encryption = "aws:kms:dsse" },
-			want:   `spec.parameters.encryption: "aws:kms:dsse" is not AES256 or aws:kms`,
+			want:   `spec.parameters.encryption: Unsupported value: "aws:kms:dsse": supported values: "AES256", "aws:kms"`,
 		},
 		"LogRetentionNotAccepted": {
 			reason: "CloudWatch Logs accepts only fixed retention values",
 			change: func(p *v1alpha1.DataLakeParameters) { p.LogRetentionDays = 10 },
-			want:   "spec.parameters.logRetentionDays: 10 is not a retention CloudWatch Logs accepts",
+			want:   `spec.parameters.logRetentionDays: Invalid value: 10: not a retention CloudWatch Logs accepts (1, 3, 5, 7, 14,`,
 		},
 		"ImagesZero": {
 			reason: "keep at least one image",
 			change: func(p *v1alpha1.DataLakeParameters) { p.ImageRetentionCount = 0 },
-			want:   "spec.parameters.imageRetentionCount: 0 is outside 1-1000",
+			want:   `spec.parameters.imageRetentionCount: Invalid value: 0: outside 1-1000`,
 		},
 		"BudgetZero": {
 			reason: "a budget needs a limit",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.MonthlyLimitUSD = 0 },
-			want:   "spec.parameters.budget.monthlyLimitUsd: 0 must be between 1 and 1000000",
+			want:   `spec.parameters.budget.monthlyLimitUsd: Invalid value: 0: must be between 1 and 1000000`,
 		},
 		"BudgetEmailDisplayName": {
 			reason: "a display name or a comma is not a plain address",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.AlertEmail = "Team <team@example.com>" },
-			want:   "is not a plain e-mail address",
+			want:   `spec.parameters.budget.alertEmail: Invalid value: "Team <team@example.com>": not a plain e-mail address a`,
 		},
 		"BudgetEmailDoubleDot": {
 			reason: "dots only between characters",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.AlertEmail = "team..ops@example.com" },
-			want:   "is not a plain e-mail address",
+			want:   `spec.parameters.budget.alertEmail: Invalid value: "team..ops@example.com": not a plain e-mail address a mail`,
 		},
 		"BudgetEmailNumericTLD": {
 			reason: "a top-level domain is letters",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.AlertEmail = "team@example.123" },
-			want:   "is not a plain e-mail address",
+			want:   `spec.parameters.budget.alertEmail: Invalid value: "team@example.123": not a plain e-mail address a mail`,
 		},
 		"BudgetTooLarge": {
 			reason: "integers are bounded",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.MonthlyLimitUSD = 2147483648 },
-			want:   "must be between 1 and 1000000",
+			want:   `spec.parameters.budget.monthlyLimitUsd: Invalid value: 2147483648: must be between 1 and 1000000`,
 		},
 		"BudgetEmail": {
 			reason: "alerts go to an email address",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.AlertEmail = "platform-team" },
-			want:   `spec.parameters.budget.alertEmail: "platform-team" is not a plain e-mail address`,
+			want:   `spec.parameters.budget.alertEmail: Invalid value: "platform-team": not a plain e-mail address a mail system`,
 		},
 	}
 	for name, tc := range cases {

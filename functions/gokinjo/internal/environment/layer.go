@@ -5,14 +5,11 @@ package environment
 
 import (
 	"context"
-	"fmt"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
-	"github.com/gokinjo/platform/functions/gokinjo/internal/network"
-	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -97,21 +94,6 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		return err
 	}
 	return xr.SetStatus(st)
-}
-
-// validateRegion checks the zones against the region: the default zones are
-// Tokyo's, so another region must name its own.
-func validateRegion(region string, o *v1alpha1.NetworkOverrides) error {
-	if err := network.ValidateRegion(region, "spec.parameters.region"); err != nil {
-		return err
-	}
-	if o == nil || len(o.AvailabilityZones) == 0 {
-		if region != preset.DefaultRegion {
-			return fmt.Errorf("spec.parameters.network.availabilityZones: region %s needs its zones listed (the defaults are %s's)", region, preset.DefaultRegion)
-		}
-		return nil
-	}
-	return network.ValidateZones(region, o.AvailabilityZones, "spec.parameters.network.availabilityZones")
 }
 
 // nested composes a nested XR of a layer with its resolved parameters.

@@ -14,6 +14,8 @@ package workloads
 import (
 	"context"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/crossplane/function-sdk-go/resource"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
@@ -46,7 +48,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := xr.Parameters(&p); err != nil {
 		return err
 	}
-	if err := Validate(p, "spec.parameters."); err != nil {
+	if err := Validate(p, field.NewPath("spec", "parameters")).ToAggregate(); err != nil {
 		return err
 	}
 	pre, err := preset.For(p.Environment)
