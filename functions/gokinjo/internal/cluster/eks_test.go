@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -85,7 +87,7 @@ func TestControlPlaneLogGroup(t *testing.T) {
 		t.Fatal("the cluster must wait until its log group exists")
 	}
 	d := s.Desired()[resource.Name(compLogGroup)].Resource
-	if got := d.GetAnnotations()[annotationExternalName]; got != "/aws/eks/"+params(t, "prod", nil).Name+"/cluster" {
+	if got := d.GetAnnotations()[meta.AnnotationKeyExternalName]; got != "/aws/eks/"+params(t, "prod", nil).Name+"/cluster" {
 		t.Errorf("log group name = %q, want /aws/eks/<cluster>/cluster", got)
 	}
 	if got := desiredField(t, s, compLogGroup, "spec", "forProvider", "retentionInDays"); got != float64(90) {

@@ -103,7 +103,7 @@ func validatePrincipal(s, wantPartition string) error {
 		return fmt.Errorf("not an IAM role or user ARN such as arn:%s:iam::123456789012:role/admin", wantPartition)
 	}
 	if a.Partition != wantPartition {
-		return fmt.Errorf("in partition %s but the cluster's region is in %s: use an ARN starting arn:%s:iam::", a.Partition, wantPartition, wantPartition)
+		return fmt.Errorf("in partition %s but the cluster's region is in %s: use an IAM ARN of partition %s (arn:%s:iam::<account>:role/<name>)", a.Partition, wantPartition, wantPartition, wantPartition)
 	}
 	return nil
 }

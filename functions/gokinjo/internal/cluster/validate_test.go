@@ -78,7 +78,7 @@ func TestComposeBadInput(t *testing.T) {
 			args: args{env: "prod", mod: func(p *v1alpha1.ClusterParameters) {
 				p.AccessEntries, p.AdminPrincipalARN = true, "arn:aws-cn:iam::123456789012:role/admin"
 			}},
-			want: want{err: `spec.parameters.adminPrincipalArn: Invalid value: "arn:aws-cn:iam::123456789012:role/admin": in partition aws-cn but the cluster's region is in aws: use an ARN starting arn:aws:iam::`},
+			want: want{err: `spec.parameters.adminPrincipalArn: Invalid value: "arn:aws-cn:iam::123456789012:role/admin": in partition aws-cn but the cluster's region is in aws: use an IAM ARN of partition aws (arn:aws:iam::<account>:role/<name>)`},
 		},
 		"GravitonInstanceType": {
 			reason: "A Graviton instance type composes (with the ARM AMI, see nodegroups_test).",

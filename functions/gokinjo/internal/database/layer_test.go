@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	xpv2 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
@@ -518,7 +520,7 @@ func TestLogGroupsBeforeExports(t *testing.T) {
 		if g == nil {
 			t.Fatalf("no log group for %s", lt)
 		}
-		if name := g.Resource.GetAnnotations()["crossplane.io/external-name"]; name != "/aws/rds/instance/gokinjo-prod/"+lt {
+		if name := g.Resource.GetAnnotations()[meta.AnnotationKeyExternalName]; name != "/aws/rds/instance/gokinjo-prod/"+lt {
 			t.Errorf("log group %s: external name %q, want the group RDS exports into", lt, name)
 		}
 		var days float64

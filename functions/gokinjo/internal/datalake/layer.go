@@ -8,6 +8,8 @@ package datalake
 import (
 	"context"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	xpv1 "github.com/crossplane/crossplane-runtime/apis/common/v1"
@@ -68,7 +70,7 @@ func (d *datalake) tags(name string) map[string]*string {
 }
 
 func externalName(name string) map[string]string {
-	return map[string]string{"crossplane.io/external-name": name}
+	return map[string]string{meta.AnnotationKeyExternalName: name}
 }
 
 // forceEmpty reports whether deleting the claim deletes the buckets and

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/resource/composite"
@@ -80,7 +82,7 @@ func TestBuckets(t *testing.T) {
 					t.Fatalf("%s: no %s", tc.reason, comp)
 				}
 				name := "gokinjo-" + tier + "-" + tc.env
-				if got := b.Resource.GetAnnotations()["crossplane.io/external-name"]; got != name {
+				if got := b.Resource.GetAnnotations()[meta.AnnotationKeyExternalName]; got != name {
 					t.Errorf("%s: %s external name: want %s, got %s", tc.reason, comp, name, got)
 				}
 				// Deleted with the claim (not retained), a versioned bucket
@@ -223,7 +225,7 @@ func TestKMSEncryption(t *testing.T) {
 	if c, _ := enc.GetString("spec.forProvider.rule[0].applyServerSideEncryptionByDefault[0].kmsMasterKeyIdSelector.matchLabels[platform.gokinjo.io/component]"); c != compKMSKey {
 		t.Errorf("kmsMasterKeyIdSelector selects %q", c)
 	}
-	if n := d["bucket-curated"].Resource.GetAnnotations()["crossplane.io/external-name"]; n != "gokinjo-curated-staging-tokyo1" {
+	if n := d["bucket-curated"].Resource.GetAnnotations()[meta.AnnotationKeyExternalName]; n != "gokinjo-curated-staging-tokyo1" {
 		t.Errorf("bucket name with suffix: %s", n)
 	}
 }
@@ -355,7 +357,7 @@ func TestKeepBucketNames(t *testing.T) {
 	b := composed.New()
 	b.SetAPIVersion("s3.aws.upbound.io/v1beta1")
 	b.SetKind("Bucket")
-	b.SetAnnotations(map[string]string{"crossplane.io/external-name": "gokinjo-raw-prod-old"})
+	b.SetAnnotations(map[string]string{meta.AnnotationKeyExternalName: "gokinjo-raw-prod-old"})
 	observed := map[resource.Name]resource.ObservedComposed{"bucket-raw": {Resource: b}}
 
 	p := preset.ResolveDataLake(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{DataLake: &v1alpha1.DataLakeOverrides{BucketSuffix: "new"}})

@@ -23,7 +23,7 @@ const (
 )
 
 // The XCluster holds the EKS cluster and every workload on it.
-func init() { //nolint:gochecknoinits // Registry of the compose framework.
+func init() { // Registry of the compose framework.
 	compose.RegisterStateful(schema.GroupKind{Group: v1alpha1.Group, Kind: v1alpha1.KindCluster})
 }
 
