@@ -1,4 +1,4 @@
-package preset
+package preset_test
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/environment"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -121,28 +123,20 @@ func TestREADMETable(t *testing.T) {
 	}
 }
 
-// resolved is one environment resolved with no overrides.
+// resolved is one environment resolved with no overrides, the way the
+// function resolves it, and its preset.
 type resolved struct {
-	Preset    Preset
-	Owner     v1alpha1.Owner
-	Network   v1alpha1.NetworkParameters
-	Cluster   v1alpha1.ClusterParameters
-	Database  v1alpha1.DatabaseParameters
-	DataLake  v1alpha1.DataLakeParameters
-	Workloads v1alpha1.WorkloadsParameters
+	environment.Resolved
+	Preset preset.Preset
 }
 
 func resolve(t *testing.T, env string) resolved {
 	t.Helper()
-	pre, err := For(env)
+	r, err := environment.Resolve("readme", v1alpha1.EnvironmentParameters{Environment: env}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	claim := v1alpha1.EnvironmentParameters{Environment: env}
-	o := Owner("readme", claim)
-	return resolved{Preset: pre, Owner: o,
-		Network: ResolveNetwork(o, pre, claim), Cluster: ResolveCluster(o, pre, claim), Database: ResolveDatabase(o, pre, claim),
-		DataLake: ResolveDataLake(o, pre, claim), Workloads: ResolveWorkloads(o, pre, claim)}
+	return resolved{Resolved: r, Preset: preset.Presets[env]}
 }
 
 // readmeTable returns the rows of the table under "## Environment presets",
