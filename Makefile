@@ -31,7 +31,7 @@ export GOFLAGS := -buildvcs=false
 
 all: build
 
-tools: $(BIN)/crossplane $(BIN)/crane $(BIN)/actionlint $(BIN)/promtool
+tools: $(BIN)/crossplane $(BIN)/crane $(BIN)/actionlint $(BIN)/promtool $(BIN)/staticcheck
 
 $(BIN)/crossplane: tools/crossplane/go.mod tools/crossplane/go.sum
 	cd tools/crossplane && $(GO) build -trimpath -o $@ \
@@ -48,6 +48,11 @@ $(BIN)/actionlint: tools/actionlint/go.mod tools/actionlint/go.sum
 # discovery plugins, which test rules does not need.
 $(BIN)/promtool: tools/promtool/go.mod tools/promtool/go.sum
 	cd tools/promtool && $(GO) build -tags remove_all_sd -o $@ github.com/prometheus/prometheus/cmd/promtool
+
+# staticcheck lints every Go package (make lint) with its default checks; an
+# exception is a //lint:ignore comment with its reason, next to the code.
+$(BIN)/staticcheck: tools/staticcheck/go.mod tools/staticcheck/go.sum
+	cd tools/staticcheck && $(GO) build -o $@ honnef.co/go/tools/cmd/staticcheck
 
 build:
 	$(GO) build -ldflags "-s -w" -o $(OUT)/bin/function-gokinjo ./functions/gokinjo
@@ -72,8 +77,10 @@ cost:
 vet:
 	$(GO) vet ./...
 
-lint: $(BIN)/actionlint
+lint: $(BIN)/actionlint $(BIN)/staticcheck
 	$(BIN)/actionlint .github/workflows/*.yaml
+	$(BIN)/staticcheck ./...
+	cd test/e2e && $(BIN)/staticcheck ./...
 
 test: tools vet lint
 	$(GO) test -count=1 ./...

@@ -56,17 +56,17 @@ func TestRunFunctionRefuses(t *testing.T) {
 		"PublicCIDR": {
 			reason: "A public VPC range gets past no admission check it skipped: the function refuses it too.",
 			xr:     `{"apiVersion": "platform.gokinjo.io/v1alpha1", "kind": "XEnvironment", "metadata": {"name": "e"}, "spec": {"parameters": {"environment": "dev", "network": {"cidr": "8.8.0.0/16"}}}}`,
-			want:   want{fnv1.Severity_SEVERITY_FATAL, `spec.parameters.network.cidr "8.8.0.0/16" is not in a private range`},
+			want:   want{fnv1.Severity_SEVERITY_FATAL, `spec.parameters.network.cidr: Invalid value: "8.8.0.0/16": not in a private range`},
 		},
 		"ZoneOutsideRegion": {
 			reason: "A zone of another region is refused, naming the field.",
 			xr:     `{"apiVersion": "platform.gokinjo.io/v1alpha1", "kind": "XEnvironment", "metadata": {"name": "e"}, "spec": {"parameters": {"environment": "dev", "network": {"availabilityZones": ["us-east-1a", "ap-northeast-1c"]}}}}`,
-			want:   want{fnv1.Severity_SEVERITY_FATAL, `spec.parameters.network.availabilityZones: "us-east-1a" is not a zone of region ap-northeast-1`},
+			want:   want{fnv1.Severity_SEVERITY_FATAL, `spec.parameters.network.availabilityZones[0]: Invalid value: "us-east-1a": not a zone of region ap-northeast-1`},
 		},
 		"DuplicateZone": {
 			reason: "A zone listed twice is refused.",
 			xr:     `{"apiVersion": "platform.gokinjo.io/v1alpha1", "kind": "XEnvironment", "metadata": {"name": "e"}, "spec": {"parameters": {"environment": "dev", "network": {"availabilityZones": ["ap-northeast-1a", "ap-northeast-1a"]}}}}`,
-			want:   want{fnv1.Severity_SEVERITY_FATAL, `"ap-northeast-1a" is listed twice`},
+			want:   want{fnv1.Severity_SEVERITY_FATAL, `spec.parameters.network.availabilityZones[1]: Duplicate value: "ap-northeast-1a"`},
 		},
 		"OneZone": {
 			reason: "One zone is not enough for subnets RDS and EKS accept.",
@@ -76,12 +76,12 @@ func TestRunFunctionRefuses(t *testing.T) {
 		"OtherRegionWithoutZones": {
 			reason: "Another region needs its zones named; the defaults are Tokyo's.",
 			xr:     `{"apiVersion": "platform.gokinjo.io/v1alpha1", "kind": "XEnvironment", "metadata": {"name": "e"}, "spec": {"parameters": {"environment": "dev", "region": "us-east-1"}}}`,
-			want:   want{fnv1.Severity_SEVERITY_FATAL, `region us-east-1 needs its zones listed`},
+			want:   want{fnv1.Severity_SEVERITY_FATAL, `none is a zone of region us-east-1: list the region's zones, use us-east-1a`},
 		},
 		"NetworkBadNAT": {
 			reason: "A hand-made XNetwork with an unknown NAT mode is refused.",
 			xr:     strings.Replace(networkXR, `"Single"`, `"Many"`, 1),
-			want:   want{fnv1.Severity_SEVERITY_FATAL, `natGateways: "Many" is not Single or OnePerAZ`},
+			want:   want{fnv1.Severity_SEVERITY_FATAL, `spec.parameters.natGateways: Unsupported value: "Many": supported values: "Single", "OnePerAZ"`},
 		},
 	}
 	f := NewFunction(logging.NewNopLogger())

@@ -124,7 +124,7 @@ func checkComposed(obj map[string]any) error {
 	}
 	typed, err := composed.Scheme.New(gv.WithKind(kind))
 	if err != nil {
-		return nil //nolint:nilerr // Kinds without Go types here (ProviderConfigs) are checked by the golden validation.
+		return nil // Kinds without Go types here (ProviderConfigs) are checked by the golden validation.
 	}
 	if err := strictDecode(obj, typed); err != nil {
 		return err

@@ -109,9 +109,6 @@ func (a *Account) now() time.Time {
 	return time.Now()
 }
 
-// Region is the account's region of a resource (forProvider.region).
-func (a *Account) region(u *unstructured.Unstructured) string { return region(u) }
-
 // Apply is one reconcile of a managed resource by its simulated provider:
 // references are resolved, the create (or update) is checked against AWS's
 // rules, and the resource is returned as the provider reports it (Ready and

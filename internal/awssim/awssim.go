@@ -24,7 +24,10 @@ import (
 // Annotations the simulator sets, as Crossplane and the provider would.
 const (
 	AnnotationCompositionResourceName = "crossplane.io/composition-resource-name"
-	AnnotationExternalName            = "crossplane.io/external-name"
+	// AnnotationExternalName is crossplane-runtime's meta.AnnotationKeyExternalName,
+	// spelt out so the e2e module needs no crossplane-runtime (a test
+	// checks they agree).
+	AnnotationExternalName = "crossplane.io/external-name"
 )
 
 // TransitionTime is the fixed time of every simulated condition, so that

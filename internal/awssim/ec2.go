@@ -7,7 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
-func init() { //nolint:gochecknoinits // Registration of simulated kinds.
+func init() { // Registration of simulated kinds.
 	ec2 := func(kind string) schema.GroupKind { return schema.GroupKind{Group: "ec2.aws.upbound.io", Kind: kind} }
 	withARN := func(resource string) Filler {
 		return func(u *unstructured.Unstructured, id string) {

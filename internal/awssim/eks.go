@@ -11,7 +11,7 @@ import (
 // The EKS kinds, as the AWS simulator reports them once created: the
 // cluster with its endpoint, OIDC issuer and cluster security group; node
 // groups ACTIVE with the desired size AWS chose at creation (initProvider).
-func init() { //nolint:gochecknoinits // Registration of simulated kinds.
+func init() { // Registration of simulated kinds.
 	eks := func(kind string) schema.GroupKind { return schema.GroupKind{Group: "eks.aws.upbound.io", Kind: kind} }
 	Register(eks("Cluster"), "", simulateCluster)
 	Register(eks("NodeGroup"), "", simulateNodeGroup)

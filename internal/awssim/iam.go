@@ -9,7 +9,7 @@ import (
 
 // The IAM kinds, as the AWS simulator reports them. IAM is global: its ARNs
 // have no region.
-func init() { //nolint:gochecknoinits // Registration of simulated kinds.
+func init() { // Registration of simulated kinds.
 	iam := func(kind string) schema.GroupKind { return schema.GroupKind{Group: "iam.aws.upbound.io", Kind: kind} }
 	Register(iam("Role"), "", func(u *unstructured.Unstructured, id string) {
 		SetAtProvider(u, ARN("iam", "", "role/"+id), "arn")

@@ -7,7 +7,7 @@ import (
 
 // KMS keys, as the AWS simulator reports them: identified by a key id in
 // UUID form, with the key ARN the EKS cluster's encryption config takes.
-func init() { //nolint:gochecknoinits // Registration of simulated kinds.
+func init() { // Registration of simulated kinds.
 	Register(schema.GroupKind{Group: "kms.aws.upbound.io", Kind: "Key"}, "", func(u *unstructured.Unstructured, id string) {
 		h := Hash("kms/" + id)
 		keyID := h[:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]

@@ -13,7 +13,7 @@ import (
 // status.atProvider.manifest (Deployments available, Jobs complete, the
 // Ingress with its ALB address), provider-helm Releases deployed, and
 // Crossplane Usages (no provider status at all).
-func init() { //nolint:gochecknoinits // Registration of simulated kinds.
+func init() { // Registration of simulated kinds.
 	Register(schema.GroupKind{Group: "kubernetes.crossplane.io", Kind: "Object"}, "", simulateObject)
 	Register(schema.GroupKind{Group: "helm.crossplane.io", Kind: "Release"}, "", simulateRelease)
 	for _, k := range []string{"Usage", "ClusterUsage"} {

@@ -10,7 +10,7 @@ import (
 // The AWS simulator's RDS: instances report the endpoint, port, ARN and the
 // Secrets Manager secret RDS keeps the master password in, as the provider
 // does once AWS has created them.
-func init() { //nolint:gochecknoinits // Registration of simulated kinds.
+func init() { // Registration of simulated kinds.
 	rds := func(kind string) schema.GroupKind { return schema.GroupKind{Group: "rds.aws.upbound.io", Kind: kind} }
 	Register(rds("Instance"), "db-", fillInstance)
 	Register(rds("SubnetGroup"), "", func(u *unstructured.Unstructured, id string) {

@@ -75,7 +75,7 @@ var refTable = map[schema.GroupKind][]refField{
 	gk("rds", "Instance"):                         {{goPath: "DBSubnetGroupName", field: "dbSubnetGroupName", target: gk("rds", "SubnetGroup")}, {goPath: "KMSKeyID", field: "kmsKeyId", target: gk("kms", "Key"), ext: extARN}, {goPath: "MonitoringRoleArn", field: "monitoringRoleArn", target: gk("iam", "Role"), ext: extARN}, {goPath: "ParameterGroupName", field: "parameterGroupName", target: gk("rds", "ParameterGroup")}, {goPath: "ReplicateSourceDB", field: "replicateSourceDb", target: gk("rds", "Instance"), ext: extIdentifier}, {goPath: "VPCSecurityGroupIds", field: "vpcSecurityGroupIds", multi: true, target: gk("ec2", "SecurityGroup")}},
 }
 
-func init() { //nolint:gochecknoinits // The S3 bucket settings kinds all reference their bucket by id.
+func init() { // The S3 bucket settings kinds all reference their bucket by id.
 	for _, k := range []string{"BucketVersioning", "BucketServerSideEncryptionConfiguration", "BucketPublicAccessBlock",
 		"BucketOwnershipControls", "BucketPolicy", "BucketLifecycleConfiguration"} {
 		refTable[gk("s3", k)] = []refField{{goPath: "Bucket", field: "bucket", target: gk("s3", "Bucket"), ext: extID}}

@@ -40,7 +40,7 @@ const (
 	irsaAnnotation    = "eks.amazonaws.com/role-arn"
 )
 
-func init() { //nolint:gochecknoinits // Rule registration.
+func init() { // Rule registration.
 	onWait(kindObject, objectReady)
 	onWait(kindRelease, releaseVolumes)
 	onWait(kindRelease, releaseHookDeadlock)

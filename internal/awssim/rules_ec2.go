@@ -8,7 +8,7 @@ import (
 
 // EC2 rules: a subnet's CIDR lies inside its VPC's and overlaps no other
 // subnet of the VPC; its zone is one the region offers (facts.Regions).
-func init() { //nolint:gochecknoinits // Rule registration.
+func init() { // Rule registration.
 	onCreate(gk("ec2", "Subnet"), subnetZone)
 	onCreate(gk("ec2", "Subnet"), subnetCIDR)
 }

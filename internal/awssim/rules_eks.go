@@ -9,7 +9,7 @@ import (
 // match the cluster's version (the per-minor table in facts.EKS); a node
 // group never ahead of its control plane; control-plane subnets in two
 // zones.
-func init() { //nolint:gochecknoinits // Rule registration.
+func init() { // Rule registration.
 	onCreate(gk("eks", "Cluster"), eksVersion)
 	onCreate(gk("eks", "Cluster"), eksZones)
 	onCreate(gk("eks", "Addon"), eksAddonVersion)

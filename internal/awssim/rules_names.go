@@ -49,7 +49,7 @@ var nameRules = []nameRule{
 	{kind: gk("iam", "Policy"), op: "CreatePolicy", taken: "EntityAlreadyExists", scope: "account"},
 }
 
-func init() { //nolint:gochecknoinits // Rule registration.
+func init() { // Rule registration.
 	for _, nr := range nameRules {
 		onCreate(nr.kind, nr.check)
 	}

@@ -5,7 +5,7 @@ import "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 // RDS rules: only engine versions RDS still creates (facts.RDS); a read
 // replica fails until its source is available. Deletion protection and the
 // final snapshot are checked at deletion (deletion.go).
-func init() { //nolint:gochecknoinits // Rule registration.
+func init() { // Rule registration.
 	onCreate(gk("rds", "Instance"), rdsEngineVersion)
 	onCreate(gk("rds", "Instance"), rdsReplicaSource)
 }

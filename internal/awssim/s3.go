@@ -7,7 +7,7 @@ import (
 
 // The AWS simulator's S3: buckets report their ARN and domain names; the
 // bucket settings kinds only exist.
-func init() { //nolint:gochecknoinits // Registration of simulated kinds.
+func init() { // Registration of simulated kinds.
 	s3 := func(kind string) schema.GroupKind { return schema.GroupKind{Group: "s3.aws.upbound.io", Kind: kind} }
 	Register(s3("Bucket"), "", func(u *unstructured.Unstructured, name string) {
 		r := region(u)

@@ -6,7 +6,7 @@ import (
 )
 
 // The AWS simulator's KMS, ECR, CloudWatch Logs and Budgets.
-func init() { //nolint:gochecknoinits // Registration of simulated kinds.
+func init() { // Registration of simulated kinds.
 	gk := func(group, kind string) schema.GroupKind {
 		return schema.GroupKind{Group: group + ".aws.upbound.io", Kind: kind}
 	}

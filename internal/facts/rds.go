@@ -32,7 +32,7 @@ type RDSFacts struct {
 type EngineVersion struct {
 	Version string `json:"version"`
 	PostGIS string `json:"postgis"`
-	// Deprecated: RDS no longer creates instances on this version.
+	// Deprecated tells that RDS no longer creates instances on this version.
 	Deprecated bool `json:"deprecated,omitempty"`
 }
 

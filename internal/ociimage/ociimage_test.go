@@ -31,7 +31,7 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rc.Close() //nolint:errcheck // Test.
+	defer rc.Close() // Test.
 	tr := tar.NewReader(rc)
 	var files []string
 	for {

@@ -19,7 +19,7 @@ func forProvider(u *unstructured.Unstructured, path ...string) (any, bool) {
 	return v, ok
 }
 
-func init() { //nolint:gochecknoinits // Rule registry.
+func init() { // Rule registry.
 	register(Rule{
 		Name:    "rds-private-encrypted",
 		About:   "RDS instances are never publicly accessible and always encrypted at rest with a KMS key.",

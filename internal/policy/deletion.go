@@ -75,7 +75,7 @@ func (x *Index) selected(u *unstructured.Unstructured, s selector) []*unstructur
 	return out
 }
 
-func init() { //nolint:gochecknoinits // Rule registry.
+func init() { // Rule registry.
 	register(Rule{
 		Name: "orphan-holds-no-deleted",
 		About: "A resource left in AWS when the claim is deleted (deletion policy Orphan) references only resources that are left too: " +

@@ -35,7 +35,7 @@ func PodSpec(u *unstructured.Unstructured) (map[string]any, bool) {
 	return spec, ok
 }
 
-func init() { //nolint:gochecknoinits // Rule registry.
+func init() { // Rule registry.
 	register(Rule{
 		Name:  "pods-hardened",
 		About: "Every pod runs as non-root with a read-only root filesystem, no privilege escalation, all capabilities dropped, resource limits set and a pinned image (never :latest).",

@@ -71,7 +71,7 @@ func LoadTaggable(dir string) error {
 	return nil
 }
 
-func init() { //nolint:gochecknoinits // Rule registry.
+func init() { // Rule registry.
 	register(Rule{
 		Name:  "aws-tagged",
 		About: "Every AWS resource that takes tags has Project, Environment and ManagedBy.",

@@ -58,7 +58,7 @@ func (r *Renderer) Render(ctx context.Context, xr *unstructured.Unstructured, ob
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(work) //nolint:errcheck // Scratch space.
+	defer os.RemoveAll(work) // Scratch space.
 
 	xrFile := filepath.Join(work, "xr.yaml")
 	if err := WriteYAML(xrFile, []*unstructured.Unstructured{xr}); err != nil {

@@ -158,7 +158,7 @@ func copyCRDsFromZip(zipPath, prefix, to string, prefixes []string) error {
 	if err != nil {
 		return err
 	}
-	defer r.Close() //nolint:errcheck // Read only.
+	defer r.Close() // Read only.
 	n := 0
 	for _, f := range r.File {
 		name := strings.TrimPrefix(f.Name, prefix)

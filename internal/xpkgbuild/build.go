@@ -99,7 +99,7 @@ func (b *Builder) functionPackage(ctx context.Context, arch string) (string, err
 	if err != nil {
 		return "", err
 	}
-	defer os.RemoveAll(work) //nolint:errcheck // Scratch space.
+	defer os.RemoveAll(work) // Scratch space.
 
 	bin := filepath.Join(work, "function")
 	if err := ociimage.GoBuild(ctx, b.Go, b.Root, "./functions/gokinjo", bin, arch); err != nil {
@@ -126,7 +126,7 @@ func (b *Builder) configurationPackage(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer os.RemoveAll(work) //nolint:errcheck // Scratch space.
+	defer os.RemoveAll(work) // Scratch space.
 
 	meta, err := os.ReadFile(filepath.Join(b.Root, "crossplane.yaml"))
 	if err != nil {

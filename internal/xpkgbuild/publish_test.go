@@ -303,7 +303,7 @@ func fileIn(t *testing.T, l v1.Layer, file string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rc.Close() //nolint:errcheck // Test.
+	defer rc.Close() // Test.
 	tr := tar.NewReader(rc)
 	for {
 		h, err := tr.Next()

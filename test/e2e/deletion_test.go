@@ -130,7 +130,7 @@ func (h *harness) deleteAllClaims(t *testing.T) {
 				st.id = id
 			}
 			p, _, _ := unstructured.NestedString(o.Object, "spec", "deletionPolicy")
-			ext := o.GetAnnotations()["crossplane.io/external-name"]
+			ext := o.GetAnnotations()[awssim.AnnotationExternalName]
 			if s, _ := h.sim.Account.StateOf(o.GroupVersionKind().GroupKind(), o.GetName()); p == "Orphan" && s == awssim.StateAvailable {
 				st.orphans = append(st.orphans, o.GetKind()+" "+ext)
 			}

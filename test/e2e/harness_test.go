@@ -407,7 +407,7 @@ func (h *harness) startSimulator(delay time.Duration) error {
 			var err error
 			if m, err = h.c.mapper.RESTMapping(schema.GroupKind{Group: g, Kind: k}, versions...); err != nil {
 				h.c.mapper.Reset()
-				return false, nil //nolint:nilerr // Not there yet: try again.
+				return false, nil // Not there yet: try again.
 			}
 			return true, nil
 		})
@@ -435,7 +435,7 @@ func (h *harness) functionCalls() int {
 	if err != nil {
 		return -1
 	}
-	defer resp.Body.Close() //nolint:errcheck // Read only.
+	defer resp.Body.Close() // Read only.
 	b, _ := io.ReadAll(resp.Body)
 	total := 0.0
 	for _, l := range strings.Split(string(b), "\n") {

@@ -133,12 +133,12 @@ func zipFile(zipPath, name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close() //nolint:errcheck // Read only.
+	defer r.Close() // Read only.
 	f, err := r.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", zipPath, err)
 	}
-	defer f.Close() //nolint:errcheck // Read only.
+	defer f.Close() // Read only.
 	return io.ReadAll(f)
 }
 

@@ -49,7 +49,7 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	if os.Getenv(envNoNetns) != "" {
-		os.Setenv(envInNetns, "host") //nolint:errcheck // Always works.
+		os.Setenv(envInNetns, "host") // Always works.
 		os.Exit(m.Run())
 	}
 	os.Exit(reexecInNetns())
@@ -137,8 +137,8 @@ func prepare() error {
 	if err != nil {
 		return err
 	}
-	os.Setenv(envProviders, dir)                                       //nolint:errcheck // Always works.
-	os.Setenv(envCoreCRDs, filepath.Join(core.Dir, "cluster", "crds")) //nolint:errcheck // Always works.
+	os.Setenv(envProviders, dir)                                       // Always works.
+	os.Setenv(envCoreCRDs, filepath.Join(core.Dir, "cluster", "crds")) // Always works.
 	return nil
 }
 
@@ -162,7 +162,7 @@ func extractCRDs(zipPath, prefix, to string, prefixes []string, keep map[string]
 	if err != nil {
 		return err
 	}
-	defer r.Close() //nolint:errcheck // Read only.
+	defer r.Close() // Read only.
 	for _, f := range r.File {
 		name := strings.TrimPrefix(f.Name, prefix)
 		if name == f.Name || strings.Contains(name, "/") || !strings.HasSuffix(name, ".yaml") {

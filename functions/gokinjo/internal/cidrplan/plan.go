@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"net/netip"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -35,28 +37,37 @@ type Subnet struct {
 	CIDR netip.Prefix
 }
 
+// Validate checks a VPC CIDR and its zones against the plan's limits; path
+// is where the network parameters sit (cidr and availabilityZones below it).
+func Validate(vpc string, zones []string, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	cidr := path.Child("cidr")
+	base, err := netip.ParsePrefix(vpc)
+	switch {
+	case err != nil:
+		errs = append(errs, field.Invalid(cidr, vpc, "not a CIDR block: write it like 10.0.0.0/16"))
+	case !base.Addr().Is4():
+		errs = append(errs, field.Invalid(cidr, vpc, "only IPv4 VPC blocks are supported"))
+	case base.Masked() != base:
+		errs = append(errs, field.Invalid(cidr, vpc, fmt.Sprintf("host bits set: use %s", base.Masked())))
+	case base.Bits() < MinPrefix || base.Bits() > MaxPrefix:
+		errs = append(errs, field.Invalid(cidr, vpc, fmt.Sprintf("the prefix length must be /%d to /%d, got /%d", MinPrefix, MaxPrefix, base.Bits())))
+	case !base.Addr().IsPrivate():
+		errs = append(errs, field.Invalid(cidr, vpc, "not in a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)"))
+	}
+	if n := len(zones); n < MinZones || n > MaxZones {
+		errs = append(errs, field.Invalid(path.Child("availabilityZones"), zones, fmt.Sprintf("need %d to %d zones, got %d", MinZones, MaxZones, n)))
+	}
+	return errs
+}
+
 // Plan returns the subnets for the VPC CIDR and zones, ordered by tier
 // (public, private, database) then by zone order.
 func Plan(vpc string, zones []string) ([]Subnet, error) {
-	base, err := netip.ParsePrefix(vpc)
-	if err != nil {
-		return nil, fmt.Errorf("network.cidr %q is not a CIDR block: write it like 10.0.0.0/16", vpc)
+	if err := Validate(vpc, zones, field.NewPath("network")).ToAggregate(); err != nil {
+		return nil, err
 	}
-	if !base.Addr().Is4() {
-		return nil, fmt.Errorf("network.cidr %q: only IPv4 VPC blocks are supported", vpc)
-	}
-	if base.Masked() != base {
-		return nil, fmt.Errorf("network.cidr %q has host bits set: use %s", vpc, base.Masked())
-	}
-	if p := base.Bits(); p < MinPrefix || p > MaxPrefix {
-		return nil, fmt.Errorf("network.cidr %q: the prefix length must be /%d to /%d, got /%d", vpc, MinPrefix, MaxPrefix, p)
-	}
-	if !base.Addr().IsPrivate() {
-		return nil, fmt.Errorf("network.cidr %q is not in a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)", vpc)
-	}
-	if n := len(zones); n < MinZones || n > MaxZones {
-		return nil, fmt.Errorf("network.availabilityZones: need %d to %d zones, got %d", MinZones, MaxZones, n)
-	}
+	base := netip.MustParsePrefix(vpc)
 
 	p := base.Bits()
 	lastQuarter := nth(base, p+2, 3)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 var zones = []string{"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"}
@@ -61,7 +62,7 @@ func TestPlanRejects(t *testing.T) {
 		zones  []string
 		want   string
 	}{
-		"NotCIDR":   {"a CIDR must parse", "10.0.0.0", zones, "is not a CIDR block"},
+		"NotCIDR":   {"a CIDR must parse", "10.0.0.0", zones, `network.cidr: Invalid value: "10.0.0.0": not a CIDR block`},
 		"HostBits":  {"host bits must be zero", "10.0.1.0/16", zones, "host bits set: use 10.0.0.0/16"},
 		"TooBig":    {"larger than /16 is refused", "10.0.0.0/8", zones, "prefix length must be /16 to /20"},
 		"TooSmall":  {"smaller than /20 is refused", "10.0.0.0/24", zones, "prefix length must be /16 to /20"},
@@ -77,5 +78,18 @@ func TestPlanRejects(t *testing.T) {
 				t.Errorf("%s: Plan(%s): want error containing %q, got %v", tc.reason, tc.cidr, tc.want, err)
 			}
 		})
+	}
+}
+
+// TestValidateReportsAll: a bad CIDR and a bad zone count are both
+// reported, each at its field.
+func TestValidateReportsAll(t *testing.T) {
+	errs := Validate("10.0.0.0/24", zones[:1], field.NewPath("spec", "parameters"))
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Field)
+	}
+	if diff := cmp.Diff([]string{"spec.parameters.cidr", "spec.parameters.availabilityZones"}, got); diff != "" {
+		t.Errorf("Validate(): fields -want, +got:\n%s", diff)
 	}
 }

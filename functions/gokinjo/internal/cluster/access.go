@@ -30,7 +30,7 @@ var (
 	helmProviderConfig       = schema.GroupVersionKind{Group: "helm.crossplane.io", Version: "v1beta1", Kind: "ProviderConfig"}
 )
 
-func init() { //nolint:gochecknoinits // Registries of the compose framework.
+func init() { // Registries of the compose framework.
 	compose.RegisterReadyCheck(kubernetesProviderConfig.GroupKind(), compose.Exists)
 	compose.RegisterReadyCheck(helmProviderConfig.GroupKind(), compose.Exists)
 	compose.RegisterStateful(schema.GroupKind{Group: eks.CRDGroup, Kind: eks.Cluster_Kind})

@@ -21,10 +21,10 @@ func TestHumanAdminAccess(t *testing.T) {
 		p.AccessEntries, p.AdminPrincipalARN = true, role
 		p.PublicAccessCIDRs = []string{"198.51.100.0/24"}
 	}))
-	if got := field(t, s, compAdminEntry, "spec", "forProvider", "principalArn"); got != role {
+	if got := desiredField(t, s, compAdminEntry, "spec", "forProvider", "principalArn"); got != role {
 		t.Errorf("access entry principal = %v, want %s", got, role)
 	}
-	if got := field(t, s, compAdminEntry, "spec", "forProvider", "type"); got != "STANDARD" {
+	if got := desiredField(t, s, compAdminEntry, "spec", "forProvider", "type"); got != "STANDARD" {
 		t.Errorf("access entry type = %v, want STANDARD", got)
 	}
 	want := map[string]any{
@@ -32,13 +32,13 @@ func TestHumanAdminAccess(t *testing.T) {
 		"accessScope": map[string]any{"type": "cluster"},
 	}
 	got := map[string]any{
-		"policyArn":   field(t, s, compAdminPolicy, "spec", "forProvider", "policyArn"),
-		"accessScope": field(t, s, compAdminPolicy, "spec", "forProvider", "accessScope"),
+		"policyArn":   desiredField(t, s, compAdminPolicy, "spec", "forProvider", "policyArn"),
+		"accessScope": desiredField(t, s, compAdminPolicy, "spec", "forProvider", "accessScope"),
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("admin policy association: -want, +got:\n%s", diff)
 	}
-	auth := field(t, s, compCluster, "spec", "forProvider", "accessConfig").([]any)[0].(map[string]any)
+	auth := desiredField(t, s, compCluster, "spec", "forProvider", "accessConfig").([]any)[0].(map[string]any)
 	if auth["authenticationMode"] != authenticationMode || auth["bootstrapClusterCreatorAdminPermissions"] != true {
 		t.Errorf("accessConfig = %v: the access-entry API and the provider's admin must both be on", auth)
 	}

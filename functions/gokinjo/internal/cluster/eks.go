@@ -4,6 +4,8 @@ import (
 	eks "github.com/upbound/provider-aws/apis/eks/v1beta1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
@@ -16,9 +18,6 @@ const (
 	compAdminEntry  = "access-entry-admin"
 	compAdminPolicy = "access-policy-admin"
 )
-
-// annotationExternalName sets the AWS name of a resource that takes one.
-const annotationExternalName = "crossplane.io/external-name"
 
 // logTypes are every control-plane log type EKS offers; all go to
 // CloudWatch Logs (/aws/eks/<cluster>/cluster).
@@ -65,7 +64,7 @@ func (c *cluster) eksCluster() error {
 	}
 	o := c.p.Owner
 	cl := &eks.Cluster{
-		ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{annotationExternalName: c.p.Name}},
+		ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{meta.AnnotationKeyExternalName: c.p.Name}},
 		Spec: eks.ClusterSpec{
 			ResourceSpec: mr.Spec(o),
 			ForProvider: eks.ClusterParameters{

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -13,9 +15,9 @@ import (
 	"github.com/gokinjo/platform/internal/facts"
 )
 
-// field reads a nested field of a desired resource, failing the test if the
+// desiredField reads a nested field of a desired resource, failing the test if the
 // resource is missing.
-func field(t *testing.T, s *compose.State, comp string, path ...string) any {
+func desiredField(t *testing.T, s *compose.State, comp string, path ...string) any {
 	t.Helper()
 	d, ok := s.Desired()[resource.Name(comp)]
 	if !ok {
@@ -27,7 +29,7 @@ func field(t *testing.T, s *compose.State, comp string, path ...string) any {
 
 func vpcConfig(t *testing.T, s *compose.State) map[string]any {
 	t.Helper()
-	cfg, _ := field(t, s, compCluster, "spec", "forProvider", "vpcConfig").([]any)
+	cfg, _ := desiredField(t, s, compCluster, "spec", "forProvider", "vpcConfig").([]any)
 	if len(cfg) != 1 {
 		t.Fatalf("vpcConfig = %v", cfg)
 	}
@@ -60,7 +62,7 @@ func TestClusterUpgradePolicyAndEndpoint(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, s, _ := converge(t, params(t, "dev", tc.mod))
-			up, _ := field(t, s, compCluster, "spec", "forProvider", "upgradePolicy").([]any)
+			up, _ := desiredField(t, s, compCluster, "spec", "forProvider", "upgradePolicy").([]any)
 			if len(up) != 1 || up[0].(map[string]any)["supportType"] != tc.wantSupport {
 				t.Errorf("%s\nupgradePolicy = %v, want supportType %s", tc.reason, up, tc.wantSupport)
 			}
@@ -74,7 +76,7 @@ func TestClusterUpgradePolicyAndEndpoint(t *testing.T) {
 		})
 	}
 	_, s, _ := converge(t, params(t, "dev", nil))
-	if got := field(t, s, compCluster, "spec", "forProvider", "version"); got != facts.EKS.DefaultVersion {
+	if got := desiredField(t, s, compCluster, "spec", "forProvider", "version"); got != facts.EKS.DefaultVersion {
 		t.Errorf("default version = %v, want %s", got, facts.EKS.DefaultVersion)
 	}
 }
@@ -85,14 +87,14 @@ func TestControlPlaneLogGroup(t *testing.T) {
 		t.Fatal("the cluster must wait until its log group exists")
 	}
 	d := s.Desired()[resource.Name(compLogGroup)].Resource
-	if got := d.GetAnnotations()[annotationExternalName]; got != "/aws/eks/"+params(t, "prod", nil).Name+"/cluster" {
+	if got := d.GetAnnotations()[meta.AnnotationKeyExternalName]; got != "/aws/eks/"+params(t, "prod", nil).Name+"/cluster" {
 		t.Errorf("log group name = %q, want /aws/eks/<cluster>/cluster", got)
 	}
-	if got := field(t, s, compLogGroup, "spec", "forProvider", "retentionInDays"); got != float64(90) {
+	if got := desiredField(t, s, compLogGroup, "spec", "forProvider", "retentionInDays"); got != float64(90) {
 		t.Errorf("prod control-plane log retention = %v, want 90", got)
 	}
 	dev, _ := run(t, params(t, "dev", nil), nil)
-	if got := field(t, dev, compLogGroup, "spec", "forProvider", "retentionInDays"); got != float64(7) {
+	if got := desiredField(t, dev, compLogGroup, "spec", "forProvider", "retentionInDays"); got != float64(7) {
 		t.Errorf("dev control-plane log retention = %v, want 7", got)
 	}
 }
@@ -125,7 +127,7 @@ func TestAddons(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			fp := func(f string) any { return field(t, s, addonComponent(tc.addon), "spec", "forProvider", f) }
+			fp := func(f string) any { return desiredField(t, s, addonComponent(tc.addon), "spec", "forProvider", f) }
 			if diff := cmp.Diff(tc.wantVersion, fp("addonVersion")); diff != "" {
 				t.Errorf("%s\naddonVersion: -want, +got:\n%s", tc.reason, diff)
 			}
@@ -145,10 +147,10 @@ func nilIfEmpty(s string) any {
 
 func TestGravitonNodeGroup(t *testing.T) {
 	_, s, _ := converge(t, params(t, "prod", func(p *v1alpha1.ClusterParameters) { p.NodeGroups[1].InstanceType = "c7g.xlarge" }))
-	if got := field(t, s, nodeGroupComponent("compute"), "spec", "forProvider", "amiType"); got != "AL2023_ARM_64_STANDARD" {
+	if got := desiredField(t, s, nodeGroupComponent("compute"), "spec", "forProvider", "amiType"); got != "AL2023_ARM_64_STANDARD" {
 		t.Errorf("Graviton node group amiType = %v, want AL2023_ARM_64_STANDARD", got)
 	}
-	if got := field(t, s, nodeGroupComponent("general"), "spec", "forProvider", "amiType"); got != "AL2023_x86_64_STANDARD" {
+	if got := desiredField(t, s, nodeGroupComponent("general"), "spec", "forProvider", "amiType"); got != "AL2023_x86_64_STANDARD" {
 		t.Errorf("x86 node group amiType = %v, want AL2023_x86_64_STANDARD", got)
 	}
 }
@@ -224,15 +226,15 @@ func TestVersionChanges(t *testing.T) {
 			if err != nil {
 				return
 			}
-			if v := field(t, s, compCluster, "spec", "forProvider", "version"); v != tc.wantCluster {
+			if v := desiredField(t, s, compCluster, "spec", "forProvider", "version"); v != tc.wantCluster {
 				t.Errorf("%s\ncontrol plane version = %v, want %s", tc.reason, v, tc.wantCluster)
 			}
 			for _, ng := range []string{"general", "compute"} {
-				if v := field(t, s, nodeGroupComponent(ng), "spec", "forProvider", "version"); v != tc.wantNodes {
+				if v := desiredField(t, s, nodeGroupComponent(ng), "spec", "forProvider", "version"); v != tc.wantNodes {
 					t.Errorf("%s\nnode group %s version = %v, want %s", tc.reason, ng, v, tc.wantNodes)
 				}
 			}
-			if v := field(t, s, addonComponent(addonKubeProxy), "spec", "forProvider", "addonVersion"); v != tc.wantKubeProx {
+			if v := desiredField(t, s, addonComponent(addonKubeProxy), "spec", "forProvider", "addonVersion"); v != tc.wantKubeProx {
 				t.Errorf("%s\nkube-proxy = %v, want %s", tc.reason, v, tc.wantKubeProx)
 			}
 		})

@@ -25,7 +25,7 @@ func params(t *testing.T, env string, mod func(*v1alpha1.ClusterParameters)) v1a
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := preset.ResolveCluster(preset.Owner("gokinjo-abcde", v1alpha1.EnvironmentParameters{Environment: env}), pre, nil)
+	p := preset.ResolveCluster(preset.Owner("gokinjo-abcde", v1alpha1.EnvironmentParameters{Environment: env}), pre, v1alpha1.EnvironmentParameters{})
 	if mod != nil {
 		mod(&p)
 	}

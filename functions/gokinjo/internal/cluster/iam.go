@@ -4,6 +4,8 @@ import (
 	iam "github.com/upbound/provider-aws/apis/iam/v1beta1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 )
@@ -50,7 +52,7 @@ func (c *cluster) nodeRole() error {
 // attachment per AWS managed policy.
 func (c *cluster) role(comp, name, trust string, managed []string) error {
 	r := &iam.Role{
-		ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{annotationExternalName: name}},
+		ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{meta.AnnotationKeyExternalName: name}},
 		Spec: iam.RoleSpec{
 			ResourceSpec: mr.Spec(c.p.Owner),
 			ForProvider: iam.RoleParameters{
@@ -81,7 +83,7 @@ func (c *cluster) role(comp, name, trust string, managed []string) error {
 // rolePolicy composes an inline policy of a role of the layer.
 func (c *cluster) rolePolicy(comp, name, role, doc string) error {
 	rp := &iam.RolePolicy{
-		ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{annotationExternalName: name}},
+		ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{meta.AnnotationKeyExternalName: name}},
 		Spec: iam.RolePolicySpec{
 			ResourceSpec: mr.Spec(c.p.Owner),
 			ForProvider: iam.RolePolicyParameters{

@@ -13,6 +13,7 @@ import (
 	"context"
 
 	"github.com/crossplane/function-sdk-go/resource"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
@@ -42,7 +43,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := xr.Parameters(&p); err != nil {
 		return err
 	}
-	if err := Validate(p); err != nil {
+	if err := Validate(p, field.NewPath("spec", "parameters")).ToAggregate(); err != nil {
 		return err
 	}
 	c := &cluster{p: p, s: s}

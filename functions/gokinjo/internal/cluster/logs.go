@@ -4,6 +4,8 @@ import (
 	cwl "github.com/upbound/provider-aws/apis/cloudwatchlogs/v1beta1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 )
 
@@ -27,7 +29,7 @@ func (c *cluster) logGroup() error {
 		p.RetentionInDays = mr.Float(float64(c.p.LogRetentionDays))
 	}
 	g := &cwl.Group{
-		ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{annotationExternalName: name}},
+		ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{meta.AnnotationKeyExternalName: name}},
 		Spec:       cwl.GroupSpec{ResourceSpec: mr.Spec(o), ForProvider: p},
 	}
 	return c.s.Add(compLogGroup, g, c.labels(compLogGroup))

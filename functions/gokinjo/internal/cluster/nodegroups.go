@@ -3,6 +3,8 @@ package cluster
 import (
 	"fmt"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	eks "github.com/upbound/provider-aws/apis/eks/v1beta1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -67,7 +69,7 @@ func (c *cluster) nodeGroups() error {
 			p.Taint = []eks.TaintParameters{{Key: mr.Str(taintKey), Value: mr.Str(airflowWorker), Effect: mr.Str("NO_SCHEDULE")}}
 		}
 		n := &eks.NodeGroup{
-			ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{annotationExternalName: name}},
+			ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{meta.AnnotationKeyExternalName: name}},
 			Spec: eks.NodeGroupSpec{
 				ResourceSpec: mr.Spec(o),
 				ForProvider:  p,

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -39,10 +41,6 @@ var immutableFields = map[schema.GroupKind][]Immutable{
 	{Group: "kms.aws.upbound.io", Kind: "Key"}: {{Path: "spec.forProvider.customerMasterKeySpec"}, {Path: "spec.forProvider.keyUsage"}},
 }
 
-// externalName is the annotation that names the AWS resource; a new value
-// means a new resource and the old one gone.
-const externalName = "crossplane.io/external-name"
-
 // GuardReplacement returns an error naming every desired change that AWS can
 // only make by replacing an existing resource: an immutable field, or a new
 // external name. Callers turn it into a Fatal result; changing such a field
@@ -61,7 +59,7 @@ func (s *State) GuardReplacement() error {
 			continue
 		}
 		gk := o.Resource.GetObjectKind().GroupVersionKind().GroupKind()
-		if was, want := o.Resource.GetAnnotations()[externalName], d.Resource.GetAnnotations()[externalName]; was != "" && want != "" && was != want {
+		if was, want := o.Resource.GetAnnotations()[meta.AnnotationKeyExternalName], d.Resource.GetAnnotations()[meta.AnnotationKeyExternalName]; was != "" && want != "" && was != want {
 			problems = append(problems, fmt.Sprintf("%s %q: its name would change from %q to %q", gk.Kind, name, was, want))
 		}
 		for _, f := range immutableFields[gk] {

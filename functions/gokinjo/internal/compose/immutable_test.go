@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 )
@@ -54,8 +56,8 @@ func TestGuardReplacement(t *testing.T) {
 		},
 		"BucketRename": {
 			reason:   "A new bucket name would be a new bucket: the observed name wins (State.Add), so nothing is replaced.",
-			observed: mr("s3.aws.upbound.io/v1beta1", "Bucket", nil, map[string]string{"crossplane.io/external-name": "gokinjo-raw-prod"}),
-			desired:  mr("s3.aws.upbound.io/v1beta1", "Bucket", nil, map[string]string{"crossplane.io/external-name": "gokinjo-raw-prod-acme"}),
+			observed: mr("s3.aws.upbound.io/v1beta1", "Bucket", nil, map[string]string{meta.AnnotationKeyExternalName: "gokinjo-raw-prod"}),
+			desired:  mr("s3.aws.upbound.io/v1beta1", "Bucket", nil, map[string]string{meta.AnnotationKeyExternalName: "gokinjo-raw-prod-acme"}),
 		},
 		"FieldNotYetSet": {
 			reason:   "A field the observed resource lacks is no change.",

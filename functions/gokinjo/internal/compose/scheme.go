@@ -22,7 +22,7 @@ var schemeBuilders = []func(*runtime.Scheme) error{
 	kmsv1beta1.SchemeBuilder.AddToScheme,
 }
 
-func init() { //nolint:gochecknoinits // composed.Scheme is the SDK's package-level registry.
+func init() { // composed.Scheme is the SDK's package-level registry.
 	for _, add := range schemeBuilders {
 		if err := add(composed.Scheme); err != nil {
 			panic(err)

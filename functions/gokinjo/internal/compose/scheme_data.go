@@ -30,7 +30,7 @@ var dataSchemeBuilders = []func(*runtime.Scheme) error{
 	budgetsv1beta1.SchemeBuilder.AddToScheme,
 }
 
-func init() { //nolint:gochecknoinits // composed.Scheme and the stateful registry are package-level.
+func init() { // composed.Scheme and the stateful registry are package-level.
 	for _, add := range dataSchemeBuilders {
 		if err := add(composed.Scheme); err != nil {
 			panic(err)

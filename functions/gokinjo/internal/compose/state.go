@@ -136,7 +136,7 @@ func (s *State) ObservedInto(name, path string, out any) (bool, error) {
 	}
 	v, err := o.Resource.GetValue(path)
 	if err != nil {
-		return false, nil //nolint:nilerr // A missing field is "not observed yet".
+		return false, nil // A missing field is "not observed yet".
 	}
 	b, err := json.Marshal(v)
 	if err != nil {

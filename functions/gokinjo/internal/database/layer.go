@@ -6,6 +6,8 @@ package database
 import (
 	"context"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	xpv1 "github.com/crossplane/crossplane-runtime/apis/common/v1"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
@@ -34,7 +36,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := xr.Parameters(&p); err != nil {
 		return err
 	}
-	if err := Validate(p, "spec.parameters."); err != nil {
+	if err := Validate(p, field.NewPath("spec", "parameters")).ToAggregate(); err != nil {
 		return err
 	}
 	d := &database{p: p, s: s}

@@ -5,11 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	xpv2 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/resource/composite"
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
@@ -105,7 +108,7 @@ func TestComposePresets(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			p := preset.ResolveDatabase(owner(tc.env), nil, "")
+			p := preset.ResolveDatabase(owner(tc.env), preset.Presets[tc.env], v1alpha1.EnvironmentParameters{})
 			s, _, err := run(t, p, settled())
 			if err != nil {
 				t.Fatalf("%s: Compose(): %v", tc.reason, err)
@@ -164,7 +167,7 @@ func sorted(s []string) []string {
 
 // TestInstanceSettings checks what every environment's instance must have.
 func TestInstanceSettings(t *testing.T) {
-	s, _, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, ""), settled())
+	s, _, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{}), settled())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +274,9 @@ func TestSelectorsAndIngress(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, dxr, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, tc.clientSG), tc.observed)
+			p := preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
+			p.ClientSecurityGroupID = tc.clientSG
+			s, dxr, err := run(t, p, tc.observed)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -327,7 +332,7 @@ func TestSelectorsAndIngress(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	ok := preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, "")
+	ok := preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
 	cases := map[string]struct {
 		reason string
 		change func(p *v1alpha1.DatabaseParameters)
@@ -337,32 +342,32 @@ func TestValidate(t *testing.T) {
 		"StorageBelowMinimum": {
 			reason: "RDS for PostgreSQL needs at least 20 GiB",
 			change: func(p *v1alpha1.DatabaseParameters) { p.AllocatedStorage = 19 },
-			want:   "spec.parameters.allocatedStorage: 19 GiB is outside 20-65536 GiB",
+			want:   `spec.parameters.allocatedStorage: Invalid value: 19: outside 20-65536 GiB, the gp3 limits of RDS for`,
 		},
 		"MaxStorageTooLow": {
 			reason: "the autoscaling limit must be 10% above the allocated storage",
 			change: func(p *v1alpha1.DatabaseParameters) { p.AllocatedStorage, p.MaxAllocatedStorage = 100, 105 },
-			want:   "spec.parameters.maxAllocatedStorage: 105 GiB must be at least 10% above allocatedStorage (110 GiB or more)",
+			want:   `spec.parameters.maxAllocatedStorage: Invalid value: 105: must be at least 10% above allocatedStorage (110 GiB`,
 		},
 		"BackupRetentionZero": {
 			reason: "backups are on: at least 1 day",
 			change: func(p *v1alpha1.DatabaseParameters) { p.BackupRetentionDays = 0 },
-			want:   "spec.parameters.backupRetentionDays: 0 is outside 1-35 days",
+			want:   `spec.parameters.backupRetentionDays: Invalid value: 0: outside 1-35 days, the automated backup retention RDS`,
 		},
 		"BackupRetentionTooLong": {
 			reason: "RDS keeps backups at most 35 days",
 			change: func(p *v1alpha1.DatabaseParameters) { p.BackupRetentionDays = 36 },
-			want:   "spec.parameters.backupRetentionDays: 36 is outside 1-35 days",
+			want:   `spec.parameters.backupRetentionDays: Invalid value: 36: outside 1-35 days, the automated backup retention RDS`,
 		},
 		"MultiAZOnMicro": {
 			reason: "micro and small classes cannot run Multi-AZ here",
 			change: func(p *v1alpha1.DatabaseParameters) { p.InstanceClass, p.ReadReplica = "db.t3.micro", false },
-			want:   "spec.parameters.multiAz: instance class db.t3.micro is too small for Multi-AZ",
+			want:   `spec.parameters.multiAz: Invalid value: true: instance class db.t3.micro is too small for Multi-AZ on this`,
 		},
 		"ReplicaOnSmall": {
 			reason: "micro and small classes cannot have a read replica here",
 			change: func(p *v1alpha1.DatabaseParameters) { p.InstanceClass, p.MultiAZ = "db.t4g.small", false },
-			want:   "spec.parameters.readReplica: instance class db.t4g.small is too small for a read replica",
+			want:   `spec.parameters.readReplica: Invalid value: true: instance class db.t4g.small is too small for a read replica`,
 		},
 		"MicroSingleAZ": {
 			reason: "a micro class is fine alone",
@@ -373,39 +378,39 @@ func TestValidate(t *testing.T) {
 		"NotPostgres15": {
 			reason: "the parameter group family is postgres15",
 			change: func(p *v1alpha1.DatabaseParameters) { p.EngineVersion = "16.3" },
-			want:   `spec.parameters.engineVersion: "16.3" is not a PostgreSQL 15 version`,
+			want:   `spec.parameters.engineVersion: Invalid value: "16.3": not a PostgreSQL 15 version (the parameter group family`,
 		},
 		"BadClass": {
 			reason: "an instance class must be one RDS offers (facts), named with the allowed ones",
 			change: func(p *v1alpha1.DatabaseParameters) { p.InstanceClass = "t3.medium" },
-			want:   `spec.parameters.instanceClass: "t3.medium" is not an RDS for PostgreSQL instance class this platform offers: use one of db.m5.large`,
+			want:   `spec.parameters.instanceClass: Invalid value: "t3.medium": not an RDS for PostgreSQL instance class this`,
 		},
 		"PreviousGeneration": {
 			reason: "a previous-generation class is refused with a current one to use",
 			change: func(p *v1alpha1.DatabaseParameters) { p.InstanceClass = "db.r5.large" },
-			want:   `spec.parameters.instanceClass: db.r5.large is a previous-generation class: use a current one`,
+			want:   `spec.parameters.instanceClass: Invalid value: "db.r5.large": a previous-generation class: use a current one,`,
 		},
 		"RetiredMinor": {
 			reason: "RDS no longer creates 15.4: refused, naming the versions it creates",
 			change: func(p *v1alpha1.DatabaseParameters) { p.EngineVersion = "15.4" },
-			want:   `spec.parameters.engineVersion: RDS no longer creates PostgreSQL 15.4 instances: use one of ` + facts.RDS.CreatableVersions()[0],
+			want:   `spec.parameters.engineVersion: Invalid value: "15.4": RDS no longer creates instances of this version: use one of ` + facts.RDS.CreatableVersions()[0],
 		},
 		"UnknownMinor": {
 			reason: "a 15.x minor RDS never offered is refused",
 			change: func(p *v1alpha1.DatabaseParameters) { p.EngineVersion = "15.99" },
-			want:   `spec.parameters.engineVersion: "15.99" is not a PostgreSQL version RDS creates: use one of`,
+			want:   `spec.parameters.engineVersion: Invalid value: "15.99": not a PostgreSQL version RDS creates: use one of 15.15`,
 		},
 		"StorageAboveMaximum": {
 			reason: "gp3 holds at most 65536 GiB, and autoscaling needs room above the allocation",
 			change: func(p *v1alpha1.DatabaseParameters) { p.AllocatedStorage, p.MaxAllocatedStorage = 65536, 65536 },
-			want:   `spec.parameters.allocatedStorage: 65536 GiB leaves no room for storage autoscaling below the 65536 GiB limit: set allocatedStorage to 59578 GiB or less`,
+			want:   `spec.parameters.allocatedStorage: Invalid value: 65536: 65536 GiB leaves no room for storage autoscaling`,
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			p := ok
 			tc.change(&p)
-			err := Validate(p, "spec.parameters.")
+			err := Validate(p, field.NewPath("spec", "parameters")).ToAggregate()
 			if tc.want == "" {
 				if err != nil {
 					t.Errorf("%s: want no error, got %v", tc.reason, err)
@@ -437,7 +442,7 @@ func TestStatus(t *testing.T) {
 	rep.SetKind("Instance")
 	_ = rep.SetValue("status.atProvider.endpoint", "gokinjo-prod-replica.abc.ap-northeast-1.rds.amazonaws.com:5432")
 	observed := map[resource.Name]resource.ObservedComposed{compInstance: {Resource: inst}, compReplica: {Resource: rep}}
-	_, dxr, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, ""), observed)
+	_, dxr, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{}), observed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -475,7 +480,7 @@ func TestReplicaWaitsForPrimary(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			xr, _, err := compose.NewXRFor(v1alpha1.KindDatabase, "gokinjo-abcde-db", preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, ""))
+			xr, _, err := compose.NewXRFor(v1alpha1.KindDatabase, "gokinjo-abcde-db", preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -497,7 +502,7 @@ func TestReplicaWaitsForPrimary(t *testing.T) {
 // no retention if it exports first, so the groups are composed with
 // retention and the exports are turned on only once they exist.
 func TestLogGroupsBeforeExports(t *testing.T) {
-	p := preset.ResolveDatabase(owner(v1alpha1.EnvProd), nil, "")
+	p := preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
 	exports := func(s *compose.State) []string {
 		var out []string
 		_ = s.Desired()[compInstance].Resource.GetValueInto("spec.forProvider.enabledCloudwatchLogsExports", &out)
@@ -515,7 +520,7 @@ func TestLogGroupsBeforeExports(t *testing.T) {
 		if g == nil {
 			t.Fatalf("no log group for %s", lt)
 		}
-		if name := g.Resource.GetAnnotations()["crossplane.io/external-name"]; name != "/aws/rds/instance/gokinjo-prod/"+lt {
+		if name := g.Resource.GetAnnotations()[meta.AnnotationKeyExternalName]; name != "/aws/rds/instance/gokinjo-prod/"+lt {
 			t.Errorf("log group %s: external name %q, want the group RDS exports into", lt, name)
 		}
 		var days float64

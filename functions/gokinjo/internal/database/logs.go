@@ -3,6 +3,8 @@ package database
 import (
 	cwl "github.com/upbound/provider-aws/apis/cloudwatchlogs/v1beta1"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 )
 
@@ -42,7 +44,7 @@ func (d *database) logGroups(instanceComp, identifier string) error {
 				Tags:            d.tags(name),
 			},
 		}}
-		g.SetAnnotations(map[string]string{"crossplane.io/external-name": name})
+		g.SetAnnotations(map[string]string{meta.AnnotationKeyExternalName: name})
 		if err := d.s.Add(comp, g, d.labels(comp)); err != nil {
 			return err
 		}

@@ -4,6 +4,8 @@ import (
 	ec2 "github.com/upbound/provider-aws/apis/ec2/v1beta1"
 	rds "github.com/upbound/provider-aws/apis/rds/v1beta1"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
@@ -34,7 +36,7 @@ func (d *database) subnetGroup() error {
 			Tags: d.tags(name),
 		},
 	}}
-	sg.SetAnnotations(map[string]string{"crossplane.io/external-name": name})
+	sg.SetAnnotations(map[string]string{meta.AnnotationKeyExternalName: name})
 	return d.s.Add(compSubnetGroup, sg, d.labels(compSubnetGroup))
 }
 

@@ -3,6 +3,8 @@ package database
 import (
 	rds "github.com/upbound/provider-aws/apis/rds/v1beta1"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 )
@@ -40,6 +42,6 @@ func (d *database) parameterGroup() error {
 			Tags:        d.tags(name),
 		},
 	}}
-	pg.SetAnnotations(map[string]string{"crossplane.io/external-name": name})
+	pg.SetAnnotations(map[string]string{meta.AnnotationKeyExternalName: name})
 	return d.s.Add(compParameterGroup, pg, d.labels(compParameterGroup))
 }

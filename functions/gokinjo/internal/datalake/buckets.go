@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	s3 "github.com/upbound/provider-aws/apis/s3/v1beta1"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
@@ -44,7 +46,7 @@ func (d *datalake) keepBucketNames() error {
 		if !ok {
 			continue
 		}
-		observed := o.Resource.GetAnnotations()["crossplane.io/external-name"]
+		observed := o.Resource.GetAnnotations()[meta.AnnotationKeyExternalName]
 		if want := BucketName(d.p, t); observed != "" && observed != want {
 			return fmt.Errorf("spec.parameters.bucketSuffix: bucket %s already exists and S3 cannot rename it to %s: "+
 				"restore the bucketSuffix that named it (%q)", observed, want, strings.TrimPrefix(observed, BucketName(v1alpha1.DataLakeParameters{Owner: d.p.Owner}, t)+"-"))

@@ -8,6 +8,10 @@ package datalake
 import (
 	"context"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	xpv1 "github.com/crossplane/crossplane-runtime/apis/common/v1"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
@@ -33,7 +37,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := xr.Parameters(&p); err != nil {
 		return err
 	}
-	if err := Validate(p, "spec.parameters."); err != nil {
+	if err := Validate(p, field.NewPath("spec", "parameters")).ToAggregate(); err != nil {
 		return err
 	}
 	d := &datalake{p: p, s: s}
@@ -66,7 +70,7 @@ func (d *datalake) tags(name string) map[string]*string {
 }
 
 func externalName(name string) map[string]string {
-	return map[string]string{"crossplane.io/external-name": name}
+	return map[string]string{meta.AnnotationKeyExternalName: name}
 }
 
 // forceEmpty reports whether deleting the claim deletes the buckets and

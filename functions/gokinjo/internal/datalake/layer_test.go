@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/resource/composite"
@@ -67,7 +69,7 @@ func TestBuckets(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			p := preset.ResolveDataLake(owner(tc.env), nil, nil)
+			p := preset.ResolveDataLake(owner(tc.env), preset.Presets[tc.env], v1alpha1.EnvironmentParameters{})
 			s, dxr, err := run(t, p, nil)
 			if err != nil {
 				t.Fatalf("%s: Compose(): %v", tc.reason, err)
@@ -80,7 +82,7 @@ func TestBuckets(t *testing.T) {
 					t.Fatalf("%s: no %s", tc.reason, comp)
 				}
 				name := "gokinjo-" + tier + "-" + tc.env
-				if got := b.Resource.GetAnnotations()["crossplane.io/external-name"]; got != name {
+				if got := b.Resource.GetAnnotations()[meta.AnnotationKeyExternalName]; got != name {
 					t.Errorf("%s: %s external name: want %s, got %s", tc.reason, comp, name, got)
 				}
 				// Deleted with the claim (not retained), a versioned bucket
@@ -203,7 +205,7 @@ func TestBuckets(t *testing.T) {
 }
 
 func TestKMSEncryption(t *testing.T) {
-	p := preset.ResolveDataLake(owner(v1alpha1.EnvStaging), &v1alpha1.DataLakeOverrides{Encryption: v1alpha1.EncryptionKMS, BucketSuffix: "tokyo1"}, nil)
+	p := preset.ResolveDataLake(owner(v1alpha1.EnvStaging), preset.Presets[v1alpha1.EnvStaging], v1alpha1.EnvironmentParameters{DataLake: &v1alpha1.DataLakeOverrides{Encryption: v1alpha1.EncryptionKMS, BucketSuffix: "tokyo1"}})
 	s, _, err := run(t, p, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -223,13 +225,13 @@ func TestKMSEncryption(t *testing.T) {
 	if c, _ := enc.GetString("spec.forProvider.rule[0].applyServerSideEncryptionByDefault[0].kmsMasterKeyIdSelector.matchLabels[platform.gokinjo.io/component]"); c != compKMSKey {
 		t.Errorf("kmsMasterKeyIdSelector selects %q", c)
 	}
-	if n := d["bucket-curated"].Resource.GetAnnotations()["crossplane.io/external-name"]; n != "gokinjo-curated-staging-tokyo1" {
+	if n := d["bucket-curated"].Resource.GetAnnotations()[meta.AnnotationKeyExternalName]; n != "gokinjo-curated-staging-tokyo1" {
 		t.Errorf("bucket name with suffix: %s", n)
 	}
 }
 
 func TestValidate(t *testing.T) {
-	ok := preset.ResolveDataLake(owner(v1alpha1.EnvStaging), nil, nil)
+	ok := preset.ResolveDataLake(owner(v1alpha1.EnvStaging), preset.Presets[v1alpha1.EnvStaging], v1alpha1.EnvironmentParameters{})
 	cases := map[string]struct {
 		reason string
 		change func(p *v1alpha1.DataLakeParameters)
@@ -239,22 +241,22 @@ func TestValidate(t *testing.T) {
 		"SuffixUppercase": {
 			reason: "bucket names are lowercase",
 			change: func(p *v1alpha1.DataLakeParameters) { p.BucketSuffix = "Tokyo" },
-			want:   `spec.parameters.bucketSuffix: "Tokyo" must be lowercase letters, digits and hyphens`,
+			want:   `spec.parameters.bucketSuffix: Invalid value: "Tokyo": must be lowercase letters, digits and hyphens, starting`,
 		},
 		"SuffixTrailingHyphen": {
 			reason: "bucket names end with a letter or digit",
 			change: func(p *v1alpha1.DataLakeParameters) { p.BucketSuffix = "a-" },
-			want:   `spec.parameters.bucketSuffix: "a-" must be lowercase letters`,
+			want:   `spec.parameters.bucketSuffix: Invalid value: "a-": must be lowercase letters, digits and hyphens, starting`,
 		},
 		"SuffixDot": {
 			reason: "dots break virtual-host TLS; not allowed",
 			change: func(p *v1alpha1.DataLakeParameters) { p.BucketSuffix = "a.b" },
-			want:   `spec.parameters.bucketSuffix: "a.b"`,
+			want:   `spec.parameters.bucketSuffix: Invalid value: "a.b": must be lowercase letters, digits and hyphens, starting`,
 		},
 		"SuffixTooLong": {
 			reason: "gokinjo-processed-staging-<suffix> must fit 63 characters",
 			change: func(p *v1alpha1.DataLakeParameters) { p.BucketSuffix = strings.Repeat("a", 38) },
-			want:   "is 64 characters, more than the 63 S3 allows",
+			want:   `spec.parameters.bucketSuffix: Invalid value: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa": bucket name`,
 		},
 		"SuffixLongestAllowed": {
 			reason: "a 37-character suffix fits in staging",
@@ -263,72 +265,72 @@ func TestValidate(t *testing.T) {
 		"SuffixReserved": {
 			reason: "S3 reserves -s3alias",
 			change: func(p *v1alpha1.DataLakeParameters) { p.BucketSuffix = "x-s3alias" },
-			want:   "which S3 reserves",
+			want:   `spec.parameters.bucketSuffix: Invalid value: "x-s3alias": ends with -s3alias, which S3 reserves`,
 		},
 		"GlacierZero": {
 			reason: "a lifecycle transition needs days",
 			change: func(p *v1alpha1.DataLakeParameters) { p.GlacierAfterDays = 0 },
-			want:   "spec.parameters.glacierAfterDays: 0 is below the minimum of 30 days",
+			want:   `spec.parameters.glacierAfterDays: Invalid value: 0: below the minimum of 30 days,`,
 		},
 		"GlacierBelowMinimum": {
 			reason: "Glacier before 30 days is refused",
 			change: func(p *v1alpha1.DataLakeParameters) { p.GlacierAfterDays = 29 },
-			want:   "spec.parameters.glacierAfterDays: 29 is below the minimum of 30 days",
+			want:   `spec.parameters.glacierAfterDays: Invalid value: 29: below the minimum of 30 days,`,
 		},
 		"TieringAfterGlacier": {
 			reason: "Intelligent-Tiering comes before Glacier",
 			change: func(p *v1alpha1.DataLakeParameters) { p.IntelligentTieringAfterDays, p.GlacierAfterDays = 60, 60 },
-			want:   "spec.parameters.intelligentTieringAfterDays: 60 must be less than glacierAfterDays (60)",
+			want:   `spec.parameters.intelligentTieringAfterDays: Invalid value: 60: must be less than glacierAfterDays (60):`,
 		},
 		"NoncurrentZero": {
 			reason: "old versions expire after at least a day",
 			change: func(p *v1alpha1.DataLakeParameters) { p.NoncurrentVersionExpirationDays = 0 },
-			want:   "spec.parameters.noncurrentVersionExpirationDays: 0 must be at least 1",
+			want:   `spec.parameters.noncurrentVersionExpirationDays: Invalid value: 0: must be at least 1`,
 		},
 		"BadEncryption": {
 			reason: "AES256 or aws:kms only",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Encryption = "aws:kms:dsse" },
-			want:   `spec.parameters.encryption: "aws:kms:dsse" is not AES256 or aws:kms`,
+			want:   `spec.parameters.encryption: Unsupported value: "aws:kms:dsse": supported values: "AES256", "aws:kms"`,
 		},
 		"LogRetentionNotAccepted": {
 			reason: "CloudWatch Logs accepts only fixed retention values",
 			change: func(p *v1alpha1.DataLakeParameters) { p.LogRetentionDays = 10 },
-			want:   "spec.parameters.logRetentionDays: 10 is not a retention CloudWatch Logs accepts",
+			want:   `spec.parameters.logRetentionDays: Invalid value: 10: not a retention CloudWatch Logs accepts (1, 3, 5, 7, 14,`,
 		},
 		"ImagesZero": {
 			reason: "keep at least one image",
 			change: func(p *v1alpha1.DataLakeParameters) { p.ImageRetentionCount = 0 },
-			want:   "spec.parameters.imageRetentionCount: 0 is outside 1-1000",
+			want:   `spec.parameters.imageRetentionCount: Invalid value: 0: outside 1-1000`,
 		},
 		"BudgetZero": {
 			reason: "a budget needs a limit",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.MonthlyLimitUSD = 0 },
-			want:   "spec.parameters.budget.monthlyLimitUsd: 0 must be between 1 and 1000000",
+			want:   `spec.parameters.budget.monthlyLimitUsd: Invalid value: 0: must be between 1 and 1000000`,
 		},
 		"BudgetEmailDisplayName": {
 			reason: "a display name or a comma is not a plain address",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.AlertEmail = "Team <team@example.com>" },
-			want:   "is not a plain e-mail address",
+			want:   `spec.parameters.budget.alertEmail: Invalid value: "Team <team@example.com>": not a plain e-mail address a`,
 		},
 		"BudgetEmailDoubleDot": {
 			reason: "dots only between characters",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.AlertEmail = "team..ops@example.com" },
-			want:   "is not a plain e-mail address",
+			want:   `spec.parameters.budget.alertEmail: Invalid value: "team..ops@example.com": not a plain e-mail address a mail`,
 		},
 		"BudgetEmailNumericTLD": {
 			reason: "a top-level domain is letters",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.AlertEmail = "team@example.123" },
-			want:   "is not a plain e-mail address",
+			want:   `spec.parameters.budget.alertEmail: Invalid value: "team@example.123": not a plain e-mail address a mail`,
 		},
 		"BudgetTooLarge": {
 			reason: "integers are bounded",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.MonthlyLimitUSD = 2147483648 },
-			want:   "must be between 1 and 1000000",
+			want:   `spec.parameters.budget.monthlyLimitUsd: Invalid value: 2147483648: must be between 1 and 1000000`,
 		},
 		"BudgetEmail": {
 			reason: "alerts go to an email address",
 			change: func(p *v1alpha1.DataLakeParameters) { p.Budget.AlertEmail = "platform-team" },
-			want:   `spec.parameters.budget.alertEmail: "platform-team" is not a plain e-mail address`,
+			want:   `spec.parameters.budget.alertEmail: Invalid value: "platform-team": not a plain e-mail address a mail system`,
 		},
 	}
 	for name, tc := range cases {
@@ -355,10 +357,10 @@ func TestKeepBucketNames(t *testing.T) {
 	b := composed.New()
 	b.SetAPIVersion("s3.aws.upbound.io/v1beta1")
 	b.SetKind("Bucket")
-	b.SetAnnotations(map[string]string{"crossplane.io/external-name": "gokinjo-raw-prod-old"})
+	b.SetAnnotations(map[string]string{meta.AnnotationKeyExternalName: "gokinjo-raw-prod-old"})
 	observed := map[resource.Name]resource.ObservedComposed{"bucket-raw": {Resource: b}}
 
-	p := preset.ResolveDataLake(owner(v1alpha1.EnvProd), &v1alpha1.DataLakeOverrides{BucketSuffix: "new"}, nil)
+	p := preset.ResolveDataLake(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{DataLake: &v1alpha1.DataLakeOverrides{BucketSuffix: "new"}})
 	_, _, err := run(t, p, observed)
 	want := `spec.parameters.bucketSuffix: bucket gokinjo-raw-prod-old already exists and S3 cannot rename it to gokinjo-raw-prod-new: restore the bucketSuffix that named it ("old")`
 	if err == nil || err.Error() != want {

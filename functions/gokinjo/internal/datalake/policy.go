@@ -17,6 +17,6 @@ func TLSOnlyPolicy(bucket string) string {
 			"Condition": map[string]any{"Bool": map[string]string{"aws:SecureTransport": "false"}},
 		}},
 	}
-	b, _ := json.Marshal(p) //nolint:errchkjson // Plain maps and strings always marshal.
+	b, _ := json.Marshal(p) // Plain maps and strings always marshal.
 	return string(b)
 }

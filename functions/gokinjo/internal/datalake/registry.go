@@ -66,6 +66,6 @@ func keepLastImages(n int) string {
 		"selection":    map[string]any{"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": n},
 		"action":       map[string]any{"type": "expire"},
 	}}}
-	b, _ := json.Marshal(p) //nolint:errchkjson // Plain maps always marshal.
+	b, _ := json.Marshal(p) // Plain maps always marshal.
 	return string(b)
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -39,69 +41,71 @@ var (
 	reservedSuffixes = []string{"-s3alias", "--ol-s3", "--x-s3", "--table-s3"}
 )
 
-// Validate checks resolved data-lake parameters, the budget included; prefix
-// is the path of the parameters in the object the user wrote.
-func Validate(p v1alpha1.DataLakeParameters, prefix string) error {
-	if err := ValidateLake(p, prefix); err != nil {
-		return err
-	}
-	return ValidateBudget(p.Budget, prefix+"budget.")
+// Validate checks resolved data-lake parameters, the budget included; path
+// is where they sit in the object the user wrote (spec.parameters of an
+// XDataLake, spec.parameters.dataLake of an Environment).
+func Validate(p v1alpha1.DataLakeParameters, path *field.Path) field.ErrorList {
+	return append(validateLake(p, path), validateBudget(p.Budget, path.Child("budget"))...)
 }
 
-// ValidateLake checks the data-lake parameters but the budget.
-func ValidateLake(p v1alpha1.DataLakeParameters, prefix string) error {
+// validateLake checks the data-lake parameters but the budget.
+func validateLake(p v1alpha1.DataLakeParameters, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
 	if p.BucketSuffix != "" {
+		suffix := path.Child("bucketSuffix")
 		if !suffixPattern.MatchString(p.BucketSuffix) {
-			return fmt.Errorf("%sbucketSuffix: %q must be lowercase letters, digits and hyphens, starting and ending with a letter or digit", prefix, p.BucketSuffix)
+			errs = append(errs, field.Invalid(suffix, p.BucketSuffix, "must be lowercase letters, digits and hyphens, starting and ending with a letter or digit"))
 		}
 		for _, r := range reservedSuffixes {
 			if strings.HasSuffix(p.BucketSuffix, r) {
-				return fmt.Errorf("%sbucketSuffix: %q ends with %s, which S3 reserves", prefix, p.BucketSuffix, r)
+				errs = append(errs, field.Invalid(suffix, p.BucketSuffix, fmt.Sprintf("ends with %s, which S3 reserves", r)))
 			}
 		}
 		if n := BucketName(p, longestTier); len(n) > MaxBucketNameLength {
-			return fmt.Errorf("%sbucketSuffix: bucket name %s is %d characters, more than the %d S3 allows: shorten the suffix", prefix, n, len(n), MaxBucketNameLength)
+			errs = append(errs, field.Invalid(suffix, p.BucketSuffix, fmt.Sprintf("bucket name %s is %d characters, more than the %d S3 allows: shorten the suffix", n, len(n), MaxBucketNameLength)))
 		}
 	}
 	if p.Encryption != v1alpha1.EncryptionAES256 && p.Encryption != v1alpha1.EncryptionKMS {
-		return fmt.Errorf("%sencryption: %q is not AES256 or aws:kms", prefix, p.Encryption)
+		errs = append(errs, field.NotSupported(path.Child("encryption"), p.Encryption, []string{v1alpha1.EncryptionAES256, v1alpha1.EncryptionKMS}))
 	}
 	if p.GlacierAfterDays < MinGlacierAfterDays {
-		return fmt.Errorf("%sglacierAfterDays: %d is below the minimum of %d days", prefix, p.GlacierAfterDays, MinGlacierAfterDays)
+		errs = append(errs, field.Invalid(path.Child("glacierAfterDays"), p.GlacierAfterDays, fmt.Sprintf("below the minimum of %d days", MinGlacierAfterDays)))
 	}
+	tiering := path.Child("intelligentTieringAfterDays")
 	if p.IntelligentTieringAfterDays < 0 {
-		return fmt.Errorf("%sintelligentTieringAfterDays: %d is negative: use 0 for no Intelligent-Tiering", prefix, p.IntelligentTieringAfterDays)
+		errs = append(errs, field.Invalid(tiering, p.IntelligentTieringAfterDays, "negative: use 0 for no Intelligent-Tiering"))
 	}
 	if p.IntelligentTieringAfterDays > 0 && p.IntelligentTieringAfterDays >= p.GlacierAfterDays {
-		return fmt.Errorf("%sintelligentTieringAfterDays: %d must be less than glacierAfterDays (%d): objects move to Intelligent-Tiering before Glacier", prefix, p.IntelligentTieringAfterDays, p.GlacierAfterDays)
+		errs = append(errs, field.Invalid(tiering, p.IntelligentTieringAfterDays, fmt.Sprintf("must be less than glacierAfterDays (%d): objects move to Intelligent-Tiering before Glacier", p.GlacierAfterDays)))
 	}
 	if p.NoncurrentVersionExpirationDays < 1 {
-		return fmt.Errorf("%snoncurrentVersionExpirationDays: %d must be at least 1", prefix, p.NoncurrentVersionExpirationDays)
+		errs = append(errs, field.Invalid(path.Child("noncurrentVersionExpirationDays"), p.NoncurrentVersionExpirationDays, "must be at least 1"))
 	}
 	for _, f := range []struct {
 		name string
 		days int
 	}{{"intelligentTieringAfterDays", p.IntelligentTieringAfterDays}, {"glacierAfterDays", p.GlacierAfterDays}, {"noncurrentVersionExpirationDays", p.NoncurrentVersionExpirationDays}} {
 		if f.days > MaxLifecycleDays {
-			return fmt.Errorf("%s%s: %d is more than %d days (100 years)", prefix, f.name, f.days, MaxLifecycleDays)
+			errs = append(errs, field.Invalid(path.Child(f.name), f.days, fmt.Sprintf("more than %d days (100 years)", MaxLifecycleDays)))
 		}
 	}
 	if p.ImageRetentionCount < 1 || p.ImageRetentionCount > 1000 {
-		return fmt.Errorf("%simageRetentionCount: %d is outside 1-1000", prefix, p.ImageRetentionCount)
+		errs = append(errs, field.Invalid(path.Child("imageRetentionCount"), p.ImageRetentionCount, "outside 1-1000"))
 	}
 	if !slices.Contains(LogRetentionValues, p.LogRetentionDays) {
-		return fmt.Errorf("%slogRetentionDays: %d is not a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)", prefix, p.LogRetentionDays)
+		errs = append(errs, field.Invalid(path.Child("logRetentionDays"), p.LogRetentionDays, "not a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)"))
 	}
-	return nil
+	return errs
 }
 
-// ValidateBudget checks the budget parameters.
-func ValidateBudget(b v1alpha1.BudgetParameters, prefix string) error {
+// validateBudget checks the budget parameters.
+func validateBudget(b v1alpha1.BudgetParameters, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
 	if b.MonthlyLimitUSD < 1 || b.MonthlyLimitUSD > MaxMonthlyLimitUSD {
-		return fmt.Errorf("%smonthlyLimitUsd: %d must be between 1 and %d", prefix, b.MonthlyLimitUSD, MaxMonthlyLimitUSD)
+		errs = append(errs, field.Invalid(path.Child("monthlyLimitUsd"), b.MonthlyLimitUSD, fmt.Sprintf("must be between 1 and %d", MaxMonthlyLimitUSD)))
 	}
 	if local, _, _ := strings.Cut(b.AlertEmail, "@"); !emailPattern.MatchString(b.AlertEmail) || len(b.AlertEmail) > 254 || len(local) > 64 {
-		return fmt.Errorf("%salertEmail: %q is not a plain e-mail address a mail system accepts: write it as team@example.com (no display name, spaces, quotes or commas; dots only between characters; at most 64 characters before @ and 254 in all)", prefix, b.AlertEmail)
+		errs = append(errs, field.Invalid(path.Child("alertEmail"), b.AlertEmail, "not a plain e-mail address a mail system accepts: write it as team@example.com (no display name, spaces, quotes or commas; dots only between characters; at most 64 characters before @ and 254 in all)"))
 	}
-	return nil
+	return errs
 }

@@ -134,37 +134,37 @@ func TestDataLayersRefuse(t *testing.T) {
 		"SmallClassInProd": {
 			reason: "prod's preset has Multi-AZ and a replica: a micro class cannot carry them",
 			params: map[string]any{"environment": "prod", "database": map[string]any{"instanceClass": "db.t3.micro"}},
-			want:   "spec.parameters.database.multiAz: instance class db.t3.micro is too small for Multi-AZ",
+			want:   "spec.parameters.database.multiAz: Invalid value: true: instance class db.t3.micro is too small for Multi-AZ",
 		},
 		"SmallClassReplica": {
 			reason: "a replica on a small class is refused even without Multi-AZ",
 			params: map[string]any{"environment": "prod", "database": map[string]any{"instanceClass": "db.t3.small", "multiAz": false}},
-			want:   "spec.parameters.database.readReplica: instance class db.t3.small is too small",
+			want:   "spec.parameters.database.readReplica: Invalid value: true: instance class db.t3.small is too small",
 		},
 		"StorageBelowMinimum": {
 			reason: "20 GiB is the engine minimum",
 			params: map[string]any{"environment": "dev", "database": map[string]any{"allocatedStorage": 10}},
-			want:   "spec.parameters.database.allocatedStorage: 10 GiB is outside 20-65536 GiB",
+			want:   "spec.parameters.database.allocatedStorage: Invalid value: 10: outside 20-65536 GiB",
 		},
 		"BackupRetention": {
 			reason: "1-35 days",
 			params: map[string]any{"environment": "dev", "database": map[string]any{"backupRetentionDays": 40}},
-			want:   "spec.parameters.database.backupRetentionDays: 40 is outside 1-35 days",
+			want:   "spec.parameters.database.backupRetentionDays: Invalid value: 40: outside 1-35 days",
 		},
 		"TieringNotBeforeGlacier": {
 			reason: "staging's tiering preset (30) must stay below glacierAfterDays",
 			params: map[string]any{"environment": "staging", "dataLake": map[string]any{"glacierAfterDays": 30}},
-			want:   "spec.parameters.dataLake.intelligentTieringAfterDays: 30 must be less than glacierAfterDays (30)",
+			want:   "spec.parameters.dataLake.intelligentTieringAfterDays: Invalid value: 30: must be less than glacierAfterDays (30)",
 		},
 		"BucketSuffix": {
 			reason: "a suffix that makes an invalid bucket name",
 			params: map[string]any{"environment": "dev", "dataLake": map[string]any{"bucketSuffix": "Bad_Suffix"}},
-			want:   `spec.parameters.dataLake.bucketSuffix: "Bad_Suffix" must be lowercase letters`,
+			want:   `spec.parameters.dataLake.bucketSuffix: Invalid value: "Bad_Suffix": must be lowercase letters`,
 		},
 		"BudgetEmail": {
 			reason: "budget alerts need an address",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"alertEmail": "nobody"}},
-			want:   `spec.parameters.budget.alertEmail: "nobody" is not a plain e-mail address`,
+			want:   `spec.parameters.budget.alertEmail: Invalid value: "nobody": not a plain e-mail address`,
 		},
 	}
 	for name, tc := range cases {

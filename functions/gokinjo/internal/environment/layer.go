@@ -5,14 +5,11 @@ package environment
 
 import (
 	"context"
-	"fmt"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
-	"github.com/gokinjo/platform/functions/gokinjo/internal/network"
-	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -26,7 +23,7 @@ const (
 )
 
 // The XCluster holds the EKS cluster and every workload on it.
-func init() { //nolint:gochecknoinits // Registry of the compose framework.
+func init() { // Registry of the compose framework.
 	compose.RegisterStateful(schema.GroupKind{Group: v1alpha1.Group, Kind: v1alpha1.KindCluster})
 }
 
@@ -72,7 +69,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	}
 
 	if !b.skip[compWorkloads] {
-		if err := workloadsLayer(s, r.Owner, r.Network.CIDR, p.Workloads); err != nil {
+		if err := workloadsLayer(s, r.Workloads); err != nil {
 			return err
 		}
 	}
@@ -97,21 +94,6 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		return err
 	}
 	return xr.SetStatus(st)
-}
-
-// validateRegion checks the zones against the region: the default zones are
-// Tokyo's, so another region must name its own.
-func validateRegion(region string, o *v1alpha1.NetworkOverrides) error {
-	if err := network.ValidateRegion(region, "spec.parameters.region"); err != nil {
-		return err
-	}
-	if o == nil || len(o.AvailabilityZones) == 0 {
-		if region != preset.DefaultRegion {
-			return fmt.Errorf("spec.parameters.network.availabilityZones: region %s needs its zones listed (the defaults are %s's)", region, preset.DefaultRegion)
-		}
-		return nil
-	}
-	return network.ValidateZones(region, o.AvailabilityZones, "spec.parameters.network.availabilityZones")
 }
 
 // nested composes a nested XR of a layer with its resolved parameters.

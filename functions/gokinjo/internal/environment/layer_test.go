@@ -2,6 +2,7 @@ package environment
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/crossplane/function-sdk-go/resource"
@@ -80,12 +81,12 @@ func TestClusterParameters(t *testing.T) {
 			params: map[string]any{"environment": "prod", "region": "ap-northeast-1", "cluster": map[string]any{
 				"nodeGroups": map[string]any{"general": map[string]any{"maxSize": 1}},
 			}},
-			want: want{err: "spec.parameters.cluster.nodeGroups.general.minSize: node group general has minSize 2 above maxSize 1"},
+			want: want{err: "spec.parameters.cluster.nodeGroups.general.minSize: Invalid value: 2: above maxSize 1: lower minSize or raise maxSize"},
 		},
 		"AccessEntriesWithoutPrincipal": {
 			reason: "Access entries without an admin principal fail naming the claim's field.",
 			params: map[string]any{"environment": "staging", "region": "ap-northeast-1", "cluster": map[string]any{"accessEntries": true}},
-			want:   want{err: "spec.parameters.cluster.adminPrincipalArn: access entries are asked for but no admin principal ARN is given: set adminPrincipalArn or accessEntries: false"},
+			want:   want{err: "spec.parameters.cluster.adminPrincipalArn: Required value: access entries are asked for but no admin principal ARN is given: set adminPrincipalArn or accessEntries: false"},
 		},
 	}
 	for name, tc := range cases {
@@ -145,5 +146,33 @@ func TestClusterStatusSurfaced(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Environment status.cluster: -want, +got:\n%s", diff)
+	}
+}
+
+// TestAllClaimErrorsAtOnce: bad fields in several layers of one claim are
+// reported together, each at the claim's own path (the budget beside the
+// data lake, not inside it), so one Fatal tells the user everything to fix.
+func TestAllClaimErrorsAtOnce(t *testing.T) {
+	xr, _ := environmentXR(t, map[string]any{"environment": "prod", "region": "ap-northeast-1",
+		"cluster":  map[string]any{"nodeGroups": map[string]any{"general": map[string]any{"maxSize": 1}}},
+		"database": map[string]any{"allocatedStorage": 60000},
+		"budget":   map[string]any{"alertEmail": "nobody"},
+	})
+	s := compose.NewState(nil)
+	err := (Layer{}).Compose(context.Background(), xr, s)
+	if err == nil {
+		t.Fatal("Compose(): want an error naming every bad field, got none")
+	}
+	for _, want := range []string{
+		"spec.parameters.cluster.nodeGroups.general.minSize: Invalid value: 2: above maxSize 1",
+		"spec.parameters.database.allocatedStorage: Invalid value: 60000: 60000 GiB leaves no room for storage autoscaling",
+		`spec.parameters.budget.alertEmail: Invalid value: "nobody": not a plain e-mail address`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Compose(): want the error to contain %q, got %v", want, err)
+		}
+	}
+	if len(s.Desired()) != 0 {
+		t.Errorf("Compose() returned an error with %d desired resources; want none", len(s.Desired()))
 	}
 }

@@ -1,17 +1,19 @@
 package environment
 
 import (
-	"fmt"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/gokinjo/platform/functions/gokinjo/internal/cidrplan"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cluster"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cost"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/database"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/datalake"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/network"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/workloads"
 )
 
 // Resolved is every nested layer's parameters, preset merged with the
@@ -23,6 +25,9 @@ type Resolved struct {
 	Cluster  v1alpha1.ClusterParameters
 	Database v1alpha1.DatabaseParameters
 	DataLake v1alpha1.DataLakeParameters
+	// Workloads lacks what is observed of the other layers (workloadsLayer
+	// adds it).
+	Workloads v1alpha1.WorkloadsParameters
 }
 
 // Resolve resolves and validates the parameters of every layer of the
@@ -42,37 +47,49 @@ func resolve(name, prefix string, p v1alpha1.EnvironmentParameters, clientSG str
 	}
 	r := Resolved{Owner: preset.Owner(name, p)}
 	r.Owner.NamePrefix = prefix
-	if errs := validation.IsDNS1123Subdomain(r.Owner.ProviderConfigName); len(errs) > 0 {
-		return Resolved{}, fmt.Errorf("spec.parameters.providerConfigName: %q is not the name of a ProviderConfig: "+
-			"use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (kubectl get providerconfigs.aws.upbound.io lists them)", r.Owner.ProviderConfigName)
-	}
-	if err := validateRegion(r.Owner.Region, p.Network); err != nil {
-		return Resolved{}, err
-	}
-	r.Network = preset.ResolveNetwork(r.Owner, pre, p.Network)
-	if _, err := cidrplan.Plan(r.Network.CIDR, r.Network.AvailabilityZones); err != nil {
-		return Resolved{}, fmt.Errorf("spec.parameters.%w", err)
-	}
-	r.Cluster = preset.ResolveCluster(r.Owner, pre, p.Cluster)
-	if err := cluster.ValidateClaim(r.Cluster); err != nil {
-		return Resolved{}, err
-	}
-	r.Database = preset.ResolveDatabase(r.Owner, p.Database, clientSG)
-	if err := database.Validate(r.Database, "spec.parameters.database."); err != nil {
-		return Resolved{}, err
-	}
+	r.Network = preset.ResolveNetwork(r.Owner, pre, p)
+	r.Cluster = preset.ResolveCluster(r.Owner, pre, p)
+	r.Database = preset.ResolveDatabase(r.Owner, pre, p)
+	r.Database.ClientSecurityGroupID = clientSG
 	// An orphaned database keeps the VPC and subnets it sits in.
 	r.Network.RetainOnDelete = r.Database.DeletionProtection
-	r.DataLake = preset.ResolveDataLake(r.Owner, p.DataLake, p.Budget)
+	r.DataLake = preset.ResolveDataLake(r.Owner, pre, p)
 	// The IRSA policies name the real buckets, suffix included.
 	r.Cluster.Buckets = datalake.BucketNames(r.DataLake)
-	if err := datalake.ValidateLake(r.DataLake, "spec.parameters.dataLake."); err != nil {
-		return Resolved{}, err
-	}
-	if err := datalake.ValidateBudget(r.DataLake.Budget, "spec.parameters.budget."); err != nil {
+	r.Workloads = preset.ResolveWorkloads(r.Owner, pre, p)
+	r.Workloads.VPCCIDR = r.Network.CIDR
+	if err := r.validate(field.NewPath("spec", "parameters")).ToAggregate(); err != nil {
 		return Resolved{}, err
 	}
 	return r, nil
+}
+
+// validate checks every layer's resolved parameters at the claim's paths
+// (params is spec.parameters), so that one Fatal names every bad field of
+// the claim. The owner comes first: each layer depends on its region.
+func (r Resolved) validate(params *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if msgs := validation.IsDNS1123Subdomain(r.Owner.ProviderConfigName); len(msgs) > 0 {
+		errs = append(errs, field.Invalid(params.Child("providerConfigName"), r.Owner.ProviderConfigName, "not the name of a ProviderConfig: "+
+			"use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (kubectl get providerconfigs.aws.upbound.io lists them)"))
+	}
+	errs = append(errs, network.ValidateRegion(r.Owner.Region, params.Child("region"))...)
+	if len(errs) > 0 {
+		return errs
+	}
+	errs = append(errs, network.Validate(r.Network, params.Child("network"))...)
+	errs = append(errs, cluster.Validate(r.Cluster, params.Child("cluster"))...)
+	errs = append(errs, database.Validate(r.Database, params.Child("database"))...)
+	// The claim holds the budget beside its dataLake block, the XDataLake
+	// inside it: name the claim's field.
+	lake, budget := params.Child("dataLake"), params.Child("budget")
+	for _, e := range datalake.Validate(r.DataLake, lake) {
+		if rest, ok := strings.CutPrefix(e.Field, lake.Child("budget").String()); ok {
+			e.Field = budget.String() + rest
+		}
+		errs = append(errs, e)
+	}
+	return append(errs, workloads.Validate(r.Workloads, params.Child("workloads"))...)
 }
 
 // CostInput is what the cost model prices: the resolved layers, and the one

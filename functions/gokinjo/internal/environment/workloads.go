@@ -6,7 +6,6 @@ import (
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
-	"github.com/gokinjo/platform/functions/gokinjo/internal/workloads"
 )
 
 // compWorkloads is the composition resource name of the XWorkloads.
@@ -17,17 +16,14 @@ const compWorkloads = "workloads"
 // database's connection secret, the ECR repositories, the VPC) is filled in
 // as their XRs report it, and the workloads layer waits for what is still
 // missing.
-func workloadsLayer(s *compose.State, owner v1alpha1.Owner, vpcCIDR string, o *v1alpha1.WorkloadsOverrides) error {
+func workloadsLayer(s *compose.State, p v1alpha1.WorkloadsParameters) error {
 	obs, vpcID, err := observedForWorkloads(s)
 	if err != nil {
 		return err
 	}
-	p := preset.ResolveWorkloads(owner, vpcCIDR, o, obs)
+	obs.Fill(&p)
 	p.VPCID = vpcID
-	if err := workloads.Validate(p, "spec.parameters.workloads."); err != nil {
-		return err
-	}
-	return nested(s, compWorkloads, v1alpha1.KindWorkloads, owner, p)
+	return nested(s, compWorkloads, v1alpha1.KindWorkloads, p.Owner, p)
 }
 
 // observedForWorkloads reads what the workloads layer needs from the

@@ -5,9 +5,9 @@ package network
 
 import (
 	"context"
-	"fmt"
 
 	xpv1 "github.com/crossplane/crossplane-runtime/apis/common/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cidrplan"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
@@ -35,7 +35,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := xr.Parameters(&p); err != nil {
 		return err
 	}
-	if err := validate(p); err != nil {
+	if err := Validate(p, field.NewPath("spec", "parameters")).ToAggregate(); err != nil {
 		return err
 	}
 	if err := guardZoneRemoval(p, s); err != nil {
@@ -52,24 +52,6 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		}
 	}
 	return xr.SetStatus(n.status())
-}
-
-// validate checks what the XRD cannot: the XNetwork is written by the
-// environment layer, so a failure here is a bug or a hand-made XNetwork.
-func validate(p v1alpha1.NetworkParameters) error {
-	if p.EnvironmentID == "" || p.Environment == "" || p.Region == "" {
-		return fmt.Errorf("spec.parameters: environmentId, environment and region are required")
-	}
-	if err := ValidateRegion(p.Region, "spec.parameters.region"); err != nil {
-		return err
-	}
-	if err := ValidateZones(p.Region, p.AvailabilityZones, "spec.parameters.availabilityZones"); err != nil {
-		return err
-	}
-	if p.NATGateways != v1alpha1.NATSingle && p.NATGateways != v1alpha1.NATOnePerAZ {
-		return fmt.Errorf("spec.parameters.natGateways: %q is not Single or OnePerAZ", p.NATGateways)
-	}
-	return nil
 }
 
 // spec is the resource spec of a network resource. With retain set, the

@@ -7,6 +7,7 @@ import (
 
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
@@ -172,19 +173,20 @@ func TestValidateZones(t *testing.T) {
 		want   string
 	}{
 		"Tokyo":          {"ap-northeast-1", []string{"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"}, ""},
-		"NotOffered":     {"ap-northeast-1", []string{"ap-northeast-1a", "ap-northeast-1b"}, "ap-northeast-1b is not offered to new AWS accounts: use ap-northeast-1a, ap-northeast-1c, ap-northeast-1d"},
-		"UpperCase":      {"ap-northeast-1", []string{"ap-northeast-1A", "ap-northeast-1c"}, `"ap-northeast-1A" is not written as a zone of region ap-northeast-1: a zone name is the region followed by one lower-case letter`},
-		"TwoLetters":     {"ap-northeast-1", []string{"ap-northeast-1aa", "ap-northeast-1c"}, `"ap-northeast-1aa" is not written as a zone`},
-		"NonASCII":       {"ap-northeast-1", []string{"ap-northeast-1á", "ap-northeast-1c"}, `"ap-northeast-1á" is not written as a zone`},
-		"NoSuchLetter":   {"ap-northeast-1", []string{"ap-northeast-1a", "ap-northeast-1z"}, "ap-northeast-1z is not a zone of region ap-northeast-1"},
-		"Twice":          {"us-east-1", []string{"us-east-1a", "us-east-1a"}, `"us-east-1a" is listed twice`},
+		"NotOffered":     {"ap-northeast-1", []string{"ap-northeast-1a", "ap-northeast-1b"}, "ap-northeast-1b\": not offered to new AWS accounts: use ap-northeast-1a, ap-northeast-1c, ap-northeast-1d"},
+		"UpperCase":      {"ap-northeast-1", []string{"ap-northeast-1A", "ap-northeast-1c"}, `spec.parameters.network.availabilityZones[0]: Invalid value: "ap-northeast-1A": not written as a zone of region ap-northeast-1: a zone name is the region followed by one lower-case letter`},
+		"TwoLetters":     {"ap-northeast-1", []string{"ap-northeast-1aa", "ap-northeast-1c"}, `"ap-northeast-1aa": not written as a zone`},
+		"NonASCII":       {"ap-northeast-1", []string{"ap-northeast-1á", "ap-northeast-1c"}, `"ap-northeast-1á": not written as a zone`},
+		"NoSuchLetter":   {"ap-northeast-1", []string{"ap-northeast-1a", "ap-northeast-1z"}, "ap-northeast-1z\": not a zone of region ap-northeast-1"},
+		"Twice":          {"us-east-1", []string{"us-east-1a", "us-east-1a"}, `availabilityZones[1]: Duplicate value: "us-east-1a"`},
 		"Virginia":       {"us-east-1", []string{"us-east-1a", "us-east-1f"}, ""},
-		"GovCloud":       {"us-gov-west-1", []string{"us-gov-west-1a", "us-gov-west-1b"}, `"us-gov-west-1" is not a region this platform deploys to`},
+		"GovCloud":       {"us-gov-west-1", []string{"us-gov-west-1a", "us-gov-west-1b"}, `spec.parameters.network.region: Invalid value: "us-gov-west-1": not a region this platform deploys to`},
 		"OtherPartition": {"cn-north-1", []string{"cn-north-1a", "cn-north-1b"}, "aws-cn and aws-us-gov, are not supported"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			err := ValidateZones(tc.region, tc.zones, "spec.parameters.network.availabilityZones")
+			path := field.NewPath("spec", "parameters", "network")
+			err := append(ValidateRegion(tc.region, path.Child("region")), ValidateZones(tc.region, tc.zones, path.Child("availabilityZones"))...).ToAggregate()
 			if tc.want == "" {
 				if err != nil {
 					t.Errorf("want no error, got %v", err)
@@ -217,5 +219,21 @@ func TestZoneRemovalRefused(t *testing.T) {
 	delete(obs, "subnet-private-d")
 	if err := (Layer{}).Compose(context.Background(), xr(t, p), compose.NewState(obs)); err != nil {
 		t.Errorf("keeping every zone is fine: %v", err)
+	}
+}
+
+// TestValidateReportsAll: every bad field of an XNetwork is reported at
+// once, each at its path.
+func TestValidateReportsAll(t *testing.T) {
+	p := params("Everywhere")
+	p.AvailabilityZones = []string{"ap-northeast-1b", "ap-northeast-1c"}
+	p.CIDR = "10.0.0.0/8"
+	var got []string
+	for _, e := range Validate(p, field.NewPath("spec", "parameters")) {
+		got = append(got, e.Field)
+	}
+	want := []string{"spec.parameters.availabilityZones[0]", "spec.parameters.cidr", "spec.parameters.natGateways"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Validate(): fields -want, +got:\n%s", diff)
 	}
 }

@@ -16,11 +16,10 @@ func TestResolveDatabase(t *testing.T) {
 	i := func(v int) *int { return &v }
 	b := func(v bool) *bool { return &v }
 	cases := map[string]struct {
-		reason   string
-		env      string
-		o        *v1alpha1.DatabaseOverrides
-		clientSG string
-		want     v1alpha1.DatabaseParameters
+		reason string
+		env    string
+		o      *v1alpha1.DatabaseOverrides
+		want   v1alpha1.DatabaseParameters
 	}{
 		"Dev": {
 			reason: "dev: single-AZ db.t3.medium, 50 GiB",
@@ -42,17 +41,16 @@ func TestResolveDatabase(t *testing.T) {
 				DeletionProtection: true, BackupRetentionDays: 7, LogRetentionDays: 90},
 		},
 		"Overrides": {
-			reason:   "claim values win, false included; the client security group is passed through",
-			env:      v1alpha1.EnvProd,
-			o:        &v1alpha1.DatabaseOverrides{EngineVersion: "15.3", InstanceClass: "db.r6g.xlarge", AllocatedStorage: i(400), MaxAllocatedStorage: i(800), MultiAZ: b(false), ReadReplica: b(false), DeletionProtection: b(false), BackupRetentionDays: i(35)},
-			clientSG: "sg-1",
+			reason: "claim values win, false included",
+			env:    v1alpha1.EnvProd,
+			o:      &v1alpha1.DatabaseOverrides{EngineVersion: "15.3", InstanceClass: "db.r6g.xlarge", AllocatedStorage: i(400), MaxAllocatedStorage: i(800), MultiAZ: b(false), ReadReplica: b(false), DeletionProtection: b(false), BackupRetentionDays: i(35)},
 			want: v1alpha1.DatabaseParameters{Owner: dataOwner(v1alpha1.EnvProd), EngineVersion: "15.3",
-				InstanceClass: "db.r6g.xlarge", AllocatedStorage: 400, MaxAllocatedStorage: 800, BackupRetentionDays: 35, LogRetentionDays: 90, ClientSecurityGroupID: "sg-1"},
+				InstanceClass: "db.r6g.xlarge", AllocatedStorage: 400, MaxAllocatedStorage: 800, BackupRetentionDays: 35, LogRetentionDays: 90},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := ResolveDatabase(dataOwner(tc.env), tc.o, tc.clientSG)
+			got := ResolveDatabase(dataOwner(tc.env), Presets[tc.env], v1alpha1.EnvironmentParameters{Database: tc.o})
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("%s: ResolveDatabase(): -want, +got:\n%s", tc.reason, diff)
 			}
@@ -92,7 +90,7 @@ func TestResolveDataLake(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := ResolveDataLake(dataOwner(tc.env), tc.o, tc.b)
+			got := ResolveDataLake(dataOwner(tc.env), Presets[tc.env], v1alpha1.EnvironmentParameters{DataLake: tc.o, Budget: tc.b})
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("%s: ResolveDataLake(): -want, +got:\n%s", tc.reason, diff)
 			}

@@ -44,7 +44,7 @@ func TestResolveNetwork(t *testing.T) {
 			}
 			owner := Owner("x", v1alpha1.EnvironmentParameters{Environment: tc.env})
 			tc.want.Owner = owner
-			got := ResolveNetwork(owner, pre, tc.overrides)
+			got := ResolveNetwork(owner, pre, v1alpha1.EnvironmentParameters{Network: tc.overrides})
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("%s\n-want, +got:\n%s", tc.reason, diff)
 			}

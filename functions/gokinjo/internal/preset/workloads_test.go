@@ -34,7 +34,8 @@ func TestResolveWorkloads(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			owner := Owner("x", v1alpha1.EnvironmentParameters{Environment: tc.env})
-			p := ResolveWorkloads(owner, "10.0.0.0/16", tc.o, WorkloadsObserved{Repositories: repos})
+			p := ResolveWorkloads(owner, Presets[tc.env], v1alpha1.EnvironmentParameters{Workloads: tc.o})
+			WorkloadsObserved{Repositories: repos}.Fill(&p)
 			if diff := cmp.Diff(tc.api, p.API); diff != "" {
 				t.Errorf("%s\napi (-want +got):\n%s", tc.reason, diff)
 			}

@@ -83,13 +83,9 @@ func (w *workloads) metricsServerValues() (map[string]any, []map[string]any, str
 	}, nil, ""
 }
 
-// controllerReplicas: two replicas of a controller outside dev.
-func (w *workloads) controllerReplicas() int {
-	if w.p.Environment == "dev" {
-		return 1
-	}
-	return 2
-}
+// controllerReplicas of the load balancer controller and metrics server,
+// from the environment's preset.
+func (w *workloads) controllerReplicas() int { return w.pre.ControllerReplicas }
 
 func (w *workloads) lbControllerValues() (map[string]any, []map[string]any, string) {
 	arn := w.roleARN(kubeSystem, addonLBController)
@@ -151,11 +147,7 @@ func (w *workloads) clusterAutoscalerValues() (map[string]any, []map[string]any,
 // selects every ServiceMonitor and PrometheusRule (not only the chart's);
 // Grafana's sidecar loads every ConfigMap labelled grafana_dashboard=1.
 func (w *workloads) monitoringValues() (map[string]any, []map[string]any, string) {
-	retention := "7d"
-	storage := "20Gi"
-	if w.p.Environment == "prod" {
-		retention, storage = "30d", "100Gi"
-	}
+	retention, storage := w.pre.MetricsRetention, w.pre.MetricsStorage
 	podSec := helmPodSecurity()
 	podSec["runAsUser"], podSec["runAsGroup"], podSec["fsGroup"] = 1000, 2000, 2000
 	grafanaPod := helmPodSecurity()

@@ -1,10 +1,12 @@
 package workloads
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/crossplane/function-sdk-go/resource"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 	"github.com/gokinjo/platform/internal/facts"
 )
@@ -86,5 +88,39 @@ func TestHealthChecks(t *testing.T) {
 	}
 	if ann := path(m[compIngress], "metadata.annotations"); ann[albPrefix+"healthcheck-path"] != nil {
 		t.Errorf("the Ingress sets an Ingress-wide health check path %v: it would apply to every target group", ann[albPrefix+"healthcheck-path"])
+	}
+}
+
+// TestPresetSettings: the settings the parameters do not carry come from
+// the environment's preset, not from branches on the environment name.
+func TestPresetSettings(t *testing.T) {
+	saved := preset.Presets[v1alpha1.EnvStaging]
+	t.Cleanup(func() { preset.Presets[v1alpha1.EnvStaging] = saved })
+	changed := saved
+	changed.Workloads.ControllerReplicas, changed.Workloads.LogLevel = 3, "debug"
+	changed.Workloads.MetricsRetention, changed.Workloads.MetricsStorage = "14d", "50Gi"
+	preset.Presets[v1alpha1.EnvStaging] = changed
+
+	_, s, _, _ := converge(t, params(v1alpha1.EnvStaging, known(v1alpha1.EnvStaging), nil))
+	get := func(addon, path string) any {
+		v, err := s.Desired()[resource.Name(addonComp(addon))].Resource.GetValue("spec.forProvider.values." + path)
+		if err != nil {
+			return nil
+		}
+		return v
+	}
+	for _, c := range []struct {
+		what      string
+		got, want any
+	}{
+		{"LB controller replicaCount", get(addonLBController, "replicaCount"), int64(3)},
+		{"metrics-server replicas", get(addonMetricsServer, "replicas"), int64(3)},
+		{"Prometheus retention", get(addonMonitoring, "prometheus.prometheusSpec.retention"), "14d"},
+		{"Prometheus volume", get(addonMonitoring, "prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage"), "50Gi"},
+		{"ConfigMap LOG_LEVEL", manifests(s)[compConfig]["data"].(map[string]any)["LOG_LEVEL"], "debug"},
+	} {
+		if fmt.Sprint(c.got) != fmt.Sprint(c.want) {
+			t.Errorf("%s = %v, want %v from the preset", c.what, c.got, c.want)
+		}
 	}
 }

@@ -23,7 +23,7 @@ func TestAlertFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	if *update {
-		if err := os.WriteFile(alertFile, want, 0o644); err != nil { //nolint:gosec // A committed test file.
+		if err := os.WriteFile(alertFile, want, 0o644); err != nil { // A committed test file.
 			t.Fatal(err)
 		}
 	}

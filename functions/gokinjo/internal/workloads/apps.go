@@ -127,7 +127,7 @@ func (w *workloads) app(app, name string, p v1alpha1.AppParams, c corev1.Contain
 	c.VolumeMounts = append(c.VolumeMounts, mount)
 	c.ImagePullPolicy = corev1.PullIfNotPresent
 
-	replicas := int32(p.Replicas) //nolint:gosec // Validated: 1 <= replicas <= maxReplicas.
+	replicas := int32(p.Replicas) // Validated: 1 <= replicas <= maxReplicas.
 	spec := corev1.PodSpec{
 		ServiceAccountName:           serviceAccount,
 		AutomountServiceAccountToken: ptr(serviceAccount != ""),
@@ -197,7 +197,7 @@ func (w *workloads) app(app, name string, p v1alpha1.AppParams, c corev1.Contain
 		Spec: autoscalingv2.HorizontalPodAutoscalerSpec{
 			ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: name},
 			MinReplicas:    &replicas,
-			MaxReplicas:    int32(p.MaxReplicas), //nolint:gosec // Validated.
+			MaxReplicas:    int32(p.MaxReplicas), // Validated.
 			Metrics: []autoscalingv2.MetricSpec{
 				utilization(corev1.ResourceCPU, cpuTargetPercent),
 				utilization(corev1.ResourceMemory, memoryTargetPercent),

@@ -47,8 +47,9 @@ func known(env string) preset.WorkloadsObserved {
 // everything observed and no overrides, changed by mod.
 func params(env string, obs preset.WorkloadsObserved, mod func(*v1alpha1.WorkloadsParameters)) v1alpha1.WorkloadsParameters {
 	owner := preset.Owner("gokinjo-abcde", v1alpha1.EnvironmentParameters{Environment: env})
-	p := preset.ResolveWorkloads(owner, "10.0.0.0/16", nil, obs)
-	p.VPCID = "vpc-0123456789abcdef0"
+	p := preset.ResolveWorkloads(owner, preset.Presets[env], v1alpha1.EnvironmentParameters{Environment: env})
+	obs.Fill(&p)
+	p.VPCCIDR, p.VPCID = "10.0.0.0/16", "vpc-0123456789abcdef0"
 	if mod != nil {
 		mod(&p)
 	}

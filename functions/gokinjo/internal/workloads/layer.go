@@ -14,10 +14,13 @@ package workloads
 import (
 	"context"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/crossplane/function-sdk-go/resource"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -29,9 +32,12 @@ type Layer struct{}
 
 // workloads is one compose call: the parameters it works from.
 type workloads struct {
-	p  v1alpha1.WorkloadsParameters
-	s  *compose.State
-	xr *compose.XR
+	p v1alpha1.WorkloadsParameters
+	// pre is the environment's preset of what the parameters do not carry
+	// (controller replicas, log level, metrics retention).
+	pre preset.Workloads
+	s   *compose.State
+	xr  *compose.XR
 	// waits records, per step, what the step waits for.
 	waits []string
 }
@@ -42,10 +48,14 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := xr.Parameters(&p); err != nil {
 		return err
 	}
-	if err := Validate(p, "spec.parameters."); err != nil {
+	if err := Validate(p, field.NewPath("spec", "parameters")).ToAggregate(); err != nil {
 		return err
 	}
-	w := &workloads{p: p, s: s, xr: xr}
+	pre, err := preset.For(p.Environment)
+	if err != nil {
+		return err
+	}
+	w := &workloads{p: p, pre: pre.Workloads, s: s, xr: xr}
 	if p.Cluster.ProviderConfigName == "" {
 		w.wait("the cluster's ProviderConfig (XCluster status.providerConfigName)")
 	} else {

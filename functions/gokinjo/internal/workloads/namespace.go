@@ -50,7 +50,7 @@ func (w *workloads) meta(name string) metav1.ObjectMeta {
 func (w *workloads) config() error {
 	data := map[string]string{
 		"PORT":        strconv.Itoa(apiPort),
-		"LOG_LEVEL":   "info",
+		"LOG_LEVEL":   w.pre.LogLevel,
 		"ENVIRONMENT": w.p.Environment,
 		"AWS_REGION":  w.p.Region,
 	}
@@ -61,9 +61,6 @@ func (w *workloads) config() error {
 	sort.Strings(tiers)
 	for _, t := range tiers {
 		data["S3_BUCKET_"+upper(t)] = w.p.Buckets[t]
-	}
-	if w.p.Environment == "prod" {
-		data["LOG_LEVEL"] = "warn"
 	}
 	cm := &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},

@@ -26,7 +26,7 @@ const (
 func (w *workloads) networkPolicies() error {
 	tcp, udp := corev1.ProtocolTCP, corev1.ProtocolUDP
 	port := func(p corev1.Protocol, n int) networkingv1.NetworkPolicyPort {
-		v := intstr.FromInt32(int32(n)) //nolint:gosec // Port numbers.
+		v := intstr.FromInt32(int32(n)) // Port numbers.
 		return networkingv1.NetworkPolicyPort{Protocol: &p, Port: &v}
 	}
 	vpc := []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: w.p.VPCCIDR}}}

@@ -3,6 +3,8 @@ package workloads
 import (
 	"fmt"
 
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -153,7 +155,7 @@ func (w *workloads) release(comp, releaseName string, c chart, namespace string,
 		"kind":       releaseGVK.Kind,
 		"metadata": map[string]any{
 			"name":        w.objectName(comp),
-			"annotations": map[string]any{"crossplane.io/external-name": releaseName},
+			"annotations": map[string]any{meta.AnnotationKeyExternalName: releaseName},
 		},
 		"spec": map[string]any{
 			"providerConfigRef": map[string]any{"name": w.p.Cluster.ProviderConfigName},

@@ -23,7 +23,7 @@ func TestALBDependenciesExist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := preset.ResolveCluster(preset.Owner("gokinjo-abcde", v1alpha1.EnvironmentParameters{Environment: "prod"}), pre, nil)
+	p := preset.ResolveCluster(preset.Owner("gokinjo-abcde", v1alpha1.EnvironmentParameters{Environment: "prod"}), pre, v1alpha1.EnvironmentParameters{})
 	const xrName = "gokinjo-abcde-c1u5t"
 	observed := map[resource.Name]resource.ObservedComposed{}
 	var s *compose.State

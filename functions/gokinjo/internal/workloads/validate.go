@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -38,54 +40,53 @@ func regionPartition(region string) string {
 // treat tags case-sensitively, but LATEST is as unpinned as latest.
 func isLatest(tag string) bool { return strings.EqualFold(tag, "latest") }
 
-// Validate checks resolved workloads parameters; prefix is where they sit in
-// the user's object (spec.parameters. on the XWorkloads,
-// spec.parameters.workloads. on the claim).
-func Validate(p v1alpha1.WorkloadsParameters, prefix string) error {
+// pinnedTag is the fix for a tag that is not pinned.
+const pinnedTag = "not a pinned image tag: name a release such as v0.1.0 (letters, digits, _ . -, at most 128 characters; never latest in any letter case)"
+
+// Validate checks resolved workloads parameters; path is where they sit in
+// the object the user wrote (spec.parameters of an XWorkloads,
+// spec.parameters.workloads of an Environment).
+func Validate(p v1alpha1.WorkloadsParameters, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
 	if p.Version == "" || isLatest(p.Version) || !imageTag.MatchString(p.Version) {
-		return fmt.Errorf("%sversion: %q is not a pinned image tag: name a release such as v0.1.0 (letters, digits, _ . -, at most 128 characters; never latest in any letter case)", prefix, p.Version)
+		errs = append(errs, field.Invalid(path.Child("version"), p.Version, pinnedTag))
 	}
 	if p.CertificateARN != "" {
+		cert := path.Child("certificateArn")
 		m := certificateARN.FindStringSubmatch(p.CertificateARN)
-		if m == nil {
-			return fmt.Errorf("%scertificateArn: %q is not an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>)", prefix, p.CertificateARN)
-		}
-		if p.Region != "" && m[1] != regionPartition(p.Region) {
-			return fmt.Errorf("%scertificateArn: the ARN is in partition %s but region %s is in %s: use a certificate of the environment's region", prefix, m[1], p.Region, regionPartition(p.Region))
-		}
-		if p.Region != "" && m[2] != p.Region {
-			return fmt.Errorf("%scertificateArn: the certificate is in %s but the environment is in %s: an ALB uses certificates of its own region only; request or import the certificate in %s", prefix, m[2], p.Region, p.Region)
-		}
-	}
-	for _, a := range []struct {
-		field string
-		p     v1alpha1.AppParams
-	}{{"api", p.API}, {"frontend", p.Frontend}} {
-		if err := validateApp(a.p, prefix+a.field+"."); err != nil {
-			return err
+		switch {
+		case m == nil:
+			errs = append(errs, field.Invalid(cert, p.CertificateARN, "not an ACM certificate ARN (arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>)"))
+		case p.Region != "" && m[1] != regionPartition(p.Region):
+			errs = append(errs, field.Invalid(cert, p.CertificateARN, fmt.Sprintf("the ARN is in partition %s but region %s is in %s: use a certificate of the environment's region", m[1], p.Region, regionPartition(p.Region))))
+		case p.Region != "" && m[2] != p.Region:
+			errs = append(errs, field.Invalid(cert, p.CertificateARN, fmt.Sprintf("the certificate is in %s but the environment is in %s: an ALB uses certificates of its own region only; request or import the certificate in %s", m[2], p.Region, p.Region)))
 		}
 	}
-	return nil
+	errs = append(errs, validateApp(p.API, path.Child("api"))...)
+	return append(errs, validateApp(p.Frontend, path.Child("frontend"))...)
 }
 
-func validateApp(a v1alpha1.AppParams, prefix string) error {
+func validateApp(a v1alpha1.AppParams, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
 	if a.Image != "" && !imageRepository.MatchString(a.Image) {
-		return fmt.Errorf("%simage: %q is not an image repository: give registry/path without a tag (set the tag in tag)", prefix, a.Image)
+		errs = append(errs, field.Invalid(path.Child("image"), a.Image, "not an image repository: give registry/path without a tag (set the tag in tag)"))
 	}
 	if isLatest(a.Tag) || !imageTag.MatchString(a.Tag) {
-		return fmt.Errorf("%stag: %q is not a pinned image tag: name a release such as v0.1.0 (letters, digits, _ . -, at most 128 characters; never latest in any letter case)", prefix, a.Tag)
+		errs = append(errs, field.Invalid(path.Child("tag"), a.Tag, pinnedTag))
 	}
-	if a.Replicas < 1 {
-		return fmt.Errorf("%sreplicas: %d is below 1: run at least one replica", prefix, a.Replicas)
+	replicas, maxReplicas := path.Child("replicas"), path.Child("maxReplicas")
+	switch {
+	case a.Replicas < 1:
+		errs = append(errs, field.Invalid(replicas, a.Replicas, "below 1: run at least one replica"))
+	case a.Replicas > MaxReplicas:
+		errs = append(errs, field.Invalid(replicas, a.Replicas, fmt.Sprintf("above %d, the most one app runs (a larger count would also overflow the Deployment's 32-bit size)", MaxReplicas)))
 	}
-	if a.Replicas > MaxReplicas {
-		return fmt.Errorf("%sreplicas: %d is above %d, the most one app runs (a larger count would also overflow the Deployment's 32-bit size)", prefix, a.Replicas, MaxReplicas)
+	switch {
+	case a.MaxReplicas > MaxReplicas:
+		errs = append(errs, field.Invalid(maxReplicas, a.MaxReplicas, fmt.Sprintf("above %d, the most one app runs (a larger count would also overflow the autoscaler's 32-bit size)", MaxReplicas)))
+	case a.MaxReplicas < a.Replicas:
+		errs = append(errs, field.Invalid(maxReplicas, a.MaxReplicas, fmt.Sprintf("below replicas (%d), the autoscaler's minimum: raise maxReplicas or lower replicas", a.Replicas)))
 	}
-	if a.MaxReplicas > MaxReplicas {
-		return fmt.Errorf("%smaxReplicas: %d is above %d, the most one app runs (a larger count would also overflow the autoscaler's 32-bit size)", prefix, a.MaxReplicas, MaxReplicas)
-	}
-	if a.MaxReplicas < a.Replicas {
-		return fmt.Errorf("%smaxReplicas: %d is below replicas (%d), the autoscaler's minimum: raise maxReplicas or lower replicas", prefix, a.MaxReplicas, a.Replicas)
-	}
-	return nil
+	return errs
 }

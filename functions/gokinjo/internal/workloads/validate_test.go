@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -94,12 +96,16 @@ func TestValidate(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			err := Validate(params("dev", known("dev"), tc.mod), "spec.parameters.")
+			errs := Validate(params("dev", known("dev"), tc.mod), field.NewPath("spec", "parameters"))
+			named := false
+			for _, e := range errs {
+				named = named || e.Field == tc.want
+			}
 			switch {
-			case tc.want == "" && err != nil:
-				t.Errorf("%s\nValidate(): %v", tc.reason, err)
-			case tc.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.want+":")):
-				t.Errorf("%s\nValidate(): %v, want an error naming %s", tc.reason, err, tc.want)
+			case tc.want == "" && len(errs) > 0:
+				t.Errorf("%s\nValidate(): %v", tc.reason, errs)
+			case tc.want != "" && !named:
+				t.Errorf("%s\nValidate(): %v, want an error naming %s", tc.reason, errs, tc.want)
 			}
 		})
 	}

@@ -170,14 +170,6 @@ func spread(i int) (lon, lat float64) {
 	return lon0 + float64(i%4)*0.035, lat0 + float64(i/4)*0.03
 }
 
-func repeat(d float64, n int) []float64 {
-	out := make([]float64, n)
-	for i := range out {
-		out[i] = d
-	}
-	return out
-}
-
 func TestNotFoundAndEmpty(t *testing.T) {
 	ctx := context.Background()
 	pool := migratedPool(t)

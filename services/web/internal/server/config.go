@@ -55,7 +55,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("API_ORIGIN: %w (want scheme://host[:port], e.g. http://127.0.0.1:8081, or empty for the same origin)", err)
 		}
 		if u, _ := url.Parse(c.APIOrigin); u.Path != "" || u.RawQuery != "" {
-			return fmt.Errorf("API_ORIGIN %q must be an origin without a path; the app adds /v1/...", c.APIOrigin)
+			return fmt.Errorf("API_ORIGIN %q must be an origin without a path (the app adds /v1/ itself)", c.APIOrigin)
 		}
 	}
 	if c.TileURL != "" {
