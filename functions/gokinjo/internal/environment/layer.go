@@ -7,8 +7,6 @@ import (
 	"context"
 	"fmt"
 
-	"k8s.io/apimachinery/pkg/runtime/schema"
-
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/network"
@@ -24,11 +22,6 @@ const (
 	compNetwork = "network"
 	compCluster = "cluster"
 )
-
-// The XCluster holds the EKS cluster and every workload on it.
-func init() { //nolint:gochecknoinits // Registry of the compose framework.
-	compose.RegisterStateful(schema.GroupKind{Group: v1alpha1.Group, Kind: v1alpha1.KindCluster})
-}
 
 // Layer composes XEnvironments.
 type Layer struct{}
