@@ -182,25 +182,37 @@ func TestDataLayersRefuse(t *testing.T) {
 func TestClientSecurityGroupSequencing(t *testing.T) {
 	cluster := composed.New()
 	cluster.SetAPIVersion(v1alpha1.APIVersion)
-	cluster.SetKind("XCluster")
+	cluster.SetKind(v1alpha1.KindCluster)
 	_ = cluster.SetValue("status.clusterSecurityGroupId", "sg-0eks")
-	nestedCluster := composed.New()
-	nestedCluster.SetAPIVersion(v1alpha1.APIVersion)
-	nestedCluster.SetKind("XCluster")
-	_ = nestedCluster.SetValue("status.cluster.securityGroupId", "sg-0nested")
+	silent := composed.New()
+	silent.SetAPIVersion(v1alpha1.APIVersion)
+	silent.SetKind(v1alpha1.KindCluster)
+	_ = silent.SetValue("status.endpoint", "https://eks.example")
 	cases := map[string]struct {
 		reason   string
 		observed map[resource.Name]resource.ObservedComposed
-		want     string
+		// copied is the environment's own status.cluster, as last written.
+		copied map[string]any
+		want   string
 	}{
 		"NoCluster":       {reason: "before the cluster exists there is no client security group", want: ""},
-		"ClusterObserved": {reason: "the observed XCluster's clusterSecurityGroupId is passed on", observed: map[resource.Name]resource.ObservedComposed{"cluster": {Resource: cluster}}, want: "sg-0eks"},
-		"NestedField":     {reason: "status.cluster.securityGroupId works too", observed: map[resource.Name]resource.ObservedComposed{"cluster": {Resource: nestedCluster}}, want: "sg-0nested"},
+		"ClusterObserved": {reason: "the observed XCluster's clusterSecurityGroupId is passed on", observed: map[resource.Name]resource.ObservedComposed{compCluster: {Resource: cluster}}, want: "sg-0eks"},
+		"LastCopied": {
+			reason:   "while the XCluster does not report it, the value the environment last copied holds, so the ingress rule stays",
+			observed: map[resource.Name]resource.ObservedComposed{compCluster: {Resource: silent}},
+			copied:   map[string]any{"clusterSecurityGroupId": "sg-0copied"},
+			want:     "sg-0copied",
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, _, err := composeEnv(t, map[string]any{"environment": "dev"}, tc.observed)
-			if err != nil {
+			var status map[string]any
+			if tc.copied != nil {
+				status = map[string]any{"cluster": tc.copied}
+			}
+			xr, _ := environmentXRWithStatus(t, map[string]any{"environment": "dev"}, status)
+			s := compose.NewState(tc.observed)
+			if err := (Layer{}).Compose(context.Background(), xr, s); err != nil {
 				t.Fatal(err)
 			}
 			if got := nestedParams[v1alpha1.DatabaseParameters](t, s, compDatabase).ClientSecurityGroupID; got != tc.want {

@@ -16,6 +16,13 @@ import (
 
 func environmentXR(t *testing.T, params map[string]any) (*compose.XR, *composite.Unstructured) {
 	t.Helper()
+	return environmentXRWithStatus(t, params, nil)
+}
+
+// environmentXRWithStatus is an XEnvironment as observed, with the status
+// the function last wrote.
+func environmentXRWithStatus(t *testing.T, params, status map[string]any) (*compose.XR, *composite.Unstructured) {
+	t.Helper()
 	oxr := composite.New()
 	oxr.SetUnstructuredContent(map[string]any{
 		"apiVersion": v1alpha1.APIVersion,
@@ -23,6 +30,11 @@ func environmentXR(t *testing.T, params map[string]any) (*compose.XR, *composite
 		"metadata":   map[string]any{"name": "gokinjo-abcde"},
 		"spec":       map[string]any{"parameters": params},
 	})
+	if status != nil {
+		if err := oxr.SetValue("status", status); err != nil {
+			t.Fatal(err)
+		}
+	}
 	dxr := composite.New()
 	return compose.NewXR(oxr, dxr), dxr
 }
