@@ -160,22 +160,3 @@ func (x *XR) DesiredStatus(out any) bool {
 	}
 	return json.Unmarshal(b, out) == nil
 }
-
-// NewXRFor builds an observed composite resource of kind with the given
-// parameters, and an empty desired one for the layer to write status to. The
-// layers' tests use it to call Compose as RunFunction would.
-func NewXRFor(kind, name string, params any) (*XR, *composite.Unstructured, error) {
-	content, err := ToContent(map[string]any{
-		"apiVersion": "platform.gokinjo.io/v1alpha1",
-		"kind":       kind,
-		"metadata":   map[string]any{"name": name},
-		"spec":       map[string]any{"parameters": params},
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	oxr := composite.New()
-	oxr.SetUnstructuredContent(content)
-	dxr := composite.New()
-	return NewXR(oxr, dxr), dxr, nil
-}

@@ -7,40 +7,11 @@ import (
 
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
-	"github.com/crossplane/function-sdk-go/resource/composite"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
-
-func composeEnv(t *testing.T, params map[string]any, observed map[resource.Name]resource.ObservedComposed) (*compose.State, *composite.Unstructured, error) {
-	t.Helper()
-	oxr := composite.New()
-	oxr.SetAPIVersion(v1alpha1.APIVersion)
-	oxr.SetKind(v1alpha1.KindEnvironment)
-	oxr.SetName("gokinjo-abcde")
-	if err := oxr.SetValue("spec.parameters", params); err != nil {
-		t.Fatal(err)
-	}
-	dxr := composite.New()
-	s := compose.NewState(observed)
-	err := Layer{}.Compose(context.Background(), compose.NewXR(oxr, dxr), s)
-	return s, dxr, err
-}
-
-func nestedParams[T any](t *testing.T, s *compose.State, name string) T {
-	t.Helper()
-	var out T
-	d, ok := s.Desired()[resource.Name(name)]
-	if !ok {
-		t.Fatalf("%s is not composed", name)
-	}
-	if err := d.Resource.GetValueInto("spec.parameters", &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 func TestDataLayersResolved(t *testing.T) {
 	cases := map[string]struct {
@@ -106,7 +77,7 @@ func TestDataLayersResolved(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, _, err := composeEnv(t, tc.params, nil)
+			s, _, _, err := composeEnv(t, tc.params, nil)
 			if err != nil {
 				t.Fatalf("%s: %v", tc.reason, err)
 			}
@@ -169,7 +140,7 @@ func TestDataLayersRefuse(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := composeEnv(t, tc.params, nil)
+			_, _, _, err := composeEnv(t, tc.params, nil)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("%s: want error containing %q, got %v", tc.reason, tc.want, err)
 			}
@@ -210,7 +181,7 @@ func TestClientSecurityGroupSequencing(t *testing.T) {
 			if tc.copied != nil {
 				status = map[string]any{"cluster": tc.copied}
 			}
-			xr, _ := environmentXRWithStatus(t, map[string]any{"environment": "dev"}, status)
+			xr, _ := environmentXR(t, map[string]any{"environment": "dev"}, status)
 			s := compose.NewState(tc.observed)
 			if err := (Layer{}).Compose(context.Background(), xr, s); err != nil {
 				t.Fatal(err)
@@ -232,7 +203,7 @@ func TestDataStatus(t *testing.T) {
 	lake.SetAPIVersion(v1alpha1.APIVersion)
 	lake.SetKind(v1alpha1.KindDataLake)
 	_ = lake.SetValue("status.buckets", []any{map[string]any{"tier": "raw", "name": "gokinjo-raw-dev", "arn": "arn:aws:s3:::gokinjo-raw-dev"}})
-	_, dxr, err := composeEnv(t, map[string]any{"environment": "dev"}, map[resource.Name]resource.ObservedComposed{
+	_, _, dxr, err := composeEnv(t, map[string]any{"environment": "dev"}, map[resource.Name]resource.ObservedComposed{
 		compDatabase: {Resource: db}, compDataLake: {Resource: lake},
 	})
 	if err != nil {

@@ -6,38 +6,12 @@ import (
 
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
-	"github.com/crossplane/function-sdk-go/resource/composite"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
-
-func environmentXR(t *testing.T, params map[string]any) (*compose.XR, *composite.Unstructured) {
-	t.Helper()
-	return environmentXRWithStatus(t, params, nil)
-}
-
-// environmentXRWithStatus is an XEnvironment as observed, with the status
-// the function last wrote.
-func environmentXRWithStatus(t *testing.T, params, status map[string]any) (*compose.XR, *composite.Unstructured) {
-	t.Helper()
-	oxr := composite.New()
-	oxr.SetUnstructuredContent(map[string]any{
-		"apiVersion": v1alpha1.APIVersion,
-		"kind":       v1alpha1.KindEnvironment,
-		"metadata":   map[string]any{"name": "gokinjo-abcde"},
-		"spec":       map[string]any{"parameters": params},
-	})
-	if status != nil {
-		if err := oxr.SetValue("status", status); err != nil {
-			t.Fatal(err)
-		}
-	}
-	dxr := composite.New()
-	return compose.NewXR(oxr, dxr), dxr
-}
 
 func TestClusterParameters(t *testing.T) {
 	// The test XR has no claim labels: its identity is its own name.
@@ -102,7 +76,7 @@ func TestClusterParameters(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			xr, _ := environmentXR(t, tc.params)
+			xr, _ := environmentXR(t, tc.params, nil)
 			s := compose.NewState(nil)
 			err := (Layer{}).Compose(context.Background(), xr, s)
 			gotErr := ""
@@ -143,7 +117,7 @@ func TestClusterStatusSurfaced(t *testing.T) {
 		},
 	})
 	observed := map[resource.Name]resource.ObservedComposed{compCluster: {Resource: xc}}
-	xr, dxr := environmentXR(t, map[string]any{"environment": "dev", "region": "ap-northeast-1"})
+	xr, dxr := environmentXR(t, map[string]any{"environment": "dev", "region": "ap-northeast-1"}, nil)
 	if err := (Layer{}).Compose(context.Background(), xr, compose.NewState(observed)); err != nil {
 		t.Fatal(err)
 	}
