@@ -37,7 +37,7 @@ func KubeconfigSecretName(clusterName string) string { return clusterName + "-ku
 // provider-kubernetes and provider-helm ProviderConfigs (named like the
 // cluster) that the workloads layer deploys through.
 func (c *cluster) remoteAccess() error {
-	if !c.sticky(compClusterAuth) {
+	if !c.s.Sticky(compClusterAuth, c.clusterReady()) {
 		return nil
 	}
 	o := c.p.Owner

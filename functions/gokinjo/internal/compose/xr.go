@@ -17,7 +17,6 @@ type XR struct {
 	desired    *composite.Unstructured
 	conditions []Condition
 	warnings   []string
-	waiting    []string
 }
 
 // NewXR wraps the observed and desired composite resource of a request.
@@ -100,14 +99,6 @@ func (x *XR) SetCondition(c Condition) { x.conditions = append(x.conditions, c) 
 
 // Warn records a warning result shown on the XR and its claim.
 func (x *XR) Warn(msg string) { x.warnings = append(x.warnings, msg) }
-
-// Wait records that the layer has not composed everything yet: it waits for
-// observed values (an issuer, an ARN) before composing the rest. The XR is
-// then not ready, even if every resource composed so far is.
-func (x *XR) Wait(what string) { x.waiting = append(x.waiting, what) }
-
-// Waiting returns what the layer waits for.
-func (x *XR) Waiting() []string { return x.waiting }
 
 // Warnings returns the recorded warnings.
 func (x *XR) Warnings() []string { return x.warnings }

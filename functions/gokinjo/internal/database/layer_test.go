@@ -460,12 +460,12 @@ func TestReplicaWaitsForPrimary(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			r := composetest.MustRun(t, Layer{}, v1alpha1.KindDatabase, "gokinjo-abcde-db", preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), nil, ""), tc.observed)
-			s, xr := r.State, r.XR
+			s := r.State
 			if _, ok := s.Desired()[compReplica]; ok != tc.want {
 				t.Errorf("%s: replica composed %t, want %t", tc.reason, ok, tc.want)
 			}
-			if waits := len(xr.Waiting()) > 0; waits == tc.want {
-				t.Errorf("%s: the XR waits %t (%v); it must wait exactly while the replica is held back", tc.reason, waits, xr.Waiting())
+			if waits := len(s.Waiting()) > 0; waits == tc.want {
+				t.Errorf("%s: the XR waits %t (%v); it must wait exactly while the replica is held back", tc.reason, waits, s.Waiting())
 			}
 		})
 	}

@@ -58,17 +58,17 @@ func newXR(t *testing.T, p v1alpha1.WorkloadsParameters) (*compose.XR, *composit
 }
 
 // run composes once over observed resources.
-func run(t *testing.T, p v1alpha1.WorkloadsParameters, observed composetest.Observed) (*compose.State, *compose.XR, *composite.Unstructured) {
+func run(t *testing.T, p v1alpha1.WorkloadsParameters, observed composetest.Observed) (*compose.State, *composite.Unstructured) {
 	t.Helper()
 	r := composetest.MustRun(t, Layer{}, v1alpha1.KindWorkloads, testXR, p, observed)
-	return r.State, r.XR, r.DXR
+	return r.State, r.DXR
 }
 
 // converge composes and simulates until the layer is composed.
-func converge(t *testing.T, p v1alpha1.WorkloadsParameters) ([][]string, *compose.State, *compose.XR, *composite.Unstructured) {
+func converge(t *testing.T, p v1alpha1.WorkloadsParameters) ([][]string, *compose.State, *composite.Unstructured) {
 	t.Helper()
 	rounds, last := composetest.Converge(t, Layer{}, v1alpha1.KindWorkloads, testXR, p)
-	return rounds, last.State, last.XR, last.DXR
+	return rounds, last.State, last.DXR
 }
 
 // manifests returns the manifest of every desired Object, by component.

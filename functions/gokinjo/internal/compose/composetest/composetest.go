@@ -112,7 +112,7 @@ func Converge(t testing.TB, l Layer, kind, name string, params any) ([][]string,
 		r := MustRun(t, l, kind, name, params, observed)
 		names := r.State.Names()
 		rounds = append(rounds, names)
-		if i > 0 && slices.Equal(names, rounds[i-1]) && len(r.XR.Waiting()) == 0 {
+		if i > 0 && slices.Equal(names, rounds[i-1]) && len(r.State.Waiting()) == 0 {
 			return rounds, r
 		}
 		observed = Observe(t, name, r.State)
