@@ -52,18 +52,6 @@ func params(env string, obs preset.WorkloadsObserved, mod func(*v1alpha1.Workloa
 	return p
 }
 
-func newXR(t *testing.T, p v1alpha1.WorkloadsParameters) (*compose.XR, *composite.Unstructured) {
-	t.Helper()
-	return composetest.NewXR(t, v1alpha1.KindWorkloads, testXR, p)
-}
-
-// run composes once over observed resources.
-func run(t *testing.T, p v1alpha1.WorkloadsParameters, observed composetest.Observed) (*compose.State, *composite.Unstructured) {
-	t.Helper()
-	r := composetest.MustRun(t, Layer{}, v1alpha1.KindWorkloads, testXR, p, observed)
-	return r.State, r.DXR
-}
-
 // converge composes and simulates until the layer is composed.
 func converge(t *testing.T, p v1alpha1.WorkloadsParameters) ([][]string, *compose.State, *composite.Unstructured) {
 	t.Helper()

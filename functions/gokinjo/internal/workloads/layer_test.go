@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
@@ -47,7 +48,7 @@ func TestSequencing(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, _ := run(t, params("dev", tc.obs, nil), nil)
+			s := composetest.MustRun(t, Layer{}, v1alpha1.KindWorkloads, testXR, params("dev", tc.obs, nil), nil).State
 			for _, c := range tc.want {
 				if _, ok := s.Desired()[resource.Name(c)]; !ok {
 					t.Errorf("%s\n%s is not composed; composed: %v", tc.reason, c, s.Names())
@@ -329,7 +330,7 @@ func observedJobWith(t *testing.T, s *compose.State, name string, status map[str
 // replaced by the next attempt; the status says why and what to do.
 func TestMigrationJobRecovers(t *testing.T) {
 	p := params("dev", known("dev"), nil)
-	s, _ := run(t, p, nil)
+	s := composetest.MustRun(t, Layer{}, v1alpha1.KindWorkloads, testXR, p, nil).State
 	job := s.Desired()[resource.Name(compMigrate)].Resource
 	if _, err := job.GetValue("spec.forProvider.manifest.spec.activeDeadlineSeconds"); err == nil {
 		t.Error("the migration Job has activeDeadlineSeconds: a pod waiting for an unpushed image would fail it for good")
@@ -377,7 +378,8 @@ func TestMigrationJobRecovers(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			obs := map[resource.Name]resource.ObservedComposed{resource.Name(compMigrate): observedJobWith(t, s, tc.observedName, tc.status)}
-			s2, dxr := run(t, p, obs)
+			r := composetest.MustRun(t, Layer{}, v1alpha1.KindWorkloads, testXR, p, obs)
+			s2, dxr := r.State, r.DXR
 			got, _ := s2.Desired()[resource.Name(compMigrate)].Resource.GetString("spec.forProvider.manifest.metadata.name")
 			if got != tc.wantName {
 				t.Errorf("Job name %q, want %q", got, tc.wantName)
