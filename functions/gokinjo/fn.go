@@ -104,13 +104,13 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 		response.Fatal(rsp, errors.Wrap(err, "cannot set desired composed resources"))
 		return rsp, nil
 	}
-	if len(xr.Waiting()) > 0 {
+	if len(state.Waiting()) > 0 {
 		// Some of the layer is not composed yet: not ready, whatever the
 		// resources composed so far say.
 		dxr.Ready = resource.ReadyFalse
 	}
 	// Say on the XR and its claim how far it is and what blocks it.
-	progress, ready := compose.Explain(state, xr.Waiting())
+	progress, ready := compose.Explain(state, state.Waiting())
 	if err := xr.SetStatus(map[string]any{"progress": progress}); err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot set status.progress"))
 		return rsp, nil

@@ -46,18 +46,18 @@ func TestRunFunctionBudget(t *testing.T) {
 	}{
 		"OverBudgetWarns": {
 			reason: "the dev preset exceeds its budget at the autoscaling maximum: a warning, WithinBudget=False, everything composed",
-			req:    dataRequest(env(""), nil),
+			req:    newRequest(env(""), nil),
 			want: want{warning: "over budget: estimated 338-786 USD/month exceeds the budget of 500 USD",
 				condition: "WithinBudget=False OverBudgetAtMax", desired: []string{"cluster", "database", "datalake", "network", "workloads"}},
 		},
 		"HardLimitNewEnvironment": {
 			reason: "budget.enforce on a new environment: Fatal, nothing desired, so nothing is created",
-			req:    dataRequest(env(`,"budget":{"monthlyLimitUsd":500,"enforce":true}`), nil),
+			req:    newRequest(env(`,"budget":{"monthlyLimitUsd":500,"enforce":true}`), nil),
 			want:   want{fatal: "budget.enforce is true, so nothing is created"},
 		},
 		"HardLimitExistingEnvironment": {
 			reason: "budget.enforce on an existing environment asking for a bigger database: every nested XR stays desired, the growth is held",
-			req:    dataRequest(env(`,"budget":{"monthlyLimitUsd":500,"enforce":true},"database":{"instanceClass":"db.r6g.large"}`), existing),
+			req:    newRequest(env(`,"budget":{"monthlyLimitUsd":500,"enforce":true},"database":{"instanceClass":"db.r6g.large"}`), existing),
 			want: want{warning: "budget.enforce: the requested change would cost", condition: "WithinBudget=False HardLimitHeld",
 				desired: []string{"cluster", "database", "datalake", "network", "workloads"}},
 		},

@@ -8,23 +8,7 @@ import (
 
 	"github.com/crossplane/function-sdk-go/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
-	"github.com/crossplane/function-sdk-go/resource"
 )
-
-// dataRequest builds a request for an XR (JSON) with observed composed
-// resources (composition resource name to JSON).
-func dataRequest(xr string, observed map[string]string) *fnv1.RunFunctionRequest {
-	req := &fnv1.RunFunctionRequest{
-		Observed: &fnv1.State{
-			Composite: &fnv1.Resource{Resource: resource.MustStructJSON(xr)},
-			Resources: map[string]*fnv1.Resource{},
-		},
-	}
-	for name, r := range observed {
-		req.Observed.Resources[name] = &fnv1.Resource{Resource: resource.MustStructJSON(r)}
-	}
-	return req
-}
 
 // JSON of the XRs and observed resources the cases are made of.
 const (
@@ -75,22 +59,22 @@ func TestRunFunctionKeepsStatefulData(t *testing.T) {
 	}{
 		"ReplicaTurnedOffWhileObserved": {
 			reason:  "prod turns readReplica off while the replica exists: the guard refuses",
-			req:     dataRequest(xDatabase(false), map[string]string{"instance": instance, "instance-replica": replica}),
+			req:     newRequest(xDatabase(false), map[string]string{"instance": instance, "instance-replica": replica}),
 			wantErr: `refusing to remove stateful resources that exist: Instance "instance-replica"`,
 		},
 		"ReplicaKept": {
 			reason:   "with readReplica still on, both instances stay desired",
-			req:      dataRequest(xDatabase(true), map[string]string{"instance": instance, "instance-replica": replica}),
+			req:      newRequest(xDatabase(true), map[string]string{"instance": instance, "instance-replica": replica}),
 			wantKeep: []string{"instance", "instance-replica"},
 		},
 		"BucketSuffixChanged": {
 			reason:  "a new bucket suffix would rename existing buckets: refused",
-			req:     dataRequest(xDataLake("new", ""), map[string]string{"bucket-raw": raw}),
+			req:     newRequest(xDataLake("new", ""), map[string]string{"bucket-raw": raw}),
 			wantErr: "spec.parameters.bucketSuffix: bucket gokinjo-raw-prod already exists and S3 cannot rename it to gokinjo-raw-prod-new",
 		},
 		"ObservedBucketNoLongerComposed": {
 			reason: "an observed bucket the layer no longer composes is never dropped",
-			req: dataRequest(xDataLake("", ""), map[string]string{
+			req: newRequest(xDataLake("", ""), map[string]string{
 				"bucket-raw":     raw,
 				"bucket-archive": fmt.Sprintf(observedBucket, "gokinjo-archive-prod"),
 			}),
@@ -98,24 +82,24 @@ func TestRunFunctionKeepsStatefulData(t *testing.T) {
 		},
 		"BucketsKept": {
 			reason:   "the same suffix keeps every bucket desired",
-			req:      dataRequest(xDataLake("", ""), map[string]string{"bucket-raw": raw}),
+			req:      newRequest(xDataLake("", ""), map[string]string{"bucket-raw": raw}),
 			wantKeep: []string{"bucket-raw", "bucket-processed", "bucket-curated"},
 		},
 		"EnvironmentReplicaTurnedOff": {
 			reason: "the claim turns the prod replica off while the XDatabase that has it is ready: refused on the claim",
-			req: dataRequest(xEnvironment(`,"database":{"readReplica":false}`), map[string]string{
+			req: newRequest(xEnvironment(`,"database":{"readReplica":false}`), map[string]string{
 				"database": fmt.Sprintf(xr, "XDatabase", "gokinjo-abcde-db", fmt.Sprintf(dbParams, true), readyStatus),
 			}),
 			wantErr: "spec.parameters.database.readReplica: the read replica exists",
 		},
 		"EnvironmentBucketSuffixChanged": {
 			reason:  "the claim changes the bucket suffix while the XDataLake is ready: refused on the claim",
-			req:     dataRequest(xEnvironment(`,"dataLake":{"bucketSuffix":"new"}`), map[string]string{"datalake": xDataLake("", readyStatus)}),
+			req:     newRequest(xEnvironment(`,"dataLake":{"bucketSuffix":"new"}`), map[string]string{"datalake": xDataLake("", readyStatus)}),
 			wantErr: "spec.parameters.dataLake.bucketSuffix: the buckets exist as gokinjo-raw-prod and S3 cannot rename them",
 		},
 		"EnvironmentDatabaseObservedDropped": {
 			reason: "an observed XDatabase is stateful: an XEnvironment that stopped composing it would be refused",
-			req: dataRequest(xEnvironment(""), map[string]string{
+			req: newRequest(xEnvironment(""), map[string]string{
 				"database-old": `{"apiVersion":"platform.gokinjo.io/v1alpha1","kind":"XDatabase","metadata":{"name":"gokinjo-abcde-old"}}`,
 			}),
 			wantErr: `refusing to remove stateful resources that exist: XDatabase "database-old"`,

@@ -13,6 +13,8 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
+// newRequest builds a request for an XR (JSON) with observed composed
+// resources (composition resource name to JSON).
 func newRequest(xr string, observed map[string]string) *fnv1.RunFunctionRequest {
 	req := &fnv1.RunFunctionRequest{
 		Meta:     &fnv1.RequestMeta{Tag: "t"},

@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,17 +71,25 @@ func New(ctx context.Context, cli, apis, work string) (*Validator, error) {
 		return nil, err
 	}
 	for _, s := range Sources {
-		m, err := download(ctx, s.Module)
+		m, err := Download(ctx, s.Module)
 		if err != nil {
 			return nil, err
 		}
-		if err := copyCRDsFromZip(m.Zip, m.Path+"@"+m.Version+"/"+s.Dir+"/", v.crds, s.Prefixes); err != nil {
+		n, err := m.CopyCRDs(s.Dir, v.crds, s.Prefixes, nil)
+		if err != nil {
 			return nil, fmt.Errorf("CRDs of %s: %w", s.Module, err)
 		}
+		if n == 0 {
+			return nil, fmt.Errorf("CRDs of %s: none under %s in %s", s.Module, s.Dir, m.Zip)
+		}
 	}
-	core, err := moduleDir(ctx, "github.com/crossplane/crossplane/v2@"+CrossplaneVersion)
+	coreModule, err := Download(ctx, "github.com/crossplane/crossplane/v2@"+CrossplaneVersion)
 	if err != nil {
 		return nil, err
+	}
+	core := coreModule.Dir
+	if core == "" {
+		return nil, fmt.Errorf("go mod download %s@%s: not extracted", coreModule.Path, coreModule.Version)
 	}
 	entry := filepath.Join(v.cache, strings.ReplaceAll(crossplaneImage, ":", "@"))
 	if err := os.MkdirAll(entry, 0o755); err != nil {
@@ -123,86 +132,89 @@ func (v *Validator) Validate(ctx context.Context, resources string) (string, err
 	return string(out), nil
 }
 
-// module is what go mod download -json reports about a module version.
-type module struct{ Path, Version, Dir, Zip, Error string }
+// A Module is a module version in the module cache, as go mod download
+// -json reports it.
+type Module struct{ Path, Version, Dir, Zip, Error string }
 
-// download fetches a module version into the module cache through the
-// module proxy and reports where its zip is. The CRDs are read from the zip,
-// not the extracted folder: go refuses to extract a module whose go.mod asks
-// for a newer Go than the local toolchain (provider-kubernetes v1.4.1 asks
-// for go 1.27.1), but still downloads and verifies its zip, and the CRDs are
-// plain YAML that need no toolchain.
-func download(ctx context.Context, modVersion string) (module, error) {
+// Download fetches a module version into the module cache through the
+// module proxy and reports where it is. Read CRDs from the zip, not the
+// extracted folder: go refuses to extract a module whose go.mod asks for a
+// newer Go than the local toolchain (provider-kubernetes v1.4.1 asks for go
+// 1.27.1), so Dir may be empty, but it still downloads and verifies the
+// zip, and the CRDs are plain YAML that need no toolchain.
+func Download(ctx context.Context, modVersion string) (Module, error) {
 	cmd := exec.CommandContext(ctx, "go", "mod", "download", "-json", modVersion)
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
 	out, err := cmd.Output()
-	var m module
+	var m Module
 	if jerr := json.Unmarshal(out, &m); jerr != nil {
 		if err != nil {
-			return module{}, fmt.Errorf("go mod download %s: %w", modVersion, err)
+			return Module{}, fmt.Errorf("go mod download %s: %w", modVersion, err)
 		}
-		return module{}, jerr
+		return Module{}, jerr
 	}
 	if m.Zip == "" {
-		return module{}, fmt.Errorf("go mod download %s: %s", modVersion, m.Error)
+		return Module{}, fmt.Errorf("go mod download %s: %s", modVersion, m.Error)
 	}
 	if _, serr := os.Stat(m.Zip); serr != nil {
-		return module{}, fmt.Errorf("go mod download %s: %s: %w", modVersion, m.Error, serr)
+		return Module{}, fmt.Errorf("go mod download %s: %s: %w", modVersion, m.Error, serr)
 	}
 	return m, nil
 }
 
-// copyCRDsFromZip copies the CRD files right under prefix in a module zip.
-func copyCRDsFromZip(zipPath, prefix, to string, prefixes []string) error {
-	r, err := zip.OpenReader(zipPath)
+// CopyCRDs copies into the folder to the CRD files right under dir in the
+// module's zip whose names start with one of prefixes (none: every file)
+// and that keep accepts (nil: every CRD). It returns how many it copied.
+func (m Module) CopyCRDs(dir, to string, prefixes []string, keep func(crd []byte) bool) (int, error) {
+	r, err := zip.OpenReader(m.Zip)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer r.Close() // Read only.
+	prefix := m.Path + "@" + m.Version + "/" + dir + "/"
 	n := 0
 	for _, f := range r.File {
 		name := strings.TrimPrefix(f.Name, prefix)
 		if name == f.Name || strings.Contains(name, "/") || !strings.HasSuffix(name, ".yaml") || !hasPrefix(name, prefixes) {
 			continue
 		}
-		rc, err := f.Open()
+		b, err := readZipFile(f)
 		if err != nil {
-			return err
+			return n, err
 		}
-		var b bytes.Buffer
-		_, err = b.ReadFrom(rc)
-		_ = rc.Close()
-		if err != nil {
-			return err
+		if keep != nil && !keep(b) {
+			continue
 		}
-		if err := os.WriteFile(filepath.Join(to, name), b.Bytes(), 0o644); err != nil {
-			return err
+		if err := os.WriteFile(filepath.Join(to, name), b, 0o644); err != nil {
+			return n, err
 		}
 		n++
 	}
-	if n == 0 {
-		return fmt.Errorf("no CRDs under %s in %s", prefix, zipPath)
-	}
-	return nil
+	return n, nil
 }
 
-// moduleDir returns the folder of a module version, downloading it through
-// the module proxy into the module cache if needed.
-func moduleDir(ctx context.Context, modVersion string) (string, error) {
-	cmd := exec.CommandContext(ctx, "go", "mod", "download", "-json", modVersion)
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-	out, err := cmd.Output()
+// File reads one file of the module's zip, named by its path in the module.
+func (m Module) File(name string) ([]byte, error) {
+	r, err := zip.OpenReader(m.Zip)
 	if err != nil {
-		return "", fmt.Errorf("go mod download %s: %w", modVersion, err)
+		return nil, err
 	}
-	var m struct{ Dir, Error string }
-	if err := json.Unmarshal(out, &m); err != nil {
-		return "", err
+	defer r.Close() // Read only.
+	for _, f := range r.File {
+		if f.Name == m.Path+"@"+m.Version+"/"+name {
+			return readZipFile(f)
+		}
 	}
-	if m.Error != "" || m.Dir == "" {
-		return "", fmt.Errorf("go mod download %s: %s", modVersion, m.Error)
+	return nil, fmt.Errorf("%s: no file %s", m.Zip, name)
+}
+
+func readZipFile(f *zip.File) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
 	}
-	return m.Dir, nil
+	defer rc.Close() // Read only.
+	return io.ReadAll(rc)
 }
 
 func hasPrefix(name string, prefixes []string) bool {

@@ -3,11 +3,9 @@
 package e2e
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/gokinjo/platform/internal/mgmtdoc"
+	"github.com/gokinjo/platform/internal/schemavalidate"
 	"github.com/gokinjo/platform/internal/xpkgbuild"
 )
 
@@ -71,7 +70,7 @@ func stageProviderPackages(dir string) error {
 		var meta []byte
 		switch {
 		case base == "provider-family-aws" || strings.HasPrefix(base, "provider-aws-"):
-			m, err := download(awsProvider + "@" + version)
+			m, err := schemavalidate.Download(context.Background(), awsProvider+"@"+version)
 			if err != nil {
 				return err
 			}
@@ -80,10 +79,10 @@ func stageProviderPackages(dir string) error {
 				service = strings.TrimPrefix(base, "provider-aws-")
 				prefix = service + ".aws.upbound.io_"
 			}
-			if err := extractCRDs(m.Zip, m.Path+"@"+m.Version+"/package/crds/", crds, []string{prefix}, kinds); err != nil {
+			if _, err := m.CopyCRDs("package/crds", crds, []string{prefix}, kinds.keep); err != nil {
 				return err
 			}
-			src, err := zipFile(m.Zip, m.Path+"@"+m.Version+"/package/crossplane.yaml.tmpl")
+			src, err := m.File("package/crossplane.yaml.tmpl")
 			if err != nil {
 				return err
 			}
@@ -100,15 +99,15 @@ func stageProviderPackages(dir string) error {
 			}
 			meta = b.Bytes()
 		case base == "provider-kubernetes" || base == "provider-helm":
-			m, err := download("github.com/crossplane-contrib/" + base + "@" + version)
+			m, err := schemavalidate.Download(context.Background(), "github.com/crossplane-contrib/"+base+"@"+version)
 			if err != nil {
 				return err
 			}
 			group := strings.TrimPrefix(base, "provider-") + ".crossplane.io_" // cluster-scoped kinds
-			if err := extractCRDs(m.Zip, m.Path+"@"+m.Version+"/package/crds/", crds, []string{group}, kinds); err != nil {
+			if _, err := m.CopyCRDs("package/crds", crds, []string{group}, kinds.keep); err != nil {
 				return err
 			}
-			if meta, err = zipFile(m.Zip, m.Path+"@"+m.Version+"/package/crossplane.yaml"); err != nil {
+			if meta, err = m.File("package/crossplane.yaml"); err != nil {
 				return err
 			}
 		default:
@@ -123,23 +122,6 @@ func stageProviderPackages(dir string) error {
 		refs = append(refs, ref)
 	}
 	return os.WriteFile(filepath.Join(dir, "refs"), []byte(strings.Join(refs, "\n")), 0o644)
-}
-
-// zipFile reads one file of a module zip (the module cache may hold a
-// module's zip without extracting it: go mod download reports no Dir for a
-// module whose go directive is newer than the toolchain).
-func zipFile(zipPath, name string) ([]byte, error) {
-	r, err := zip.OpenReader(zipPath)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close() // Read only.
-	f, err := r.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", zipPath, err)
-	}
-	defer f.Close() // Read only.
-	return io.ReadAll(f)
 }
 
 // mirrorRegistry is where the local registry serves a package reference:

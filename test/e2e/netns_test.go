@@ -3,9 +3,7 @@
 package e2e
 
 import (
-	"archive/zip"
-	"bytes"
-	"encoding/json"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,6 +15,8 @@ import (
 
 	"github.com/go-logr/logr"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/gokinjo/platform/internal/schemavalidate"
 )
 
 // Environment variables between the outer test process and the one re-run
@@ -133,7 +133,7 @@ func prepare() error {
 	if err := stageProviderPackages(dir); err != nil {
 		return err
 	}
-	core, err := download("github.com/crossplane/crossplane/v2@" + CrossplaneCoreVersion)
+	core, err := schemavalidate.Download(context.Background(), "github.com/crossplane/crossplane/v2@"+CrossplaneCoreVersion)
 	if err != nil {
 		return err
 	}
@@ -142,58 +142,11 @@ func prepare() error {
 	return nil
 }
 
-type module struct{ Path, Version, Dir, Zip, Error string }
-
-func download(modVersion string) (module, error) {
-	cmd := exec.Command("go", "mod", "download", "-json", modVersion)
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-	out, err := cmd.Output()
-	var m module
-	if jerr := json.Unmarshal(out, &m); jerr != nil || m.Zip == "" {
-		return m, fmt.Errorf("go mod download %s: %v %s", modVersion, err, m.Error)
-	}
-	return m, nil
-}
-
-// extractCRDs copies the CRDs under prefix in a module zip whose file name
-// starts with one of prefixes; provider-aws CRDs only for kinds in keep.
-func extractCRDs(zipPath, prefix, to string, prefixes []string, keep map[string]string) error {
-	r, err := zip.OpenReader(zipPath)
-	if err != nil {
-		return err
-	}
-	defer r.Close() // Read only.
-	for _, f := range r.File {
-		name := strings.TrimPrefix(f.Name, prefix)
-		if name == f.Name || strings.Contains(name, "/") || !strings.HasSuffix(name, ".yaml") {
-			continue
-		}
-		ok := false
-		for _, p := range prefixes {
-			ok = ok || strings.HasPrefix(name, p)
-		}
-		if !ok {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return err
-		}
-		var b bytes.Buffer
-		_, err = b.ReadFrom(rc)
-		_ = rc.Close()
-		if err != nil {
-			return err
-		}
-		group, kind := crdGroupKind(b.Bytes())
-		if strings.HasSuffix(group, ".aws.upbound.io") && keep[group+"/"+kind] == "" {
-			continue
-		}
-		if err := os.WriteFile(filepath.Join(to, name), b.Bytes(), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
+// keep reports whether a CRD is one to stage: every CRD but the provider-aws
+// ones the golden renders do not use.
+func (k goldenKindSet) keep(crd []byte) bool {
+	group, kind := crdGroupKind(crd)
+	return !strings.HasSuffix(group, ".aws.upbound.io") || k[group+"/"+kind] != ""
 }
 
 // crdGroupKind reads spec.group and spec.names.kind of a CRD without a YAML
@@ -220,14 +173,18 @@ func crdGroupKind(b []byte) (string, string) {
 	return group, kind
 }
 
+// goldenKindSet maps group/kind of every object in the golden renders to
+// the version the function composes them at.
+type goldenKindSet map[string]string
+
 // goldenKinds are group/kind of every object in the golden renders, with
 // the version the function composes them at.
-func goldenKinds() (map[string]string, error) {
+func goldenKinds() (goldenKindSet, error) {
 	files, err := filepath.Glob(filepath.Join(repoRoot(), "internal", "rendertree", "testdata", "golden", "*.yaml"))
 	if err != nil || len(files) == 0 {
 		return nil, fmt.Errorf("no golden renders: %v", err)
 	}
-	kinds := map[string]string{}
+	kinds := goldenKindSet{}
 	for _, f := range files {
 		objs, err := readYAMLObjects(f)
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	eks "github.com/upbound/provider-aws/apis/eks/v1beta1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
@@ -23,18 +22,11 @@ const (
 )
 
 // The ProviderConfigs of provider-kubernetes and provider-helm have no Go
-// types here; they have no conditions either, so they are ready once they
-// exist. The EKS cluster holds every workload: never drop it.
+// types here (compose's ready checks know they have no conditions).
 var (
 	kubernetesProviderConfig = schema.GroupVersionKind{Group: "kubernetes.crossplane.io", Version: "v1alpha1", Kind: "ProviderConfig"}
 	helmProviderConfig       = schema.GroupVersionKind{Group: "helm.crossplane.io", Version: "v1beta1", Kind: "ProviderConfig"}
 )
-
-func init() { // Registries of the compose framework.
-	compose.RegisterReadyCheck(kubernetesProviderConfig.GroupKind(), compose.Exists)
-	compose.RegisterReadyCheck(helmProviderConfig.GroupKind(), compose.Exists)
-	compose.RegisterStateful(schema.GroupKind{Group: eks.CRDGroup, Kind: eks.Cluster_Kind})
-}
 
 // KubeconfigSecretName is the connection secret of an environment's
 // ClusterAuth: gokinjo-<env>-kubeconfig.
@@ -45,7 +37,7 @@ func KubeconfigSecretName(clusterName string) string { return clusterName + "-ku
 // provider-kubernetes and provider-helm ProviderConfigs (named like the
 // cluster) that the workloads layer deploys through.
 func (c *cluster) remoteAccess() error {
-	if !c.sticky(compClusterAuth) {
+	if !c.s.Sticky(compClusterAuth, c.clusterReady()) {
 		return nil
 	}
 	o := c.p.Owner

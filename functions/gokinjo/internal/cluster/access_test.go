@@ -6,6 +6,7 @@ import (
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -50,6 +51,20 @@ func TestHumanAdminAccess(t *testing.T) {
 	for _, comp := range []string{compAdminEntry, compAdminPolicy} {
 		if _, ok := none.Desired()[resource.Name(comp)]; ok {
 			t.Errorf("%s composed without an admin principal", comp)
+		}
+	}
+}
+
+// TestProviderConfigsReadyOnceObserved: the ProviderConfigs have no
+// conditions, so compose's ready checks must know their kinds, or the XR
+// would never be ready.
+func TestProviderConfigsReadyOnceObserved(t *testing.T) {
+	_, s, _ := converge(t, params(t, "dev", nil))
+	for _, comp := range []string{compKubernetesProvider, compHelmProvider} {
+		o := s.Observed[resource.Name(comp)].Resource.DeepCopy()
+		delete(o.Object, "status") // as observed: no conditions at all
+		if d := s.Desired()[resource.Name(comp)]; d == nil || !compose.IsReady(o) {
+			t.Errorf("%s: want composed and ready once observed", comp)
 		}
 	}
 }

@@ -40,6 +40,8 @@ var addonConfig = map[string]string{
 // driver also waits for its IRSA role, which waits for the OIDC provider.
 func (c *cluster) addons() error {
 	if !c.composed {
+		c.s.Wait(addonComponent(addonCoreDNS))
+		c.s.Wait(addonComponent(addonEBSCSI))
 		return nil
 	}
 	if err := c.addon(addonVPCCNI, ""); err != nil {
@@ -49,12 +51,15 @@ func (c *cluster) addons() error {
 		return err
 	}
 	if !c.clusterReady() || !c.generalReady() {
+		c.s.Wait(addonComponent(addonCoreDNS))
+		c.s.Wait(addonComponent(addonEBSCSI))
 		return nil
 	}
 	if err := c.addon(addonCoreDNS, ""); err != nil {
 		return err
 	}
 	if !c.irsaReady() {
+		c.s.Wait(addonComponent(addonEBSCSI))
 		return nil
 	}
 	return c.addon(addonEBSCSI, irsaComponent(saEBSCSI))

@@ -56,10 +56,8 @@ func (c *cluster) keyARN() string {
 // the CIDRs that may reach it (there is no open default).
 func (c *cluster) eksCluster() error {
 	keyARN := c.keyARN()
-	if keyARN == "" {
-		return nil
-	}
-	if !c.s.ObservedExists(compLogGroup) && !c.s.ObservedExists(compCluster) {
+	if keyARN == "" || (!c.s.ObservedExists(compLogGroup) && !c.s.ObservedExists(compCluster)) {
+		c.s.Wait(compCluster)
 		return nil
 	}
 	o := c.p.Owner

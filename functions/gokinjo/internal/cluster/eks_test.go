@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 	"github.com/gokinjo/platform/internal/facts"
 )
@@ -160,7 +161,7 @@ func TestGravitonNodeGroup(t *testing.T) {
 func observedAt(t *testing.T, p v1alpha1.ClusterParameters, running string) map[resource.Name]resource.ObservedComposed {
 	t.Helper()
 	_, s, _ := converge(t, p)
-	obs := observe(t, s)
+	obs := composetest.Observe(t, testXR, s)
 	cl := obs[resource.Name(compCluster)].Resource
 	if err := unstructured.SetNestedField(cl.Object, running, "status", "atProvider", "version"); err != nil {
 		t.Fatal(err)

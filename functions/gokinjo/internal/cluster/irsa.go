@@ -58,19 +58,16 @@ func (c *cluster) issuer() string {
 	return c.s.ObservedString(compCluster, "status.atProvider.identity[0].oidc[0].issuer")
 }
 
-// sticky reports whether a component that waits for observed state should
-// be composed: once its inputs are observed, or once it exists (it is never
-// dropped again because an input flickered).
-func (c *cluster) sticky(comp string) bool {
-	return c.s.ObservedExists(comp) || c.clusterReady()
-}
-
 // oidcProvider composes the IAM OIDC identity provider of the cluster's
 // issuer, once the cluster is observed ready: the issuer exists only then.
 // No thumbprint: IAM trusts the EKS issuer's certificate authority itself.
 func (c *cluster) oidcProvider() error {
+	if !c.s.Sticky(compOIDCProvider, c.clusterReady()) {
+		return nil
+	}
 	issuer := c.issuer()
-	if issuer == "" || !c.sticky(compOIDCProvider) {
+	if issuer == "" {
+		c.s.Wait(compOIDCProvider)
 		return nil
 	}
 	o := c.p.Owner
@@ -99,6 +96,8 @@ func (c *cluster) irsaReady() bool { return c.oidcProviderARN() != "" && c.issue
 // that service account's tokens, with its least-privilege policy.
 func (c *cluster) irsaRoles() error {
 	if !c.irsaReady() {
+		// The EBS CSI driver's role stands for them all: its add-on waits for it.
+		c.s.Wait(irsaComponent(saEBSCSI))
 		return nil
 	}
 	for _, sa := range c.serviceAccounts() {

@@ -12,7 +12,6 @@ package cluster
 import (
 	"context"
 
-	"github.com/crossplane/function-sdk-go/resource"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
@@ -57,25 +56,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 			return err
 		}
 	}
-	for _, w := range c.waiting() {
-		xr.Wait(w)
-	}
 	return xr.SetStatus(c.status())
-}
-
-// waiting lists what is not composed yet because it waits for an observed
-// value, so the XR is not ready before the whole layer is composed.
-func (c *cluster) waiting() []string {
-	var out []string
-	for _, comp := range []string{
-		compCluster, compOIDCProvider, compClusterAuth, irsaComponent(saEBSCSI),
-		addonComponent(addonCoreDNS), addonComponent(addonEBSCSI),
-	} {
-		if _, ok := c.s.Desired()[resource.Name(comp)]; !ok {
-			out = append(out, comp)
-		}
-	}
-	return out
 }
 
 // labels of a component.

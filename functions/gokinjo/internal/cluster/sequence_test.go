@@ -79,21 +79,23 @@ func TestSequencing(t *testing.T) {
 func TestWaiting(t *testing.T) {
 	p := params(t, "dev", nil)
 	xr, _ := newXR(t, p)
-	if err := (Layer{}).Compose(context.Background(), xr, compose.NewState(nil)); err != nil {
+	first := compose.NewState(nil)
+	if err := (Layer{}).Compose(context.Background(), xr, first); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{compCluster, compOIDCProvider, compClusterAuth, irsaComponent(saEBSCSI), addonComponent(addonCoreDNS), addonComponent(addonEBSCSI)}
-	if diff := cmp.Diff(want, xr.Waiting()); diff != "" {
+	want := []string{compCluster, addonComponent(addonCoreDNS), addonComponent(addonEBSCSI), compOIDCProvider, irsaComponent(saEBSCSI), compClusterAuth}
+	if diff := cmp.Diff(want, first.Waiting()); diff != "" {
 		t.Errorf("first reconcile Waiting(): -want, +got:\n%s", diff)
 	}
 
 	_, s, _ := converge(t, p)
 	observed := s.Observed
 	xr, _ = newXR(t, p)
-	if err := (Layer{}).Compose(context.Background(), xr, compose.NewState(observed)); err != nil {
+	converged := compose.NewState(observed)
+	if err := (Layer{}).Compose(context.Background(), xr, converged); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string(nil), xr.Waiting()); diff != "" {
+	if diff := cmp.Diff([]string(nil), converged.Waiting()); diff != "" {
 		t.Errorf("converged Waiting(): -want, +got:\n%s", diff)
 	}
 }

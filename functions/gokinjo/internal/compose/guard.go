@@ -6,18 +6,25 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
 // statefulKinds hold data or take long to rebuild: a function bug must never
 // make Crossplane delete them by leaving them out of the desired state. Nested
-// composite resources that contain them count too.
-var statefulKinds = map[schema.GroupKind]bool{}
-
-// RegisterStateful marks a kind as one that is never dropped once observed.
-func RegisterStateful(gks ...schema.GroupKind) {
-	for _, gk := range gks {
-		statefulKinds[gk] = true
-	}
+// composite resources that contain them count too. Add new kinds here.
+var statefulKinds = map[schema.GroupKind]bool{
+	// Data lives in these. A KMS key counts because losing it makes
+	// encrypted snapshots unreadable.
+	{Group: "rds.aws.upbound.io", Kind: "Instance"}: true,
+	{Group: "s3.aws.upbound.io", Kind: "Bucket"}:    true,
+	{Group: "kms.aws.upbound.io", Kind: "Key"}:      true,
+	// The EKS cluster holds every workload.
+	{Group: "eks.aws.upbound.io", Kind: "Cluster"}: true,
+	// The environment's nested XRs that hold the above.
+	{Group: v1alpha1.Group, Kind: v1alpha1.KindCluster}:  true,
+	{Group: v1alpha1.Group, Kind: v1alpha1.KindDatabase}: true,
+	{Group: v1alpha1.Group, Kind: v1alpha1.KindDataLake}: true,
 }
 
 // IsStateful reports whether the kind is stateful.

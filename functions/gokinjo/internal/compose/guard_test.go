@@ -7,6 +7,8 @@ import (
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
 func observed(apiVersion, kind, name string, ready bool) resource.ObservedComposed {
@@ -23,7 +25,6 @@ func observed(apiVersion, kind, name string, ready bool) resource.ObservedCompos
 }
 
 func TestGuardStateful(t *testing.T) {
-	RegisterStateful(schema.GroupKind{Group: "rds.aws.upbound.io", Kind: "Instance"})
 	cases := map[string]struct {
 		reason  string
 		desired []string
@@ -92,11 +93,39 @@ func TestReadiness(t *testing.T) {
 	if err := s.AddUnstructured("ready", map[string]any{}, nil); err == nil {
 		t.Error("desiring a name twice must be an error")
 	}
-	RegisterReadyCheck(schema.GroupKind{Group: "kubernetes.crossplane.io", Kind: "ProviderConfig"}, Exists)
-	pc := composed.New()
-	pc.SetAPIVersion("kubernetes.crossplane.io/v1alpha1")
-	pc.SetKind("ProviderConfig")
-	if !IsReady(pc) {
-		t.Error("a kind registered with Exists is ready once observed")
+	for _, apiVersion := range []string{"kubernetes.crossplane.io/v1alpha1", "helm.crossplane.io/v1beta1"} {
+		pc := composed.New()
+		pc.SetAPIVersion(apiVersion)
+		pc.SetKind("ProviderConfig")
+		if !IsReady(pc) {
+			t.Errorf("a %s ProviderConfig has no conditions: it is ready once observed", apiVersion)
+		}
+	}
+}
+
+// TestStatefulRegistry proves compose's own registry, without any layer
+// package imported, holds every kind a function bug must never drop.
+func TestStatefulRegistry(t *testing.T) {
+	for _, gk := range []schema.GroupKind{
+		{Group: "rds.aws.upbound.io", Kind: "Instance"},
+		{Group: "s3.aws.upbound.io", Kind: "Bucket"},
+		{Group: "kms.aws.upbound.io", Kind: "Key"},
+		{Group: "eks.aws.upbound.io", Kind: "Cluster"},
+		{Group: v1alpha1.Group, Kind: v1alpha1.KindCluster},
+		{Group: v1alpha1.Group, Kind: v1alpha1.KindDatabase},
+		{Group: v1alpha1.Group, Kind: v1alpha1.KindDataLake},
+	} {
+		if !IsStateful(gk) {
+			t.Errorf("%s is not registered as stateful", gk)
+		}
+	}
+	for _, gk := range []schema.GroupKind{
+		{Group: "ec2.aws.upbound.io", Kind: "VPC"},
+		{Group: v1alpha1.Group, Kind: v1alpha1.KindNetwork},
+		{Group: v1alpha1.Group, Kind: v1alpha1.KindWorkloads},
+	} {
+		if IsStateful(gk) {
+			t.Errorf("%s is registered as stateful: dropping it is an ordinary change", gk)
+		}
 	}
 }

@@ -10,11 +10,13 @@ import (
 type ReadyCheck func(o *composed.Unstructured) bool
 
 // readyChecks holds the kinds whose readiness is not "condition Ready is
-// True". Register new kinds here rather than growing a switch.
-var readyChecks = map[schema.GroupKind]ReadyCheck{}
-
-// RegisterReadyCheck sets the readiness check of a kind.
-func RegisterReadyCheck(gk schema.GroupKind, c ReadyCheck) { readyChecks[gk] = c }
+// True". Add new kinds here rather than growing a switch.
+var readyChecks = map[schema.GroupKind]ReadyCheck{
+	// The ProviderConfigs of provider-kubernetes and provider-helm (cluster
+	// layer) have no conditions: they are ready once they exist.
+	{Group: "kubernetes.crossplane.io", Kind: "ProviderConfig"}: Exists,
+	{Group: "helm.crossplane.io", Kind: "ProviderConfig"}:       Exists,
+}
 
 // IsReady reports whether an observed resource is ready: the kind's own check
 // if it has one, else its Ready condition.

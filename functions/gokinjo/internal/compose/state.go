@@ -16,6 +16,7 @@ import (
 type State struct {
 	Observed map[resource.Name]resource.ObservedComposed
 	desired  map[resource.Name]*resource.DesiredComposed
+	waiting  []string
 }
 
 // NewState returns a State over the observed composed resources.
@@ -86,6 +87,26 @@ func keepExternalName(desired, observed *composed.Unstructured) {
 		return
 	}
 	meta.SetExternalName(desired, was)
+}
+
+// Wait records that the layer has not composed everything yet: it holds
+// part of it back until observed values (an issuer, an ARN) exist. The XR
+// is then not ready, even if every resource composed so far is.
+func (s *State) Wait(what string) { s.waiting = append(s.waiting, what) }
+
+// Waiting returns what the layer waits for, in the order it was recorded.
+func (s *State) Waiting() []string { return s.waiting }
+
+// Sticky reports whether a component that waits for observed inputs is
+// composed: once its inputs are observed, or once it exists, so that it is
+// never dropped again because an input flickered. Otherwise it records that
+// the layer waits for it.
+func (s *State) Sticky(comp string, inputsObserved bool) bool {
+	if inputsObserved || s.ObservedExists(comp) {
+		return true
+	}
+	s.Wait(comp)
+	return false
 }
 
 // Desired returns the desired composed resources.

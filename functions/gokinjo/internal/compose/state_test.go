@@ -5,6 +5,7 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/pkg/meta"
 	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestObservedExternalNameWins(t *testing.T) {
@@ -54,5 +55,26 @@ func TestObservedExternalNameWins(t *testing.T) {
 				t.Errorf("%s\nunexpected refusal: %v", tc.reason, err)
 			}
 		})
+	}
+}
+
+// TestSticky: a component waiting for observed inputs is composed once they
+// are observed or once it exists; until then the layer waits for it.
+func TestSticky(t *testing.T) {
+	s := NewState(map[resource.Name]resource.ObservedComposed{
+		"exists": observed("eks.aws.upbound.io/v1beta1", "ClusterAuth", "a", false),
+	})
+	if !s.Sticky("new", true) {
+		t.Error("a component whose inputs are observed must be composed")
+	}
+	if !s.Sticky("exists", false) {
+		t.Error("an existing component must stay composed when an input flickers")
+	}
+	if s.Sticky("held", false) {
+		t.Error("a new component without its inputs must wait")
+	}
+	s.Wait("the issuer")
+	if diff := cmp.Diff([]string{"held", "the issuer"}, s.Waiting()); diff != "" {
+		t.Errorf("Waiting(): -want, +got:\n%s", diff)
 	}
 }

@@ -17,7 +17,6 @@ type XR struct {
 	desired    *composite.Unstructured
 	conditions []Condition
 	warnings   []string
-	waiting    []string
 }
 
 // NewXR wraps the observed and desired composite resource of a request.
@@ -101,14 +100,6 @@ func (x *XR) SetCondition(c Condition) { x.conditions = append(x.conditions, c) 
 // Warn records a warning result shown on the XR and its claim.
 func (x *XR) Warn(msg string) { x.warnings = append(x.warnings, msg) }
 
-// Wait records that the layer has not composed everything yet: it waits for
-// observed values (an issuer, an ARN) before composing the rest. The XR is
-// then not ready, even if every resource composed so far is.
-func (x *XR) Wait(what string) { x.waiting = append(x.waiting, what) }
-
-// Waiting returns what the layer waits for.
-func (x *XR) Waiting() []string { return x.waiting }
-
 // Warnings returns the recorded warnings.
 func (x *XR) Warnings() []string { return x.warnings }
 
@@ -159,23 +150,4 @@ func (x *XR) DesiredStatus(out any) bool {
 		return false
 	}
 	return json.Unmarshal(b, out) == nil
-}
-
-// NewXRFor builds an observed composite resource of kind with the given
-// parameters, and an empty desired one for the layer to write status to. The
-// layers' tests use it to call Compose as RunFunction would.
-func NewXRFor(kind, name string, params any) (*XR, *composite.Unstructured, error) {
-	content, err := ToContent(map[string]any{
-		"apiVersion": "platform.gokinjo.io/v1alpha1",
-		"kind":       kind,
-		"metadata":   map[string]any{"name": name},
-		"spec":       map[string]any{"parameters": params},
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	oxr := composite.New()
-	oxr.SetUnstructuredContent(content)
-	dxr := composite.New()
-	return NewXR(oxr, dxr), dxr, nil
 }

@@ -106,7 +106,7 @@ func (d *database) replica() error {
 		return nil
 	}
 	if !d.s.ObservedReady(compInstance) && !d.s.ObservedExists(compReplica) {
-		d.waiting = append(d.waiting, "read replica: composed once the primary instance is ready")
+		d.s.Wait("read replica: composed once the primary instance is ready")
 		return nil
 	}
 	o := d.p.Owner

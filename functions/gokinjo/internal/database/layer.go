@@ -26,8 +26,6 @@ type Layer struct{}
 type database struct {
 	p v1alpha1.DatabaseParameters
 	s *compose.State
-	// waiting names what is held back until something is observed.
-	waiting []string
 }
 
 // Compose implements the layer.
@@ -44,9 +42,6 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		if err := step(); err != nil {
 			return err
 		}
-	}
-	for _, w := range d.waiting {
-		xr.Wait(w)
 	}
 	if p.ClientSecurityGroupID == "" {
 		xr.Warn("the database accepts no connections yet: the EKS cluster security group is not known; " +

@@ -1,7 +1,6 @@
 package database
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -15,26 +14,17 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 	"github.com/gokinjo/platform/internal/facts"
 )
 
-func owner(env string) v1alpha1.Owner {
-	return v1alpha1.Owner{EnvironmentID: "gokinjo-abcde", Environment: env, Region: "ap-northeast-1", ProviderConfigName: "default"}
-}
-
-// run composes an XDatabase with the parameters and observed resources and
-// returns the state and the desired XR.
-func run(t *testing.T, p v1alpha1.DatabaseParameters, observed map[resource.Name]resource.ObservedComposed) (*compose.State, *composite.Unstructured, error) {
+// run composes the layer once with the parameters over observed resources.
+func run(t *testing.T, p v1alpha1.DatabaseParameters, observed composetest.Observed) (*compose.State, *composite.Unstructured, error) {
 	t.Helper()
-	xr, dxr, err := compose.NewXRFor(v1alpha1.KindDatabase, "gokinjo-abcde-db", p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := compose.NewState(observed)
-	err = Layer{}.Compose(context.Background(), xr, s)
-	return s, dxr, err
+	r, err := composetest.Run(t, Layer{}, v1alpha1.KindDatabase, "gokinjo-abcde-db", p, observed)
+	return r.State, r.DXR, err
 }
 
 // ready returns observed resources of the names, each with Ready=True: the
@@ -52,12 +42,6 @@ func ready(names ...string) map[resource.Name]resource.ObservedComposed {
 // settled is the observed state once the primary and its log groups exist.
 func settled() map[resource.Name]resource.ObservedComposed {
 	return ready(compInstance, logGroupComponent(compInstance, "postgresql"), logGroupComponent(compInstance, "upgrade"))
-}
-
-func str(t *testing.T, u *composed.Unstructured, path string) string {
-	t.Helper()
-	v, _ := u.GetString(path)
-	return v
 }
 
 func boolean(t *testing.T, u *composed.Unstructured, path string) bool {
@@ -108,7 +92,7 @@ func TestComposePresets(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			p := preset.ResolveDatabase(owner(tc.env), preset.Presets[tc.env], v1alpha1.EnvironmentParameters{})
+			p := preset.ResolveDatabase(composetest.Owner(tc.env), preset.Presets[tc.env], v1alpha1.EnvironmentParameters{})
 			s, _, err := run(t, p, settled())
 			if err != nil {
 				t.Fatalf("%s: Compose(): %v", tc.reason, err)
@@ -119,7 +103,7 @@ func TestComposePresets(t *testing.T) {
 			}
 			d := s.Desired()
 			i := d[compInstance].Resource
-			if c := str(t, i, "spec.forProvider.instanceClass"); c != tc.want.class {
+			if c := composetest.Str(i, "spec.forProvider.instanceClass"); c != tc.want.class {
 				t.Errorf("%s: instanceClass: want %s, got %s", tc.reason, tc.want.class, c)
 			}
 			if m := boolean(t, i, "spec.forProvider.multiAz"); m != tc.want.multiAZ {
@@ -131,7 +115,7 @@ func TestComposePresets(t *testing.T) {
 			if skip := boolean(t, i, "spec.forProvider.skipFinalSnapshot"); skip == tc.want.deletionProtection {
 				t.Errorf("%s: skipFinalSnapshot: want %t, got %t", tc.reason, !tc.want.deletionProtection, skip)
 			}
-			if fs := str(t, i, "spec.forProvider.finalSnapshotIdentifier"); (fs != "") != tc.want.deletionProtection {
+			if fs := composetest.Str(i, "spec.forProvider.finalSnapshotIdentifier"); (fs != "") != tc.want.deletionProtection {
 				t.Errorf("%s: finalSnapshotIdentifier %q with deletion protection %t", tc.reason, fs, tc.want.deletionProtection)
 			}
 			var storage float64
@@ -167,7 +151,7 @@ func sorted(s []string) []string {
 
 // TestInstanceSettings checks what every environment's instance must have.
 func TestInstanceSettings(t *testing.T) {
-	s, _, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{}), settled())
+	s, _, err := run(t, preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{}), settled())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +170,7 @@ func TestInstanceSettings(t *testing.T) {
 		"spec.forProvider.kmsKeyIdSelector.matchLabels[platform.gokinjo.io/component]": compKMSKey,
 	}
 	for path, want := range strs {
-		if got := str(t, i, path); got != want {
+		if got := composetest.Str(i, path); got != want {
 			t.Errorf("%s: want %q, got %q", path, want, got)
 		}
 	}
@@ -222,15 +206,15 @@ func TestInstanceSettings(t *testing.T) {
 		"spec.forProvider.passwordSecretRef.namespace": "crossplane-system",
 		"spec.forProvider.passwordSecretRef.key":       "password",
 	} {
-		if got := str(t, i, path); got != want {
+		if got := composetest.Str(i, path); got != want {
 			t.Errorf("%s: want %q, got %q", path, want, got)
 		}
 	}
 	r := s.Desired()[compReplica].Resource
-	if got := str(t, r, "spec.forProvider.replicateSourceDbSelector.matchLabels[platform.gokinjo.io/component]"); got != compInstance {
+	if got := composetest.Str(r, "spec.forProvider.replicateSourceDbSelector.matchLabels[platform.gokinjo.io/component]"); got != compInstance {
 		t.Errorf("replica: replicateSourceDbSelector selects %q, want %q", got, compInstance)
 	}
-	if dbn := str(t, r, "spec.forProvider.username"); dbn != "" {
+	if dbn := composetest.Str(r, "spec.forProvider.username"); dbn != "" {
 		t.Errorf("replica: username %q set; a replica takes its source's", dbn)
 	}
 
@@ -253,7 +237,7 @@ func TestInstanceSettings(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("parameter group: -want, +got:\n%s", diff)
 	}
-	if f := str(t, pg, "spec.forProvider.family"); f != "postgres15" {
+	if f := composetest.Str(pg, "spec.forProvider.family"); f != "postgres15" {
 		t.Errorf("parameter group family: want postgres15, got %s", f)
 	}
 }
@@ -274,7 +258,7 @@ func TestSelectorsAndIngress(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			p := preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
+			p := preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
 			p.ClientSecurityGroupID = tc.clientSG
 			s, dxr, err := run(t, p, tc.observed)
 			if err != nil {
@@ -287,10 +271,10 @@ func TestSelectorsAndIngress(t *testing.T) {
 			}
 			if ok {
 				u := in.Resource
-				if got := str(t, u, "spec.forProvider.referencedSecurityGroupId"); got != tc.clientSG {
+				if got := composetest.Str(u, "spec.forProvider.referencedSecurityGroupId"); got != tc.clientSG {
 					t.Errorf("%s: referencedSecurityGroupId: want %s, got %s", tc.reason, tc.clientSG, got)
 				}
-				if cidr := str(t, u, "spec.forProvider.cidrIpv4"); cidr != "" {
+				if cidr := composetest.Str(u, "spec.forProvider.cidrIpv4"); cidr != "" {
 					t.Errorf("%s: the rule has a CIDR %s; only the security group may reach the database", tc.reason, cidr)
 				}
 				var from, to float64
@@ -332,7 +316,7 @@ func TestSelectorsAndIngress(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	ok := preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
+	ok := preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
 	cases := map[string]struct {
 		reason string
 		change func(p *v1alpha1.DatabaseParameters)
@@ -442,7 +426,7 @@ func TestStatus(t *testing.T) {
 	rep.SetKind("Instance")
 	_ = rep.SetValue("status.atProvider.endpoint", "gokinjo-prod-replica.abc.ap-northeast-1.rds.amazonaws.com:5432")
 	observed := map[resource.Name]resource.ObservedComposed{compInstance: {Resource: inst}, compReplica: {Resource: rep}}
-	_, dxr, err := run(t, preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{}), observed)
+	_, dxr, err := run(t, preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{}), observed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,19 +464,13 @@ func TestReplicaWaitsForPrimary(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			xr, _, err := compose.NewXRFor(v1alpha1.KindDatabase, "gokinjo-abcde-db", preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := compose.NewState(tc.observed)
-			if err := (Layer{}).Compose(context.Background(), xr, s); err != nil {
-				t.Fatal(err)
-			}
+			r := composetest.MustRun(t, Layer{}, v1alpha1.KindDatabase, "gokinjo-abcde-db", preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{}), tc.observed)
+			s := r.State
 			if _, ok := s.Desired()[compReplica]; ok != tc.want {
 				t.Errorf("%s: replica composed %t, want %t", tc.reason, ok, tc.want)
 			}
-			if waits := len(xr.Waiting()) > 0; waits == tc.want {
-				t.Errorf("%s: the XR waits %t (%v); it must wait exactly while the replica is held back", tc.reason, waits, xr.Waiting())
+			if waits := len(s.Waiting()) > 0; waits == tc.want {
+				t.Errorf("%s: the XR waits %t (%v); it must wait exactly while the replica is held back", tc.reason, waits, s.Waiting())
 			}
 		})
 	}
@@ -502,7 +480,7 @@ func TestReplicaWaitsForPrimary(t *testing.T) {
 // no retention if it exports first, so the groups are composed with
 // retention and the exports are turned on only once they exist.
 func TestLogGroupsBeforeExports(t *testing.T) {
-	p := preset.ResolveDatabase(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
+	p := preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
 	exports := func(s *compose.State) []string {
 		var out []string
 		_ = s.Desired()[compInstance].Resource.GetValueInto("spec.forProvider.enabledCloudwatchLogsExports", &out)

@@ -1,7 +1,6 @@
 package datalake
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -14,23 +13,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
-func owner(env string) v1alpha1.Owner {
-	return v1alpha1.Owner{EnvironmentID: "gokinjo-abcde", Environment: env, Region: "ap-northeast-1", ProviderConfigName: "default"}
-}
-
-func run(t *testing.T, p v1alpha1.DataLakeParameters, observed map[resource.Name]resource.ObservedComposed) (*compose.State, *composite.Unstructured, error) {
+// run composes the layer once with the parameters over observed resources.
+func run(t *testing.T, p v1alpha1.DataLakeParameters, observed composetest.Observed) (*compose.State, *composite.Unstructured, error) {
 	t.Helper()
-	xr, dxr, err := compose.NewXRFor(v1alpha1.KindDataLake, "gokinjo-abcde-lake", p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := compose.NewState(observed)
-	err = Layer{}.Compose(context.Background(), xr, s)
-	return s, dxr, err
+	r, err := composetest.Run(t, Layer{}, v1alpha1.KindDataLake, "gokinjo-abcde-lake", p, observed)
+	return r.State, r.DXR, err
 }
 
 func get(u *composed.Unstructured, path string, out any) {
@@ -69,7 +61,7 @@ func TestBuckets(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			p := preset.ResolveDataLake(owner(tc.env), preset.Presets[tc.env], v1alpha1.EnvironmentParameters{})
+			p := preset.ResolveDataLake(composetest.Owner(tc.env), preset.Presets[tc.env], v1alpha1.EnvironmentParameters{})
 			s, dxr, err := run(t, p, nil)
 			if err != nil {
 				t.Fatalf("%s: Compose(): %v", tc.reason, err)
@@ -205,7 +197,7 @@ func TestBuckets(t *testing.T) {
 }
 
 func TestKMSEncryption(t *testing.T) {
-	p := preset.ResolveDataLake(owner(v1alpha1.EnvStaging), preset.Presets[v1alpha1.EnvStaging], v1alpha1.EnvironmentParameters{DataLake: &v1alpha1.DataLakeOverrides{Encryption: v1alpha1.EncryptionKMS, BucketSuffix: "tokyo1"}})
+	p := preset.ResolveDataLake(composetest.Owner(v1alpha1.EnvStaging), preset.Presets[v1alpha1.EnvStaging], v1alpha1.EnvironmentParameters{DataLake: &v1alpha1.DataLakeOverrides{Encryption: v1alpha1.EncryptionKMS, BucketSuffix: "tokyo1"}})
 	s, _, err := run(t, p, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -231,7 +223,7 @@ func TestKMSEncryption(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	ok := preset.ResolveDataLake(owner(v1alpha1.EnvStaging), preset.Presets[v1alpha1.EnvStaging], v1alpha1.EnvironmentParameters{})
+	ok := preset.ResolveDataLake(composetest.Owner(v1alpha1.EnvStaging), preset.Presets[v1alpha1.EnvStaging], v1alpha1.EnvironmentParameters{})
 	cases := map[string]struct {
 		reason string
 		change func(p *v1alpha1.DataLakeParameters)
@@ -360,7 +352,7 @@ func TestKeepBucketNames(t *testing.T) {
 	b.SetAnnotations(map[string]string{meta.AnnotationKeyExternalName: "gokinjo-raw-prod-old"})
 	observed := map[resource.Name]resource.ObservedComposed{"bucket-raw": {Resource: b}}
 
-	p := preset.ResolveDataLake(owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{DataLake: &v1alpha1.DataLakeOverrides{BucketSuffix: "new"}})
+	p := preset.ResolveDataLake(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{DataLake: &v1alpha1.DataLakeOverrides{BucketSuffix: "new"}})
 	_, _, err := run(t, p, observed)
 	want := `spec.parameters.bucketSuffix: bucket gokinjo-raw-prod-old already exists and S3 cannot rename it to gokinjo-raw-prod-new: restore the bucketSuffix that named it ("old")`
 	if err == nil || err.Error() != want {

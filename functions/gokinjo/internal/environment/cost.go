@@ -86,10 +86,10 @@ func checkBudget(xr *compose.XR, s *compose.State, p v1alpha1.EnvironmentParamet
 	return out, nil
 }
 
-// existing reports whether any nested layer of the environment is observed.
+// existing reports whether any nested layer the budget governs is observed.
 func existing(s *compose.State) bool {
-	for _, c := range []string{compNetwork, compCluster, compDatabase, compDataLake} {
-		if s.ObservedExists(c) {
+	for _, l := range nestedLayers {
+		if l.budget != nil && s.ObservedExists(l.comp) {
 			return true
 		}
 	}
@@ -101,65 +101,27 @@ func existing(s *compose.State) bool {
 // layers as not to be created. It returns what it held.
 func hold(s *compose.State, prices *cost.Prices, r *Resolved, skip map[string]bool) ([]string, error) {
 	var held []string
-	type layer struct {
-		comp, name string
-		keep       func(old, cand *Resolved) string
-	}
-	layers := []layer{
-		{compNetwork, cost.LayerNetwork, func(old, c *Resolved) string {
-			c.Network.NATGateways, c.Network.AvailabilityZones = old.Network.NATGateways, old.Network.AvailabilityZones
-			return fmt.Sprintf("network natGateways %s over %d zones", c.Network.NATGateways, len(c.Network.AvailabilityZones))
-		}},
-		{compCluster, cost.LayerCluster, func(old, c *Resolved) string {
-			c.Cluster.NodeGroups = old.Cluster.NodeGroups
-			var g []string
-			for _, n := range c.Cluster.NodeGroups {
-				g = append(g, fmt.Sprintf("%s %s x %d-%d", n.Name, n.InstanceType, n.MinSize, n.MaxSize))
-			}
-			return "cluster node groups " + strings.Join(g, ", ")
-		}},
-		{compDatabase, cost.LayerDatabase, func(old, c *Resolved) string {
-			o := old.Database
-			c.Database.InstanceClass, c.Database.MultiAZ, c.Database.ReadReplica = o.InstanceClass, o.MultiAZ, o.ReadReplica
-			c.Database.AllocatedStorage, c.Database.MaxAllocatedStorage = o.AllocatedStorage, o.MaxAllocatedStorage
-			return fmt.Sprintf("database %s multiAz=%t readReplica=%t %d-%d GiB", o.InstanceClass, o.MultiAZ, o.ReadReplica, o.AllocatedStorage, o.MaxAllocatedStorage)
-		}},
-		{compDataLake, cost.LayerDataLake, func(old, c *Resolved) string {
-			o := old.DataLake
-			c.DataLake.Encryption, c.DataLake.LogRetentionDays, c.DataLake.ImageRetentionCount = o.Encryption, o.LogRetentionDays, o.ImageRetentionCount
-			c.DataLake.IntelligentTieringAfterDays, c.DataLake.GlacierAfterDays = o.IntelligentTieringAfterDays, o.GlacierAfterDays
-			return fmt.Sprintf("dataLake encryption %s, logs %d days, tiering at %d, Glacier at %d days", o.Encryption, o.LogRetentionDays, o.IntelligentTieringAfterDays, o.GlacierAfterDays)
-		}},
-	}
-	for _, l := range layers {
+	for _, l := range nestedLayers {
+		if l.budget == nil {
+			continue
+		}
 		// Decode into zero values: decoding into a copy of r would write
 		// through the slices it shares with r.
 		var old Resolved
-		var ok bool
-		var err error
-		switch l.comp {
-		case compNetwork:
-			ok, err = s.ObservedInto(l.comp, "spec.parameters", &old.Network)
-		case compCluster:
-			ok, err = s.ObservedInto(l.comp, "spec.parameters", &old.Cluster)
-		case compDatabase:
-			ok, err = s.ObservedInto(l.comp, "spec.parameters", &old.Database)
-		case compDataLake:
-			ok, err = s.ObservedInto(l.comp, "spec.parameters", &old.DataLake)
-		}
+		ok, err := s.ObservedInto(l.comp, "spec.parameters", l.budget.observed(&old))
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			if !s.ObservedExists(l.comp) {
 				skip[l.comp] = true
-				held = append(held, l.name+" layer not created")
+				held = append(held, l.budget.layer+" layer not created")
 			}
 			continue
 		}
 		cand := *r
-		what := l.keep(&old, &cand)
-		dearer, err := dearer(prices, *r, cand, l.name)
+		what := l.budget.hold(&old, &cand)
+		dearer, err := dearer(prices, *r, cand, l.budget.layer)
 		if err != nil {
 			return nil, err
 		}
@@ -169,6 +131,37 @@ func hold(s *compose.State, prices *cost.Prices, r *Resolved, skip map[string]bo
 		}
 	}
 	return held, nil
+}
+
+// What the hard limit holds of each layer: it keeps the cost-bearing fields
+// of the observed parameters (old) in the candidate c, and says what it kept.
+
+func holdNetwork(old, c *Resolved) string {
+	c.Network.NATGateways, c.Network.AvailabilityZones = old.Network.NATGateways, old.Network.AvailabilityZones
+	return fmt.Sprintf("network natGateways %s over %d zones", c.Network.NATGateways, len(c.Network.AvailabilityZones))
+}
+
+func holdCluster(old, c *Resolved) string {
+	c.Cluster.NodeGroups = old.Cluster.NodeGroups
+	var g []string
+	for _, n := range c.Cluster.NodeGroups {
+		g = append(g, fmt.Sprintf("%s %s x %d-%d", n.Name, n.InstanceType, n.MinSize, n.MaxSize))
+	}
+	return "cluster node groups " + strings.Join(g, ", ")
+}
+
+func holdDatabase(old, c *Resolved) string {
+	o := old.Database
+	c.Database.InstanceClass, c.Database.MultiAZ, c.Database.ReadReplica = o.InstanceClass, o.MultiAZ, o.ReadReplica
+	c.Database.AllocatedStorage, c.Database.MaxAllocatedStorage = o.AllocatedStorage, o.MaxAllocatedStorage
+	return fmt.Sprintf("database %s multiAz=%t readReplica=%t %d-%d GiB", o.InstanceClass, o.MultiAZ, o.ReadReplica, o.AllocatedStorage, o.MaxAllocatedStorage)
+}
+
+func holdDataLake(old, c *Resolved) string {
+	o := old.DataLake
+	c.DataLake.Encryption, c.DataLake.LogRetentionDays, c.DataLake.ImageRetentionCount = o.Encryption, o.LogRetentionDays, o.ImageRetentionCount
+	c.DataLake.IntelligentTieringAfterDays, c.DataLake.GlacierAfterDays = o.IntelligentTieringAfterDays, o.GlacierAfterDays
+	return fmt.Sprintf("dataLake encryption %s, logs %d days, tiering at %d, Glacier at %d days", o.Encryption, o.LogRetentionDays, o.IntelligentTieringAfterDays, o.GlacierAfterDays)
 }
 
 // dearer reports whether layer costs more (or has more unpriced items) in

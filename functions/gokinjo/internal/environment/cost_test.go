@@ -1,36 +1,16 @@
 package environment
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/crossplane/function-sdk-go/resource"
-	"github.com/crossplane/function-sdk-go/resource/composite"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cost"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
-
-// composeEnvXR composes an environment and returns the XR too, for its
-// conditions and warnings.
-func composeEnvXR(t *testing.T, params map[string]any, observed map[resource.Name]resource.ObservedComposed) (*compose.State, *compose.XR, *composite.Unstructured, error) {
-	t.Helper()
-	oxr := composite.New()
-	oxr.SetAPIVersion(v1alpha1.APIVersion)
-	oxr.SetKind(v1alpha1.KindEnvironment)
-	oxr.SetName("gokinjo-abcde")
-	if err := oxr.SetValue("spec.parameters", params); err != nil {
-		t.Fatal(err)
-	}
-	dxr := composite.New()
-	xr := compose.NewXR(oxr, dxr)
-	s := compose.NewState(observed)
-	err := Layer{}.Compose(context.Background(), xr, s)
-	return s, xr, dxr, err
-}
 
 func withinBudget(xr *compose.XR) *compose.Condition {
 	for _, c := range xr.Conditions() {
@@ -100,7 +80,7 @@ func TestBudgetVerdict(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, xr, dxr, err := composeEnvXR(t, tc.params, nil)
+			s, xr, dxr, err := composeEnv(t, tc.params, nil)
 			if tc.want.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.want.err) {
 					t.Fatalf("%s: want error containing %q, got %v", tc.reason, tc.want.err, err)
@@ -175,7 +155,7 @@ func contains(l []string, s string) bool {
 // stays desired, layers a change would make dearer keep their observed
 // sizes, cheaper changes go through, and no new layer is created.
 func TestHardLimitExistingEnvironment(t *testing.T) {
-	s0, _, _, err := composeEnvXR(t, map[string]any{"environment": "dev"}, nil)
+	s0, _, _, err := composeEnv(t, map[string]any{"environment": "dev"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +234,7 @@ func TestHardLimitExistingEnvironment(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, xr, dxr, err := composeEnvXR(t, tc.params, tc.observed)
+			s, xr, dxr, err := composeEnv(t, tc.params, tc.observed)
 			if err != nil {
 				t.Fatalf("%s: an existing environment is never refused for cost: %v", tc.reason, err)
 			}

@@ -8,16 +8,6 @@ import (
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
-// Composition resource names of the data layers. Like every layer they are
-// composed on the first reconcile and find the network by labels; the
-// database's client security group is the one value that waits: it is the
-// EKS cluster security group, which EKS itself creates, so no label selects
-// it; it comes from the observed XCluster (clusterSecurityGroupID).
-const (
-	compDatabase = "database"
-	compDataLake = "datalake"
-)
-
 // keepData refuses, on the claim where the user sees it, a change the data
 // layers would refuse anyway: removing an existing read replica, or
 // renaming existing buckets.
@@ -39,45 +29,18 @@ func keepData(s *compose.State, db v1alpha1.DatabaseParameters, lake v1alpha1.Da
 	return nil
 }
 
-// clusterSecurityGroupID is the EKS cluster security group once the cluster
-// layer reports it: from the observed XCluster's status
-// (clusterSecurityGroupId, as the cluster layer writes it, or
-// cluster.securityGroupId), or from the environment's own status.cluster.
-// Empty until then.
-func clusterSecurityGroupID(xr *compose.XR, s *compose.State) string {
-	for name, o := range s.Observed {
-		gvk := o.Resource.GetObjectKind().GroupVersionKind()
-		if gvk.Group != v1alpha1.Group || gvk.Kind != "XCluster" {
-			continue
-		}
-		for _, path := range []string{"status.clusterSecurityGroupId", "status.cluster.securityGroupId", "status.securityGroupId"} {
-			if id := s.ObservedString(string(name), path); id != "" {
-				return id
-			}
-		}
+// clusterSecurityGroupID is the database's client security group: the EKS
+// cluster security group, which EKS itself creates, so no label selects it.
+// It comes from the cluster layer's status (ClusterStatus, observed on the
+// XCluster or, while the XCluster does not report it, as the environment
+// last copied it). Empty until the cluster layer reports it.
+func clusterSecurityGroupID(xr *compose.XR, observed v1alpha1.EnvironmentStatus) string {
+	if observed.Cluster != nil && observed.Cluster.ClusterSecurityGroupID != "" {
+		return observed.Cluster.ClusterSecurityGroupID
 	}
-	for _, field := range []string{"cluster.clusterSecurityGroupId", "cluster.securityGroupId"} {
-		var id string
-		if xr.ObservedStatus(field, &id) && id != "" {
-			return id
-		}
+	var last v1alpha1.ClusterStatus
+	if xr.ObservedStatus("cluster", &last) {
+		return last.ClusterSecurityGroupID
 	}
 	return ""
-}
-
-// dataStatus copies the data layers' status to the environment's.
-func dataStatus(s *compose.State, st *v1alpha1.EnvironmentStatus) error {
-	var db v1alpha1.DatabaseStatus
-	if ok, err := s.ObservedInto(compDatabase, "status", &db); err != nil {
-		return err
-	} else if ok {
-		st.Database = &db
-	}
-	var lake v1alpha1.DataLakeStatus
-	if ok, err := s.ObservedInto(compDataLake, "status", &lake); err != nil {
-		return err
-	} else if ok {
-		st.DataLake = &lake
-	}
-	return nil
 }

@@ -7,40 +7,11 @@ import (
 
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
-	"github.com/crossplane/function-sdk-go/resource/composite"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
-
-func composeEnv(t *testing.T, params map[string]any, observed map[resource.Name]resource.ObservedComposed) (*compose.State, *composite.Unstructured, error) {
-	t.Helper()
-	oxr := composite.New()
-	oxr.SetAPIVersion(v1alpha1.APIVersion)
-	oxr.SetKind(v1alpha1.KindEnvironment)
-	oxr.SetName("gokinjo-abcde")
-	if err := oxr.SetValue("spec.parameters", params); err != nil {
-		t.Fatal(err)
-	}
-	dxr := composite.New()
-	s := compose.NewState(observed)
-	err := Layer{}.Compose(context.Background(), compose.NewXR(oxr, dxr), s)
-	return s, dxr, err
-}
-
-func nestedParams[T any](t *testing.T, s *compose.State, name string) T {
-	t.Helper()
-	var out T
-	d, ok := s.Desired()[resource.Name(name)]
-	if !ok {
-		t.Fatalf("%s is not composed", name)
-	}
-	if err := d.Resource.GetValueInto("spec.parameters", &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 func TestDataLayersResolved(t *testing.T) {
 	cases := map[string]struct {
@@ -106,7 +77,7 @@ func TestDataLayersResolved(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, _, err := composeEnv(t, tc.params, nil)
+			s, _, _, err := composeEnv(t, tc.params, nil)
 			if err != nil {
 				t.Fatalf("%s: %v", tc.reason, err)
 			}
@@ -169,7 +140,7 @@ func TestDataLayersRefuse(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := composeEnv(t, tc.params, nil)
+			_, _, _, err := composeEnv(t, tc.params, nil)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("%s: want error containing %q, got %v", tc.reason, tc.want, err)
 			}
@@ -182,25 +153,37 @@ func TestDataLayersRefuse(t *testing.T) {
 func TestClientSecurityGroupSequencing(t *testing.T) {
 	cluster := composed.New()
 	cluster.SetAPIVersion(v1alpha1.APIVersion)
-	cluster.SetKind("XCluster")
+	cluster.SetKind(v1alpha1.KindCluster)
 	_ = cluster.SetValue("status.clusterSecurityGroupId", "sg-0eks")
-	nestedCluster := composed.New()
-	nestedCluster.SetAPIVersion(v1alpha1.APIVersion)
-	nestedCluster.SetKind("XCluster")
-	_ = nestedCluster.SetValue("status.cluster.securityGroupId", "sg-0nested")
+	silent := composed.New()
+	silent.SetAPIVersion(v1alpha1.APIVersion)
+	silent.SetKind(v1alpha1.KindCluster)
+	_ = silent.SetValue("status.endpoint", "https://eks.example")
 	cases := map[string]struct {
 		reason   string
 		observed map[resource.Name]resource.ObservedComposed
-		want     string
+		// copied is the environment's own status.cluster, as last written.
+		copied map[string]any
+		want   string
 	}{
 		"NoCluster":       {reason: "before the cluster exists there is no client security group", want: ""},
-		"ClusterObserved": {reason: "the observed XCluster's clusterSecurityGroupId is passed on", observed: map[resource.Name]resource.ObservedComposed{"cluster": {Resource: cluster}}, want: "sg-0eks"},
-		"NestedField":     {reason: "status.cluster.securityGroupId works too", observed: map[resource.Name]resource.ObservedComposed{"cluster": {Resource: nestedCluster}}, want: "sg-0nested"},
+		"ClusterObserved": {reason: "the observed XCluster's clusterSecurityGroupId is passed on", observed: map[resource.Name]resource.ObservedComposed{compCluster: {Resource: cluster}}, want: "sg-0eks"},
+		"LastCopied": {
+			reason:   "while the XCluster does not report it, the value the environment last copied holds, so the ingress rule stays",
+			observed: map[resource.Name]resource.ObservedComposed{compCluster: {Resource: silent}},
+			copied:   map[string]any{"clusterSecurityGroupId": "sg-0copied"},
+			want:     "sg-0copied",
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, _, err := composeEnv(t, map[string]any{"environment": "dev"}, tc.observed)
-			if err != nil {
+			var status map[string]any
+			if tc.copied != nil {
+				status = map[string]any{"cluster": tc.copied}
+			}
+			xr, _ := environmentXR(t, map[string]any{"environment": "dev"}, status)
+			s := compose.NewState(tc.observed)
+			if err := (Layer{}).Compose(context.Background(), xr, s); err != nil {
 				t.Fatal(err)
 			}
 			if got := nestedParams[v1alpha1.DatabaseParameters](t, s, compDatabase).ClientSecurityGroupID; got != tc.want {
@@ -220,7 +203,7 @@ func TestDataStatus(t *testing.T) {
 	lake.SetAPIVersion(v1alpha1.APIVersion)
 	lake.SetKind(v1alpha1.KindDataLake)
 	_ = lake.SetValue("status.buckets", []any{map[string]any{"tier": "raw", "name": "gokinjo-raw-dev", "arn": "arn:aws:s3:::gokinjo-raw-dev"}})
-	_, dxr, err := composeEnv(t, map[string]any{"environment": "dev"}, map[resource.Name]resource.ObservedComposed{
+	_, _, dxr, err := composeEnv(t, map[string]any{"environment": "dev"}, map[resource.Name]resource.ObservedComposed{
 		compDatabase: {Resource: db}, compDataLake: {Resource: lake},
 	})
 	if err != nil {

@@ -5,9 +5,6 @@ package environment
 
 import (
 	"context"
-
-	"k8s.io/apimachinery/pkg/runtime/schema"
-
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
@@ -15,17 +12,6 @@ import (
 
 // LayerName is the value of the layer label.
 const LayerName = "environment"
-
-// Composition resource names of the nested layers.
-const (
-	compNetwork = "network"
-	compCluster = "cluster"
-)
-
-// The XCluster holds the EKS cluster and every workload on it.
-func init() { // Registry of the compose framework.
-	compose.RegisterStateful(schema.GroupKind{Group: v1alpha1.Group, Kind: v1alpha1.KindCluster})
-}
 
 // Layer composes XEnvironments.
 type Layer struct{}
@@ -40,7 +26,11 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err != nil {
 		return err
 	}
-	r, err := resolve(xr.Name(), prefix, p, clusterSecurityGroupID(xr, s))
+	observed, err := observedStatuses(s)
+	if err != nil {
+		return err
+	}
+	r, err := resolve(xr.Name(), prefix, p, clusterSecurityGroupID(xr, observed))
 	if err != nil {
 		return err
 	}
@@ -51,61 +41,21 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err != nil {
 		return err
 	}
-	for _, l := range []struct {
-		comp, kind string
-		params     any
-	}{
-		{compNetwork, v1alpha1.KindNetwork, r.Network},
-		{compCluster, v1alpha1.KindCluster, r.Cluster},
-		{compDatabase, v1alpha1.KindDatabase, r.Database},
-		{compDataLake, v1alpha1.KindDataLake, r.DataLake},
-	} {
+	e := &env{p: p, r: r, observed: observed}
+	for _, l := range nestedLayers {
 		if b.skip[l.comp] {
 			continue
 		}
-		if err := nested(s, l.comp, l.kind, r.Owner, l.params); err != nil {
+		params, err := l.params(e)
+		if err != nil {
+			return err
+		}
+		if err := nested(s, l.comp, l.kind, r.Owner, params); err != nil {
 			return err
 		}
 	}
 
-	if !b.skip[compWorkloads] {
-		if err := workloadsLayer(s, r.Workloads); err != nil {
-			return err
-		}
-	}
-
-	st := v1alpha1.EnvironmentStatus{Cost: b.status, NamePrefix: naming.Prefix(r.Owner)}
-	var ns v1alpha1.NetworkStatus
-	if ok, err := s.ObservedInto(compNetwork, "status", &ns); err != nil {
-		return err
-	} else if ok {
-		st.Network = &ns
-	}
-	var cs v1alpha1.ClusterStatus
-	if ok, err := s.ObservedInto(compCluster, "status", &cs); err != nil {
-		return err
-	} else if ok {
-		st.Cluster = &cs
-	}
-	if err := dataStatus(s, &st); err != nil {
-		return err
-	}
-	if err := workloadsStatus(s, &st); err != nil {
-		return err
-	}
+	st := observed
+	st.Cost, st.NamePrefix = b.status, naming.Prefix(r.Owner)
 	return xr.SetStatus(st)
-}
-
-// nested composes a nested XR of a layer with its resolved parameters.
-func nested(s *compose.State, comp, kind string, owner v1alpha1.Owner, params any) error {
-	content := map[string]any{
-		"apiVersion": v1alpha1.APIVersion,
-		"kind":       kind,
-		"spec":       map[string]any{"parameters": params},
-	}
-	c, err := compose.ToContent(content)
-	if err != nil {
-		return err
-	}
-	return s.AddUnstructured(comp, c, naming.Labels(owner, LayerName, comp))
 }

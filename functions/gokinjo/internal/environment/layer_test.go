@@ -7,26 +7,12 @@ import (
 
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
-	"github.com/crossplane/function-sdk-go/resource/composite"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
-
-func environmentXR(t *testing.T, params map[string]any) (*compose.XR, *composite.Unstructured) {
-	t.Helper()
-	oxr := composite.New()
-	oxr.SetUnstructuredContent(map[string]any{
-		"apiVersion": v1alpha1.APIVersion,
-		"kind":       v1alpha1.KindEnvironment,
-		"metadata":   map[string]any{"name": "gokinjo-abcde"},
-		"spec":       map[string]any{"parameters": params},
-	})
-	dxr := composite.New()
-	return compose.NewXR(oxr, dxr), dxr
-}
 
 func TestClusterParameters(t *testing.T) {
 	// The test XR has no claim labels: its identity is its own name.
@@ -91,7 +77,7 @@ func TestClusterParameters(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			xr, _ := environmentXR(t, tc.params)
+			xr, _ := environmentXR(t, tc.params, nil)
 			s := compose.NewState(nil)
 			err := (Layer{}).Compose(context.Background(), xr, s)
 			gotErr := ""
@@ -132,7 +118,7 @@ func TestClusterStatusSurfaced(t *testing.T) {
 		},
 	})
 	observed := map[resource.Name]resource.ObservedComposed{compCluster: {Resource: xc}}
-	xr, dxr := environmentXR(t, map[string]any{"environment": "dev", "region": "ap-northeast-1"})
+	xr, dxr := environmentXR(t, map[string]any{"environment": "dev", "region": "ap-northeast-1"}, nil)
 	if err := (Layer{}).Compose(context.Background(), xr, compose.NewState(observed)); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +143,7 @@ func TestAllClaimErrorsAtOnce(t *testing.T) {
 		"cluster":  map[string]any{"nodeGroups": map[string]any{"general": map[string]any{"maxSize": 1}}},
 		"database": map[string]any{"allocatedStorage": 60000},
 		"budget":   map[string]any{"alertEmail": "nobody"},
-	})
+	}, nil)
 	s := compose.NewState(nil)
 	err := (Layer{}).Compose(context.Background(), xr, s)
 	if err == nil {

@@ -7,9 +7,6 @@ import (
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
-// nestedComps are the nested XRs, in the order namePrefix reads them.
-var nestedComps = []string{compNetwork, compCluster, compDatabase, compDataLake, compWorkloads}
-
 // namePrefix is the prefix of every name of the environment
 // (docs/naming.md). An existing environment keeps the one its nested XRs
 // already carry: every layer is composed on the first reconcile, so they
@@ -18,12 +15,12 @@ var nestedComps = []string{compNetwork, compCluster, compDatabase, compDataLake,
 // upgrade renames and replaces nothing. A new environment gets
 // gokinjo-<env>-<hash of its claim and region>.
 func namePrefix(xr *compose.XR, s *compose.State, p v1alpha1.EnvironmentParameters) (string, error) {
-	for _, comp := range nestedComps {
-		if !s.ObservedExists(comp) {
+	for _, l := range nestedLayers {
+		if !s.ObservedExists(l.comp) {
 			continue
 		}
 		var o v1alpha1.Owner
-		ok, err := s.ObservedInto(comp, "spec.parameters", &o)
+		ok, err := s.ObservedInto(l.comp, "spec.parameters", &o)
 		if err != nil {
 			return "", err
 		}

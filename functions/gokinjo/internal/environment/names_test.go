@@ -7,25 +7,11 @@ import (
 
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
-	"github.com/crossplane/function-sdk-go/resource/composite"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
-
-// claimXR is an XEnvironment of a claim, labelled as Crossplane labels it.
-func claimXR(name, claimNS, claimName string, params map[string]any) *compose.XR {
-	oxr := composite.New()
-	oxr.SetUnstructuredContent(map[string]any{
-		"apiVersion": v1alpha1.APIVersion, "kind": v1alpha1.KindEnvironment,
-		"metadata": map[string]any{"name": name, "labels": map[string]any{
-			naming.LabelClaimNamespace: claimNS, naming.LabelClaimName: claimName,
-		}},
-		"spec": map[string]any{"parameters": params},
-	})
-	return compose.NewXR(oxr, composite.New())
-}
 
 // observedNested is a nested XR as observed, with these parameters.
 func observedNested(kind string, params map[string]any) resource.ObservedComposed {
@@ -62,12 +48,12 @@ func TestNamePrefix(t *testing.T) {
 	}{
 		"NewClaim": {
 			reason: "A new environment's names carry the hash of its claim and region, whatever the XR's random name.",
-			xr:     claimXR("gokinjo-x1y2z", "team-a", "gokinjo", dev),
+			xr:     claimXR(t, "gokinjo-x1y2z", "team-a", "gokinjo", dev),
 			want:   want,
 		},
 		"KeepsObservedPrefix": {
 			reason: "An existing environment keeps the prefix its nested XRs carry.",
-			xr:     claimXR("gokinjo-x1y2z", "team-b", "other", dev),
+			xr:     claimXR(t, "gokinjo-x1y2z", "team-b", "other", dev),
 			observed: map[resource.Name]resource.ObservedComposed{
 				compNetwork: observedNested(v1alpha1.KindNetwork, map[string]any{"environment": "dev", "namePrefix": "gokinjo-dev-aaaaaa"}),
 			},
@@ -75,7 +61,7 @@ func TestNamePrefix(t *testing.T) {
 		},
 		"LegacyEnvironment": {
 			reason: "An environment composed before names were unique per claim (its nested XRs carry no prefix) keeps gokinjo-<env>: the upgrade renames nothing.",
-			xr:     claimXR("gokinjo-x1y2z", "team-a", "gokinjo", dev),
+			xr:     claimXR(t, "gokinjo-x1y2z", "team-a", "gokinjo", dev),
 			observed: map[resource.Name]resource.ObservedComposed{
 				compDatabase: observedNested(v1alpha1.KindDatabase, map[string]any{"environment": "dev", "environmentId": "gokinjo-x1y2z"}),
 			},
@@ -84,7 +70,7 @@ func TestNamePrefix(t *testing.T) {
 		"NoClaim": {
 			reason: "An XEnvironment without a claim is identified by its own name.",
 			xr: func() *compose.XR {
-				x, _ := environmentXR(t, dev)
+				x, _ := environmentXR(t, dev, nil)
 				return x
 			}(),
 			want: naming.NewPrefix("dev", naming.Identity{XRName: "gokinjo-abcde", Region: "ap-northeast-1"}),
@@ -111,7 +97,7 @@ func TestProviderConfigName(t *testing.T) {
 		"EndsDash":   {"aws-", false},
 	} {
 		t.Run(name, func(t *testing.T) {
-			xr, _ := environmentXR(t, map[string]any{"environment": "dev", "providerConfigName": tc.value})
+			xr, _ := environmentXR(t, map[string]any{"environment": "dev", "providerConfigName": tc.value}, nil)
 			err := (Layer{}).Compose(context.Background(), xr, compose.NewState(nil))
 			if tc.ok && err != nil {
 				t.Errorf("%q: unexpected error %v", tc.value, err)

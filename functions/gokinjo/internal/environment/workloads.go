@@ -3,49 +3,35 @@ package environment
 import (
 	"strings"
 
-	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
-// compWorkloads is the composition resource name of the XWorkloads.
-const compWorkloads = "workloads"
-
-// workloadsLayer composes the XWorkloads on the first reconcile with what is
-// known; what other layers report (the ProviderConfig, IRSA role ARNs, the
-// database's connection secret, the ECR repositories, the VPC) is filled in
-// as their XRs report it, and the workloads layer waits for what is still
-// missing.
-func workloadsLayer(s *compose.State, p v1alpha1.WorkloadsParameters) error {
-	obs, vpcID, err := observedForWorkloads(s)
-	if err != nil {
-		return err
+// workloads resolves the XWorkloads, composed on the first reconcile with
+// what is known; what other layers report (the ProviderConfig, IRSA role
+// ARNs, the database's connection secret, the ECR repositories, the VPC) is
+// filled in as their XRs report it, and the workloads layer waits for what
+// is still missing. The claim's part was validated in resolve.
+func (e *env) workloads() (v1alpha1.WorkloadsParameters, error) {
+	p := e.r.Workloads
+	workloadsObserved(e.observed).Fill(&p)
+	if e.observed.Network != nil {
+		p.VPCID = e.observed.Network.VPCID
 	}
-	obs.Fill(&p)
-	p.VPCID = vpcID
-	return nested(s, compWorkloads, v1alpha1.KindWorkloads, p.Owner, p)
+	return p, nil
 }
 
-// observedForWorkloads reads what the workloads layer needs from the
-// observed status of the other layers' XRs.
-func observedForWorkloads(s *compose.State) (preset.WorkloadsObserved, string, error) {
+// workloadsObserved is what the workloads layer needs of the other layers'
+// observed status.
+func workloadsObserved(st v1alpha1.EnvironmentStatus) preset.WorkloadsObserved {
 	var obs preset.WorkloadsObserved
-	var cs v1alpha1.ClusterStatus
-	if ok, err := s.ObservedInto(compCluster, "status", &cs); err != nil {
-		return obs, "", err
-	} else if ok {
+	if cs := st.Cluster; cs != nil {
 		obs.Cluster = v1alpha1.ClusterInput{ProviderConfigName: cs.ProviderConfigName, ServiceAccountRoleARNs: cs.ServiceAccountRoleARNs, Version: cs.Version}
 	}
-	var db v1alpha1.DatabaseStatus
-	if ok, err := s.ObservedInto(compDatabase, "status", &db); err != nil {
-		return obs, "", err
-	} else if ok {
+	if db := st.Database; db != nil {
 		obs.Database = v1alpha1.DBInput{Address: db.Address, Port: db.Port, ConnectionSecret: db.ConnectionSecret}
 	}
-	var lake v1alpha1.DataLakeStatus
-	if ok, err := s.ObservedInto(compDataLake, "status", &lake); err != nil {
-		return obs, "", err
-	} else if ok {
+	if lake := st.DataLake; lake != nil {
 		for _, r := range lake.Repositories {
 			if r.URL == "" {
 				continue
@@ -66,17 +52,5 @@ func observedForWorkloads(s *compose.State) (preset.WorkloadsObserved, string, e
 			obs.Buckets[b.Tier] = b.Name
 		}
 	}
-	vpcID := s.ObservedString(compNetwork, "status.vpcId")
-	return obs, vpcID, nil
-}
-
-// workloadsStatus copies the XWorkloads' status to the environment's.
-func workloadsStatus(s *compose.State, st *v1alpha1.EnvironmentStatus) error {
-	var ws v1alpha1.WorkloadsStatus
-	if ok, err := s.ObservedInto(compWorkloads, "status", &ws); err != nil {
-		return err
-	} else if ok {
-		st.Workloads = &ws
-	}
-	return nil
+	return obs
 }

@@ -93,7 +93,7 @@ func TestWorkloadsResolved(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, _, err := composeEnv(t, tc.params, tc.observed)
+			s, _, _, err := composeEnv(t, tc.params, tc.observed)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -119,7 +119,7 @@ func TestWorkloadsRefuse(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := composeEnv(t, map[string]any{"environment": "dev", "workloads": tc.workloads}, nil)
+			_, _, _, err := composeEnv(t, map[string]any{"environment": "dev", "workloads": tc.workloads}, nil)
 			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 				t.Errorf("Compose(): %v, want an error naming %s", err, tc.want)
 			}
@@ -132,7 +132,7 @@ func TestWorkloadsStatusSurfaced(t *testing.T) {
 	obs := map[resource.Name]resource.ObservedComposed{
 		compWorkloads: observedXR(t, v1alpha1.KindWorkloads, map[string]any{"appUrl": "http://alb.example", "migrated": true}),
 	}
-	_, dxr, err := composeEnv(t, map[string]any{"environment": "dev"}, obs)
+	_, _, dxr, err := composeEnv(t, map[string]any{"environment": "dev"}, obs)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,36 +10,25 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
 func xr(t *testing.T, p v1alpha1.NetworkParameters) *compose.XR {
 	t.Helper()
-	x, _, err := compose.NewXRFor(v1alpha1.KindNetwork, "net", p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x, _ := composetest.NewXR(t, v1alpha1.KindNetwork, "net", p)
 	return x
 }
 
 func params(nat string) v1alpha1.NetworkParameters {
 	return v1alpha1.NetworkParameters{
-		Owner:             v1alpha1.Owner{EnvironmentID: "gokinjo-abcde", Environment: "prod", Region: "ap-northeast-1", ProviderConfigName: "default"},
+		Owner:             composetest.Owner("prod"),
 		CIDR:              "10.0.0.0/16",
 		AvailabilityZones: []string{"ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"},
 		NATGateways:       nat,
 		S3GatewayEndpoint: true,
 		ClusterName:       "gokinjo-prod",
 	}
-}
-
-func str(t *testing.T, d *resource.DesiredComposed, path string) string {
-	t.Helper()
-	v, err := d.Resource.GetString(path)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return v
 }
 
 // TestPrivateRoutes proves every private subnet routes to the internet through
@@ -65,15 +54,15 @@ func TestPrivateRoutes(t *testing.T) {
 				if route == nil {
 					t.Fatalf("no default route for private zone %s", z)
 				}
-				if dst := str(t, route, "spec.forProvider.destinationCidrBlock"); dst != "0.0.0.0/0" {
+				if dst := composetest.Str(route.Resource, "spec.forProvider.destinationCidrBlock"); dst != "0.0.0.0/0" {
 					t.Errorf("zone %s: default route to %s", z, dst)
 				}
-				if rt := str(t, route, "spec.forProvider.routeTableIdSelector.matchLabels[platform.gokinjo.io/component]"); rt != "route-table-private-"+z {
+				if rt := composetest.Str(route.Resource, "spec.forProvider.routeTableIdSelector.matchLabels[platform.gokinjo.io/component]"); rt != "route-table-private-"+z {
 					t.Errorf("zone %s: route in table %s", z, rt)
 				}
-				got[z] = str(t, route, "spec.forProvider.natGatewayIdSelector.matchLabels[platform.gokinjo.io/component]")
+				got[z] = composetest.Str(route.Resource, "spec.forProvider.natGatewayIdSelector.matchLabels[platform.gokinjo.io/component]")
 				rta := d[resource.Name("rta-private-"+z)]
-				if sub := str(t, rta, "spec.forProvider.subnetIdSelector.matchLabels[platform.gokinjo.io/component]"); sub != "subnet-private-"+z {
+				if sub := composetest.Str(rta.Resource, "spec.forProvider.subnetIdSelector.matchLabels[platform.gokinjo.io/component]"); sub != "subnet-private-"+z {
 					t.Errorf("zone %s: association of subnet %s", z, sub)
 				}
 			}

@@ -48,7 +48,7 @@ func addonComp(name string) string { return "addon-" + name }
 func (w *workloads) addons() error {
 	for _, a := range []struct {
 		name, namespace string
-		values          func() (map[string]any, []map[string]any, string)
+		values          func() (release, bool)
 	}{
 		{addonMetricsServer, kubeSystem, w.metricsServerValues},
 		{addonLBController, kubeSystem, w.lbControllerValues},
@@ -56,16 +56,22 @@ func (w *workloads) addons() error {
 		{addonMonitoring, MonitoringNamespace, w.monitoringValues},
 		{addonAirflow, w.p.Namespace, w.airflowValues},
 	} {
-		values, sets, waitFor := a.values()
-		if waitFor != "" {
-			w.wait(waitFor)
+		r, ok := a.values()
+		if !ok {
 			continue
 		}
-		if err := w.release(addonComp(a.name), a.name, chartOf(a.name), a.namespace, values, sets...); err != nil {
+		if err := w.helmRelease(addonComp(a.name), a.name, chartOf(a.name), a.namespace, r); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// waitFor records that an add-on waits for an observed value: it has no
+// release yet.
+func (w *workloads) waitFor(what string) (release, bool) {
+	w.s.Wait(what)
+	return release{}, false
 }
 
 // serviceAccount values: a chart-created service account bound to an IRSA
@@ -74,23 +80,23 @@ func serviceAccount(name, arn string) map[string]any {
 	return map[string]any{"create": true, "name": name, "annotations": map[string]any{irsaAnnotation: arn}}
 }
 
-func (w *workloads) metricsServerValues() (map[string]any, []map[string]any, string) {
-	return map[string]any{
+func (w *workloads) metricsServerValues() (release, bool) {
+	return release{Values: map[string]any{
 		"replicas":           w.controllerReplicas(),
 		"podSecurityContext": helmPodSecurity(),
 		"securityContext":    helmContainerSecurity(),
 		"resources":          helmResources("50m", "64Mi", "200m", "256Mi"),
-	}, nil, ""
+	}}, true
 }
 
 // controllerReplicas of the load balancer controller and metrics server,
 // from the environment's preset.
 func (w *workloads) controllerReplicas() int { return w.pre.ControllerReplicas }
 
-func (w *workloads) lbControllerValues() (map[string]any, []map[string]any, string) {
+func (w *workloads) lbControllerValues() (release, bool) {
 	arn := w.roleARN(kubeSystem, addonLBController)
 	if arn == "" {
-		return nil, nil, "the IRSA role of " + kubeSystem + "/" + addonLBController
+		return w.waitFor("the IRSA role of " + kubeSystem + "/" + addonLBController)
 	}
 	v := map[string]any{
 		"clusterName":    w.p.ClusterName,
@@ -109,13 +115,13 @@ func (w *workloads) lbControllerValues() (map[string]any, []map[string]any, stri
 	if w.p.VPCID != "" {
 		v["vpcId"] = w.p.VPCID
 	}
-	return v, nil, ""
+	return release{Values: v}, true
 }
 
-func (w *workloads) clusterAutoscalerValues() (map[string]any, []map[string]any, string) {
+func (w *workloads) clusterAutoscalerValues() (release, bool) {
 	arn := w.roleARN(kubeSystem, addonClusterAutoscaler)
 	if arn == "" {
-		return nil, nil, "the IRSA role of " + kubeSystem + "/" + addonClusterAutoscaler
+		return w.waitFor("the IRSA role of " + kubeSystem + "/" + addonClusterAutoscaler)
 	}
 	v := map[string]any{
 		"autoDiscovery": map[string]any{"clusterName": w.p.ClusterName},
@@ -140,19 +146,19 @@ func (w *workloads) clusterAutoscalerValues() (map[string]any, []map[string]any,
 	if k, ok := facts.EKS.Version(w.p.Cluster.Version); ok && k.ClusterAutoscalerImageTag != "" {
 		v["image"] = map[string]any{"tag": k.ClusterAutoscalerImageTag}
 	}
-	return v, nil, ""
+	return release{Values: v}, true
 }
 
 // monitoringValues install Prometheus, Alertmanager and Grafana. Prometheus
 // selects every ServiceMonitor and PrometheusRule (not only the chart's);
 // Grafana's sidecar loads every ConfigMap labelled grafana_dashboard=1.
-func (w *workloads) monitoringValues() (map[string]any, []map[string]any, string) {
+func (w *workloads) monitoringValues() (release, bool) {
 	retention, storage := w.pre.MetricsRetention, w.pre.MetricsStorage
 	podSec := helmPodSecurity()
 	podSec["runAsUser"], podSec["runAsGroup"], podSec["fsGroup"] = 1000, 2000, 2000
 	grafanaPod := helmPodSecurity()
 	grafanaPod["runAsUser"], grafanaPod["runAsGroup"], grafanaPod["fsGroup"] = 472, 472, 472
-	return map[string]any{
+	return release{Values: map[string]any{
 		"prometheus": map[string]any{"prometheusSpec": map[string]any{
 			"serviceMonitorSelectorNilUsesHelmValues": false,
 			"ruleSelectorNilUsesHelmValues":           false,
@@ -189,7 +195,7 @@ func (w *workloads) monitoringValues() (map[string]any, []map[string]any, string
 				"enabled": true, "label": dashboardLabel, "labelValue": "1", "searchNamespace": "ALL",
 			}},
 		},
-	}, nil, ""
+	}}, true
 }
 
 // airflowValues run the official Airflow chart with the KubernetesExecutor,
@@ -215,18 +221,18 @@ func (w *workloads) monitoringValues() (map[string]any, []map[string]any, string
 // Airflow writes into $AIRFLOW_HOME at run time (webserver_config.py, the
 // webserver's pid files, logs), so its containers keep a writable root file
 // system; everything else of the restricted profile stays.
-func (w *workloads) airflowValues() (map[string]any, []map[string]any, string) {
+func (w *workloads) airflowValues() (release, bool) {
 	worker := w.roleARN(w.p.Namespace, airflowWorkerSA)
 	scheduler := w.roleARN(w.p.Namespace, airflowSchedulerSA)
 	switch {
 	case !w.dbReady():
-		return nil, nil, "the database for Airflow's metadata (XDatabase status.connectionSecret)"
+		return w.waitFor("the database for Airflow's metadata (XDatabase status.connectionSecret)")
 	case worker == "" || scheduler == "":
-		return nil, nil, "the IRSA roles of the Airflow service accounts"
+		return w.waitFor("the IRSA roles of the Airflow service accounts")
 	case !w.s.ObservedReady(compAirflowDBInit):
-		return nil, nil, "the Job that creates Airflow's metadata database"
+		return w.waitFor("the Job that creates Airflow's metadata database")
 	case !w.desired(compAirflowMetadata):
-		return nil, nil, "Airflow's metadata connection Secret"
+		return w.waitFor("Airflow's metadata connection Secret")
 	}
 	pod := helmPodSecurity()
 	pod["runAsUser"], pod["runAsGroup"], pod["fsGroup"] = airflowUID, 0, 0
@@ -281,7 +287,7 @@ func (w *workloads) airflowValues() (map[string]any, []map[string]any, string) {
 		"createUserJob":      createUser,
 		"config":             map[string]any{"kubernetes_executor": map[string]any{"namespace": w.p.Namespace}},
 	}
-	return values, nil, ""
+	return release{Values: values}, true
 }
 
 // airflowTriggerer gives the triggerer's log volume claim the cluster's

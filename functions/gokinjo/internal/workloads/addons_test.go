@@ -20,7 +20,7 @@ func TestAddonValues(t *testing.T) {
 	facts.EKS.Versions = []facts.KubernetesVersion{{Version: "1.34", ClusterAutoscalerImageTag: "v1.34.1"}}
 	facts.EKS.DefaultStorageClass = "gp3"
 
-	_, s, _, _ := converge(t, params("prod", known("prod"), func(p *v1alpha1.WorkloadsParameters) { p.Cluster.Version = "1.34" }))
+	_, s, _ := converge(t, params("prod", known("prod"), func(p *v1alpha1.WorkloadsParameters) { p.Cluster.Version = "1.34" }))
 	get := func(addon, path string) any {
 		r := s.Desired()[resource.Name(addonComp(addon))].Resource
 		v, err := r.GetValue("spec.forProvider.values." + path)
@@ -68,7 +68,7 @@ func TestAddonValues(t *testing.T) {
 // TestHealthChecks: the frontend (services/web) answers /healthz on 3001;
 // each Service names its own ALB health check path, the Ingress none.
 func TestHealthChecks(t *testing.T) {
-	_, s, _, _ := converge(t, params("dev", known("dev"), nil))
+	_, s, _ := converge(t, params("dev", known("dev"), nil))
 	m := manifests(s)
 	fe := path(m[deploymentComp("frontend")], "spec.template.spec")
 	c := fe["containers"].([]any)[0].(map[string]any)
@@ -101,7 +101,7 @@ func TestPresetSettings(t *testing.T) {
 	changed.Workloads.MetricsRetention, changed.Workloads.MetricsStorage = "14d", "50Gi"
 	preset.Presets[v1alpha1.EnvStaging] = changed
 
-	_, s, _, _ := converge(t, params(v1alpha1.EnvStaging, known(v1alpha1.EnvStaging), nil))
+	_, s, _ := converge(t, params(v1alpha1.EnvStaging, known(v1alpha1.EnvStaging), nil))
 	get := func(addon, path string) any {
 		v, err := s.Desired()[resource.Name(addonComp(addon))].Resource.GetValue("spec.forProvider.values." + path)
 		if err != nil {

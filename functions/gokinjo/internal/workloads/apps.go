@@ -57,7 +57,7 @@ func (w *workloads) podLabels(name string) map[string]string {
 func (w *workloads) api() error {
 	img := image(w.p.API)
 	if img == "" {
-		w.wait("the API image repository (XDataLake status.repositories)")
+		w.s.Wait("the API image repository (XDataLake status.repositories)")
 		return nil
 	}
 	if !w.s.ObservedReady(compMigrate) {
@@ -67,7 +67,7 @@ func (w *workloads) api() error {
 			if st := w.migrationState(); st != "" {
 				what += ": " + st
 			}
-			w.wait(what)
+			w.s.Wait(what)
 			return nil
 		}
 	}
@@ -77,7 +77,6 @@ func (w *workloads) api() error {
 	c := corev1.Container{
 		Name:  "api",
 		Image: img,
-		Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: apiPort, Protocol: corev1.ProtocolTCP}},
 		EnvFrom: []corev1.EnvFromSource{
 			{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: ConfigMapName}}},
 			{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: DBSecretName}}},
@@ -86,25 +85,24 @@ func (w *workloads) api() error {
 		LivenessProbe:  httpProbe(healthPath, 10, 10),
 		ReadinessProbe: httpProbe("/readyz", 5, 5),
 	}
-	return w.app("api", apiName, w.p.API, c, APIServiceAccount)
+	return w.app(appSpec{App: "api", Name: apiName, Port: apiPort, ServiceAccount: APIServiceAccount, DBClient: true}, w.p.API, c)
 }
 
 // frontend composes the frontend Deployment, Service, HPA and PDB.
 func (w *workloads) frontend() error {
 	img := image(w.p.Frontend)
 	if img == "" {
-		w.wait("the frontend image repository (XDataLake status.repositories)")
+		w.s.Wait("the frontend image repository (XDataLake status.repositories)")
 		return nil
 	}
 	c := corev1.Container{
 		Name:  "frontend",
 		Image: img,
-		Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: frontendPort, Protocol: corev1.ProtocolTCP}},
 		// services/web serves /healthz on 3001 (issue 19).
 		LivenessProbe:  httpProbe(healthPath, 10, 10),
 		ReadinessProbe: httpProbe(healthPath, 5, 5),
 	}
-	return w.app("frontend", frontendName, w.p.Frontend, c, "")
+	return w.app(appSpec{App: "frontend", Name: frontendName, Port: frontendPort}, w.p.Frontend, c)
 }
 
 // httpProbe probes a path on the container's http port.
@@ -118,9 +116,26 @@ func httpProbe(path string, delay, period int32) *corev1.Probe {
 	}
 }
 
+// An appSpec is what sets one app apart from the other.
+type appSpec struct {
+	// App prefixes the app's components; Name is its Deployment, Service,
+	// HPA and PDB, and selects its pods.
+	App, Name string
+	// Port is the container's and the Service's http port.
+	Port int32
+	// ServiceAccount runs the pods, with its token mounted; "" runs them
+	// without one. The API's is the only one (serviceAccounts).
+	ServiceAccount string
+	// DBClient pods read the database Secret and the network policies let
+	// them reach the database.
+	DBClient bool
+}
+
 // app composes the Deployment, Service, HPA and PDB of one app; c is its
 // container without the settings every container shares.
-func (w *workloads) app(app, name string, p v1alpha1.AppParams, c corev1.Container, serviceAccount string) error {
+func (w *workloads) app(a appSpec, p v1alpha1.AppParams, c corev1.Container) error {
+	app, name, serviceAccount := a.App, a.Name, a.ServiceAccount
+	c.Ports = []corev1.ContainerPort{{Name: "http", ContainerPort: a.Port, Protocol: corev1.ProtocolTCP}}
 	vol, mount := tmpVolume()
 	c.Resources = resources(p.CPURequest, p.MemoryRequest, p.CPULimit, p.MemoryLimit)
 	c.SecurityContext = containerSecurity()
@@ -158,28 +173,27 @@ func (w *workloads) app(app, name string, p v1alpha1.AppParams, c corev1.Contain
 			},
 		},
 	}
-	if serviceAccount != "" {
+	if a.DBClient {
 		d.Spec.Template.Labels = dbClient(d.Spec.Template.Labels)
 	}
 	deps := []reference{{DependsOn: w.objectName(compConfig)}}
 	if serviceAccount != "" {
-		deps = append(deps, reference{DependsOn: w.objectName(compAPISA)}, reference{DependsOn: w.objectName(compDBSecret)})
+		deps = append(deps, reference{DependsOn: w.objectName(compAPISA)})
+	}
+	if a.DBClient {
+		deps = append(deps, reference{DependsOn: w.objectName(compDBSecret)})
 	}
 	if err := w.object(deploymentComp(app), d, readyAvailable, deps...); err != nil {
 		return err
 	}
 
-	port := int32(apiPort)
-	if app == "frontend" {
-		port = frontendPort
-	}
 	svc := &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
 		ObjectMeta: w.meta(name),
 		Spec: corev1.ServiceSpec{
 			Type:     corev1.ServiceTypeClusterIP,
 			Selector: selector(name),
-			Ports:    []corev1.ServicePort{{Name: "http", Port: port, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+			Ports:    []corev1.ServicePort{{Name: "http", Port: a.Port, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
 		},
 	}
 	svc.Labels = selector(name)

@@ -1,17 +1,14 @@
 package workloads
 
 import (
-	"context"
 	"testing"
 
-	"github.com/crossplane/function-sdk-go/resource"
-	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/crossplane/function-sdk-go/resource/composite"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
-	"github.com/gokinjo/platform/internal/awssim"
 )
 
 const testXR = "gokinjo-abcde-w0rk1"
@@ -56,56 +53,11 @@ func params(env string, obs preset.WorkloadsObserved, mod func(*v1alpha1.Workloa
 	return p
 }
 
-func newXR(t *testing.T, p v1alpha1.WorkloadsParameters) (*compose.XR, *composite.Unstructured) {
+// converge composes and simulates until the layer is composed.
+func converge(t *testing.T, p v1alpha1.WorkloadsParameters) ([][]string, *compose.State, *composite.Unstructured) {
 	t.Helper()
-	xr, dxr, err := compose.NewXRFor(v1alpha1.KindWorkloads, testXR, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return xr, dxr
-}
-
-// run composes once over observed resources.
-func run(t *testing.T, p v1alpha1.WorkloadsParameters, observed map[resource.Name]resource.ObservedComposed) (*compose.State, *compose.XR, *composite.Unstructured) {
-	t.Helper()
-	xr, dxr := newXR(t, p)
-	s := compose.NewState(observed)
-	if err := (Layer{}).Compose(context.Background(), xr, s); err != nil {
-		t.Fatalf("Compose(): %v", err)
-	}
-	return s, xr, dxr
-}
-
-// observe plays the providers with the simulator.
-func observe(t *testing.T, s *compose.State) map[resource.Name]resource.ObservedComposed {
-	t.Helper()
-	out := map[resource.Name]resource.ObservedComposed{}
-	for name, d := range s.Desired() {
-		o, err := awssim.Observe(testXR, string(name), &d.Resource.Unstructured)
-		if err != nil {
-			t.Fatalf("simulator: %v", err)
-		}
-		out[name] = resource.ObservedComposed{Resource: &composed.Unstructured{Unstructured: *o}}
-	}
-	return out
-}
-
-// converge composes and simulates until the desired state stops changing.
-func converge(t *testing.T, p v1alpha1.WorkloadsParameters) ([][]string, *compose.State, *compose.XR, *composite.Unstructured) {
-	t.Helper()
-	var rounds [][]string
-	observed := map[resource.Name]resource.ObservedComposed{}
-	for i := 0; i < 8; i++ {
-		s, xr, dxr := run(t, p, observed)
-		names := s.Names()
-		rounds = append(rounds, names)
-		if i > 0 && len(names) == len(rounds[i-1]) && len(xr.Waiting()) == 0 {
-			return rounds, s, xr, dxr
-		}
-		observed = observe(t, s)
-	}
-	t.Fatalf("did not converge: %v", rounds[len(rounds)-1])
-	return nil, nil, nil, nil
+	rounds, last := composetest.Converge(t, Layer{}, v1alpha1.KindWorkloads, testXR, p)
+	return rounds, last.State, last.DXR
 }
 
 // manifests returns the manifest of every desired Object, by component.

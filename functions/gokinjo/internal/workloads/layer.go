@@ -38,8 +38,6 @@ type workloads struct {
 	pre preset.Workloads
 	s   *compose.State
 	xr  *compose.XR
-	// waits records, per step, what the step waits for.
-	waits []string
 }
 
 // Compose implements the layer.
@@ -57,7 +55,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	}
 	w := &workloads{p: p, pre: pre.Workloads, s: s, xr: xr}
 	if p.Cluster.ProviderConfigName == "" {
-		w.wait("the cluster's ProviderConfig (XCluster status.providerConfigName)")
+		w.s.Wait("the cluster's ProviderConfig (XCluster status.providerConfigName)")
 	} else {
 		steps := []func() error{
 			w.namespace, w.config, w.databaseSecret, w.airflowMetadata, w.serviceAccounts,
@@ -70,14 +68,8 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 			}
 		}
 	}
-	for _, what := range w.waits {
-		xr.Wait(what)
-	}
 	return xr.SetStatus(w.status())
 }
-
-// wait records that part of the layer waits for an observed value.
-func (w *workloads) wait(what string) { w.waits = append(w.waits, what) }
 
 // labels of a component (the composed Object or Release).
 func (w *workloads) labels(component string) map[string]string {

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
@@ -47,7 +48,7 @@ func TestSequencing(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s, xr, _ := run(t, params("dev", tc.obs, nil), nil)
+			s := composetest.MustRun(t, Layer{}, v1alpha1.KindWorkloads, testXR, params("dev", tc.obs, nil), nil).State
 			for _, c := range tc.want {
 				if _, ok := s.Desired()[resource.Name(c)]; !ok {
 					t.Errorf("%s\n%s is not composed; composed: %v", tc.reason, c, s.Names())
@@ -58,7 +59,7 @@ func TestSequencing(t *testing.T) {
 					t.Errorf("%s\n%s is composed too early", tc.reason, c)
 				}
 			}
-			waits := strings.Join(xr.Waiting(), "; ")
+			waits := strings.Join(s.Waiting(), "; ")
 			for _, w := range tc.waitsFor {
 				if !strings.Contains(waits, w) {
 					t.Errorf("%s\nwaits for %q, want it to wait for %q", tc.reason, waits, w)
@@ -73,8 +74,8 @@ func TestSequencing(t *testing.T) {
 func TestConverged(t *testing.T) {
 	for _, env := range []string{"dev", "staging", "prod"} {
 		t.Run(env, func(t *testing.T) {
-			_, s, xr, dxr := converge(t, params(env, known(env), nil))
-			if w := xr.Waiting(); len(w) != 0 {
+			_, s, dxr := converge(t, params(env, known(env), nil))
+			if w := s.Waiting(); len(w) != 0 {
 				t.Fatalf("still waiting for %v", w)
 			}
 			for _, c := range []string{deploymentComp("api"), compIngress, compServiceMonitor, compPrometheusRule, addonComp(addonAirflow), usageComp(addonComp(addonLBController), compIngress), usageComp("cluster", addonComp(addonAirflow))} {
@@ -114,7 +115,7 @@ func TestPresets(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, s, _, _ := converge(t, params(tc.env, known(tc.env), nil))
+			_, s, _ := converge(t, params(tc.env, known(tc.env), nil))
 			m := manifests(s)
 			d := m[deploymentComp(tc.app)]
 			spec := d["spec"].(map[string]any)
@@ -153,7 +154,7 @@ func TestIngress(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, s, _, dxr := converge(t, params("prod", known("prod"), func(p *v1alpha1.WorkloadsParameters) { p.CertificateARN = tc.cert }))
+			_, s, dxr := converge(t, params("prod", known("prod"), func(p *v1alpha1.WorkloadsParameters) { p.CertificateARN = tc.cert }))
 			ing := manifests(s)[compIngress]
 			ann := ing["metadata"].(map[string]any)["annotations"].(map[string]any)
 			for k, v := range tc.want {
@@ -190,7 +191,7 @@ func TestIngress(t *testing.T) {
 // through provider references; no composed spec holds it, and the database
 // Secret copies every connection value from the management cluster.
 func TestNoPasswordInSpecs(t *testing.T) {
-	_, s, _, _ := converge(t, params("prod", known("prod"), nil))
+	_, s, _ := converge(t, params("prod", known("prod"), nil))
 	sec := s.Desired()[resource.Name(compDBSecret)].Resource
 	m, _ := sec.GetValue("spec.forProvider.manifest")
 	b, _ := json.Marshal(m)
@@ -248,7 +249,7 @@ func TestNoPasswordInSpecs(t *testing.T) {
 // post-install hook waits for pods that wait for it), and the migration Job
 // gets the database credentials from the custom environment.
 func TestAirflowUnderProviderHelm(t *testing.T) {
-	_, s, _, _ := converge(t, params("dev", known("dev"), nil))
+	_, s, _ := converge(t, params("dev", known("dev"), nil))
 	r := s.Desired()[resource.Name(addonComp(addonAirflow))].Resource
 	if w, _ := r.GetBool("spec.forProvider.wait"); !w {
 		t.Fatal("the Airflow release does not wait: this test is about wait")
@@ -272,7 +273,7 @@ func TestAirflowUnderProviderHelm(t *testing.T) {
 
 // TestUsages: deletion ordering objects reference composed components.
 func TestUsages(t *testing.T) {
-	_, s, _, _ := converge(t, params("staging", known("staging"), nil))
+	_, s, _ := converge(t, params("staging", known("staging"), nil))
 	n := 0
 	for name, d := range s.Desired() {
 		if d.Resource.GetKind() != clusterUsageGVK.Kind {
@@ -329,7 +330,7 @@ func observedJobWith(t *testing.T, s *compose.State, name string, status map[str
 // replaced by the next attempt; the status says why and what to do.
 func TestMigrationJobRecovers(t *testing.T) {
 	p := params("dev", known("dev"), nil)
-	s, _, _ := run(t, p, nil)
+	s := composetest.MustRun(t, Layer{}, v1alpha1.KindWorkloads, testXR, p, nil).State
 	job := s.Desired()[resource.Name(compMigrate)].Resource
 	if _, err := job.GetValue("spec.forProvider.manifest.spec.activeDeadlineSeconds"); err == nil {
 		t.Error("the migration Job has activeDeadlineSeconds: a pod waiting for an unpushed image would fail it for good")
@@ -377,7 +378,8 @@ func TestMigrationJobRecovers(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			obs := map[resource.Name]resource.ObservedComposed{resource.Name(compMigrate): observedJobWith(t, s, tc.observedName, tc.status)}
-			s2, xr, dxr := run(t, p, obs)
+			r := composetest.MustRun(t, Layer{}, v1alpha1.KindWorkloads, testXR, p, obs)
+			s2, dxr := r.State, r.DXR
 			got, _ := s2.Desired()[resource.Name(compMigrate)].Resource.GetString("spec.forProvider.manifest.metadata.name")
 			if got != tc.wantName {
 				t.Errorf("Job name %q, want %q", got, tc.wantName)
@@ -385,7 +387,7 @@ func TestMigrationJobRecovers(t *testing.T) {
 			if tc.wantWait == "" {
 				return
 			}
-			waits := strings.Join(xr.Waiting(), "; ")
+			waits := strings.Join(s2.Waiting(), "; ")
 			if !strings.Contains(waits, tc.wantWait) {
 				t.Errorf("waits %q, want it to say %q", waits, tc.wantWait)
 			}

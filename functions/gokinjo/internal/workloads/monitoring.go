@@ -49,7 +49,7 @@ func (w *workloads) monitoring() error {
 		}
 	}
 	if !w.s.ObservedReady(addonComp(addonMonitoring)) {
-		w.wait("kube-prometheus-stack (its ServiceMonitor and PrometheusRule CRDs)")
+		w.s.Wait("kube-prometheus-stack (its ServiceMonitor and PrometheusRule CRDs)")
 		return nil
 	}
 	sm := map[string]any{

@@ -3,23 +3,16 @@ package workloads
 import (
 	"fmt"
 
-	"github.com/crossplane/crossplane-runtime/pkg/meta"
-
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 )
 
-// Kinds the layer composes. Object's storage version in provider-kubernetes
-// v1.4.1 is v1alpha2; Release's in provider-helm v1.2.0 is v1beta1. Both
-// have a Ready condition the providers set from the real object, which
-// compose.IsReady reads.
-var (
-	objectGVK  = schema.GroupVersionKind{Group: "kubernetes.crossplane.io", Version: "v1alpha2", Kind: "Object"}
-	releaseGVK = schema.GroupVersionKind{Group: "helm.crossplane.io", Version: "v1beta1", Kind: "Release"}
-)
+// objectGVK is the provider-kubernetes Object at its storage version in
+// v1.4.1. It has a Ready condition the provider sets from the real object,
+// which compose.IsReady reads.
+var objectGVK = schema.GroupVersionKind{Group: "kubernetes.crossplane.io", Version: "v1alpha2", Kind: "Object"}
 
 // Readiness policies of an Object: how provider-kubernetes derives its Ready
 // condition from the object in the cluster. Without one, an Object is ready
@@ -113,56 +106,6 @@ func (w *workloads) objectContent(comp string, manifest map[string]any, readines
 		"spec":       spec,
 	}
 	return w.s.AddUnstructured(comp, o, w.labels(comp))
-}
-
-// releaseWaitTimeout bounds how long provider-helm waits for a release's
-// resources to become ready.
-const releaseWaitTimeout = "15m"
-
-// A chart is a pinned Helm chart.
-type chart struct {
-	Name, Repository, Version string
-}
-
-// release composes a provider-helm Release of a pinned chart into a
-// namespace, with values and values copied from management-cluster
-// secrets (set with valueFrom).
-// The Helm release is named after the add-on (the external name), so its
-// services have the chart's usual names.
-func (w *workloads) release(comp, releaseName string, c chart, namespace string, values map[string]any, sets ...map[string]any) error {
-	v, err := compose.ToContent(values)
-	if err != nil {
-		return err
-	}
-	fp := map[string]any{
-		"chart":     map[string]any{"name": c.Name, "repository": c.Repository, "version": c.Version},
-		"namespace": namespace,
-		"values":    v,
-		"wait":      true,
-		// Airflow's chart runs its database migrations on install: give
-		// every release room beyond provider-helm's 5 minute default.
-		"waitTimeout": releaseWaitTimeout,
-	}
-	if len(sets) > 0 {
-		s := make([]any, 0, len(sets))
-		for _, x := range sets {
-			s = append(s, x)
-		}
-		fp["set"] = s
-	}
-	r := map[string]any{
-		"apiVersion": releaseGVK.GroupVersion().String(),
-		"kind":       releaseGVK.Kind,
-		"metadata": map[string]any{
-			"name":        w.objectName(comp),
-			"annotations": map[string]any{meta.AnnotationKeyExternalName: releaseName},
-		},
-		"spec": map[string]any{
-			"providerConfigRef": map[string]any{"name": w.p.Cluster.ProviderConfigName},
-			"forProvider":       fp,
-		},
-	}
-	return w.s.AddUnstructured(comp, r, w.labels(comp))
 }
 
 // appLabels are the Kubernetes labels of the objects in the cluster.

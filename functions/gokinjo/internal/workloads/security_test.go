@@ -56,7 +56,7 @@ func path(m map[string]any, p string) map[string]any {
 // podTemplates collects every pod template of a converged environment.
 func podTemplates(t *testing.T, env string) []podTemplate {
 	t.Helper()
-	_, s, _, _ := converge(t, params(env, known(env), nil))
+	_, s, _ := converge(t, params(env, known(env), nil))
 	var out []podTemplate
 	kinds := map[string]int{}
 	for comp, m := range manifests(s) {

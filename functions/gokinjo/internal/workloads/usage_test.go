@@ -1,18 +1,15 @@
 package workloads
 
 import (
-	"context"
 	"testing"
 
-	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cluster"
-	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
-	"github.com/gokinjo/platform/internal/awssim"
 )
 
 // TestALBDependenciesExist: every cluster-layer resource a Usage keeps until
@@ -24,27 +21,8 @@ func TestALBDependenciesExist(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := preset.ResolveCluster(preset.Owner("gokinjo-abcde", v1alpha1.EnvironmentParameters{Environment: "prod"}), pre, v1alpha1.EnvironmentParameters{})
-	const xrName = "gokinjo-abcde-c1u5t"
-	observed := map[resource.Name]resource.ObservedComposed{}
-	var s *compose.State
-	for i := 0; i < 8; i++ {
-		xr, _, err := compose.NewXRFor(v1alpha1.KindCluster, xrName, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s = compose.NewState(observed)
-		if err := (cluster.Layer{}).Compose(context.Background(), xr, s); err != nil {
-			t.Fatal(err)
-		}
-		observed = map[resource.Name]resource.ObservedComposed{}
-		for name, d := range s.Desired() {
-			o, err := awssim.Observe(xrName, string(name), &d.Resource.Unstructured)
-			if err != nil {
-				t.Fatalf("simulator: %v", err)
-			}
-			observed[name] = resource.ObservedComposed{Resource: &composed.Unstructured{Unstructured: *o}}
-		}
-	}
+	_, last := composetest.Converge(t, cluster.Layer{}, v1alpha1.KindCluster, "gokinjo-abcde-c1u5t", p)
+	s := last.State
 	byComponent := map[string]*composed.Unstructured{}
 	for _, d := range s.Desired() {
 		byComponent[d.Resource.GetLabels()[naming.LabelComponent]] = d.Resource

@@ -96,7 +96,7 @@ func (w *workloads) dbReady() bool { return w.p.Database.ConnectionSecret != nil
 // host, port, user and password from the PG* variables of the same Secret.
 func (w *workloads) databaseSecret() error {
 	if !w.dbReady() {
-		w.wait("the database connection secret (XDatabase status.connectionSecret)")
+		w.s.Wait("the database connection secret (XDatabase status.connectionSecret)")
 		return nil
 	}
 	cs := w.p.Database.ConnectionSecret
@@ -128,7 +128,7 @@ func (w *workloads) databaseSecret() error {
 func (w *workloads) serviceAccounts() error {
 	arn := w.roleARN(w.p.Namespace, APIServiceAccount)
 	if arn == "" {
-		w.wait("the IRSA role of " + w.p.Namespace + "/" + APIServiceAccount)
+		w.s.Wait("the IRSA role of " + w.p.Namespace + "/" + APIServiceAccount)
 		return nil
 	}
 	sa := &corev1.ServiceAccount{

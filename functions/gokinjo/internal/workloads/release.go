@@ -1,0 +1,69 @@
+package workloads
+
+import (
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+)
+
+// releaseGVK is the provider-helm Release at its storage version in v1.2.0.
+// It has a Ready condition the provider sets from the Helm release, which
+// compose.IsReady reads.
+var releaseGVK = schema.GroupVersionKind{Group: "helm.crossplane.io", Version: "v1beta1", Kind: "Release"}
+
+// releaseWaitTimeout bounds how long provider-helm waits for a release's
+// resources to become ready.
+const releaseWaitTimeout = "15m"
+
+// A chart is a pinned Helm chart.
+type chart struct {
+	Name, Repository, Version string
+}
+
+// A release is what a Helm release is installed with.
+type release struct {
+	Values map[string]any
+	// Sets are values copied from management-cluster secrets (set with
+	// valueFrom).
+	Sets []map[string]any
+}
+
+// helmRelease composes a provider-helm Release of a pinned chart into a
+// namespace. The Helm release is named after the add-on (the external
+// name), so its services have the chart's usual names.
+func (w *workloads) helmRelease(comp, releaseName string, c chart, namespace string, r release) error {
+	v, err := compose.ToContent(r.Values)
+	if err != nil {
+		return err
+	}
+	fp := map[string]any{
+		"chart":     map[string]any{"name": c.Name, "repository": c.Repository, "version": c.Version},
+		"namespace": namespace,
+		"values":    v,
+		"wait":      true,
+		// Airflow's chart runs its database migrations on install: give
+		// every release room beyond provider-helm's 5 minute default.
+		"waitTimeout": releaseWaitTimeout,
+	}
+	if len(r.Sets) > 0 {
+		s := make([]any, 0, len(r.Sets))
+		for _, x := range r.Sets {
+			s = append(s, x)
+		}
+		fp["set"] = s
+	}
+	content := map[string]any{
+		"apiVersion": releaseGVK.GroupVersion().String(),
+		"kind":       releaseGVK.Kind,
+		"metadata": map[string]any{
+			"name":        w.objectName(comp),
+			"annotations": map[string]any{meta.AnnotationKeyExternalName: releaseName},
+		},
+		"spec": map[string]any{
+			"providerConfigRef": map[string]any{"name": w.p.Cluster.ProviderConfigName},
+			"forProvider":       fp,
+		},
+	}
+	return w.s.AddUnstructured(comp, content, w.labels(comp))
+}
