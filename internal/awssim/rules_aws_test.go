@@ -206,3 +206,30 @@ func TestReadReplicaWaitsForSource(t *testing.T) {
 	apply(t, a, primary, replica)
 	mustState(t, a, replica, StateAvailable, "")
 }
+
+// TestCreatingMessageIsStable: while AWS creates a resource, each provider
+// poll reports the same message, so the managed resource's status (and the
+// XR watching it) is not rewritten on every poll.
+func TestCreatingMessageIsStable(t *testing.T) {
+	a := newAccount(NewCloud(), "111111111111")
+	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	a.Now = func() time.Time { return now }
+	a.Delays = Delays{Scale: 1}
+	db := mr("rds", "Instance", "primary", map[string]any{"identifier": "gokinjo-prod", "engine": "postgres", "engineVersion": "15.12"})
+	first := readyCondition(a.Apply("xr", "instance", db))
+	now = now.Add(time.Minute)
+	second := readyCondition(a.Apply("xr", "instance", db))
+	if first["status"] != "False" || first["message"] != second["message"] {
+		t.Errorf("Ready while creating: %v, a minute later %v; want the same not-ready message", first, second)
+	}
+}
+
+func readyCondition(u *unstructured.Unstructured) map[string]any {
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	for _, c := range conds {
+		if m, ok := c.(map[string]any); ok && m["type"] == "Ready" {
+			return m
+		}
+	}
+	return nil
+}
