@@ -588,6 +588,18 @@ func (h *harness) faultShrinkNodeGroup(t *testing.T, composed []ref) {
 		time.Since(start).Seconds()-d.Seconds(), ng.UID, d.Seconds(), len(composed)-len(gone)-len(replaced))
 }
 
+// devClaimIn is a dev claim in a namespace of its own (created here).
+func (h *harness) devClaimIn(t *testing.T, ns string) *unstructured.Unstructured {
+	t.Helper()
+	if err := h.c.ensureNamespace(h.ctx, ns); err != nil {
+		t.Fatal(err)
+	}
+	claim := claimObj("dev")
+	claim.SetNamespace(ns)
+	_ = unstructured.SetNestedField(claim.Object, "dev", "spec", "parameters", "environment")
+	return claim
+}
+
 func claimObj(env string) *unstructured.Unstructured {
 	u := &unstructured.Unstructured{}
 	u.SetAPIVersion(claimAPIVersion)
@@ -603,12 +615,7 @@ func claimObj(env string) *unstructured.Unstructured {
 // deleted, and the claim converges once the function is back.
 func (h *harness) faultKillDuringCreate(t *testing.T) {
 	const ns = "gokinjo-e2e-kill"
-	if err := h.c.ensureNamespace(h.ctx, ns); err != nil {
-		t.Fatal(err)
-	}
-	claim := claimObj("dev")
-	claim.SetNamespace(ns)
-	_ = unstructured.SetNestedField(claim.Object, "dev", "spec", "parameters", "environment")
+	claim := h.devClaimIn(t, ns)
 	start := h.functionLogCalls()
 	if _, err := h.c.apply(h.ctx, claim); err != nil {
 		t.Fatal(err)

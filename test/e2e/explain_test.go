@@ -23,12 +23,7 @@ const explainBound = 15 * time.Second
 // the field, within seconds, and nothing may be composed.
 func (h *harness) faultRefusedOverride(t *testing.T) {
 	const ns = "gokinjo-e2e-refused"
-	if err := h.c.ensureNamespace(h.ctx, ns); err != nil {
-		t.Fatal(err)
-	}
-	claim := claimObj("dev")
-	claim.SetNamespace(ns)
-	_ = unstructured.SetNestedField(claim.Object, "dev", "spec", "parameters", "environment")
+	claim := h.devClaimIn(t, ns)
 	_ = unstructured.SetNestedMap(claim.Object, map[string]any{"enforce": true, "monthlyLimitUsd": int64(10)}, "spec", "parameters", "budget")
 	start := time.Now()
 	if _, err := h.c.apply(h.ctx, claim); err != nil {
