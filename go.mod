@@ -3,6 +3,7 @@ module github.com/gokinjo/platform
 go 1.25.0
 
 require (
+	github.com/HdrHistogram/hdrhistogram-go v1.1.2
 	github.com/alecthomas/kong v1.12.1
 	github.com/aws/aws-sdk-go-v2 v1.32.6
 	github.com/chromedp/chromedp v0.23.1

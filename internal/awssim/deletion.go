@@ -228,7 +228,10 @@ func (a *Account) lbControllerRunning(obj *Resource) bool {
 			running = len(a.lbControllerMissing(rel)) == 0
 			roleArn, _ := chartValue(a, rel.Observed, "serviceAccount.annotations."+strings.ReplaceAll(irsaAnnotation, ".", `\.`)).(string)
 			for _, r := range a.res {
-				if r.Kind == gk("iam", "Role") && at(r.Observed, "arn") == roleArn {
+				// A deleted role of an earlier environment of the same
+				// name has the same ARN: only the live one is the
+				// controller's.
+				if r.Kind == gk("iam", "Role") && !r.gone() && at(r.Observed, "arn") == roleArn {
 					running = running && up(r)
 					for _, p := range a.users(r) {
 						running = running && up(p)

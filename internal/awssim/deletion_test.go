@@ -234,3 +234,33 @@ func TestLoadBalancerLeak(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadBalancerControllerOfRecreatedEnvironment: an environment deleted
+// and created again has a new IAM role with the same name, hence the same
+// ARN. The deleted role of the earlier environment must not count as the
+// controller's: deleting the Ingress then deletes its ALB, and the subnets,
+// the internet gateway and the VPC can go.
+func TestLoadBalancerControllerOfRecreatedEnvironment(t *testing.T) {
+	a := newAccount(NewCloud(), "111111111111")
+	earlier := mr("iam", "Role", "lbc-role-earlier", nil, ext("gokinjo-dev-lbc"), env("gokinjo-earlier"))
+	apply(t, a, earlier)
+	if e := a.Delete(earlier.GroupVersionKind().GroupKind(), earlier.GetName()); e != nil {
+		t.Fatalf("delete the earlier role: %v", e)
+	}
+	use := func(ofAPI, ofKind, of string) *unstructured.Unstructured {
+		u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of, nil)
+		u.Object["spec"] = map[string]any{
+			"of": map[string]any{"apiVersion": ofAPI, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
+			"by": map[string]any{"apiVersion": "kubernetes.crossplane.io/v1alpha2", "kind": "Object", "resourceRef": map[string]any{"name": "ingress"}},
+		}
+		return u
+	}
+	objs := append(lbEnv([]any{"ec2:Describe*", "elasticloadbalancing:*"}, true), ingress(),
+		use("helm.crossplane.io/v1beta1", "Release", "lbc"), use("eks.aws.upbound.io/v1beta1", "NodeGroup", "ng"),
+		use("iam.aws.upbound.io/v1beta1", "Role", "lbc-role"), use("iam.aws.upbound.io/v1beta1", "RolePolicy", "lbc-policy"))
+	apply(t, a, objs...)
+	mustState(t, a, ingress(), StateAvailable, "")
+	if rep := a.DeleteEnvironment(testEnv); !rep.Complete() {
+		t.Errorf("deleting the environment created again did not complete:\n%s", rep)
+	}
+}

@@ -37,8 +37,10 @@ func (a *Account) check(r *Resource) *AWSError {
 
 func (a *Account) pending(r *Resource) (string, *AWSError) {
 	if d := a.Delays.For(r.Kind); d > 0 {
-		if left := r.Created.Add(d).Sub(a.now()); left > 0 {
-			return fmt.Sprintf("Creating: simulated AWS takes %s for a %s (%s left)", d.Round(time.Millisecond), r.Kind.Kind, left.Round(time.Millisecond)), nil
+		// The message stays the same while AWS creates, as the provider's
+		// does: a countdown would rewrite the status on every poll.
+		if r.Created.Add(d).After(a.now()) {
+			return fmt.Sprintf("Creating: simulated AWS takes %s for a %s", d.Round(time.Millisecond), r.Kind.Kind), nil
 		}
 	}
 	for _, f := range waitRules[r.Kind] {

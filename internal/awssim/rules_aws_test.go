@@ -189,20 +189,55 @@ func TestNamesUniqueInAccount(t *testing.T) {
 // TestReadReplicaWaitsForSource: the replica fails until its source is
 // available, then succeeds on the provider's retry.
 func TestReadReplicaWaitsForSource(t *testing.T) {
-	a := newAccount(NewCloud(), "111111111111")
-	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
-	a.Now = func() time.Time { return now }
-	a.Delays = Delays{Scale: 1}
-	primary := mr("rds", "Instance", "primary", map[string]any{"identifier": "gokinjo-prod", "engine": "postgres", "engineVersion": "15.12"})
+	a, now := delayedAccount()
+	primary := primaryDB()
 	replica := mr("rds", "Instance", "replica", map[string]any{"identifier": "gokinjo-prod-replica", "replicateSourceDbSelector": sel("primary")})
 	apply(t, a, primary, replica)
 	mustState(t, a, primary, StateCreating, "")
 	mustState(t, a, replica, StateFailed, "InvalidDBInstanceState: DB Instance gokinjo-prod is not in an available state")
-	now = now.Add(RealisticDelays[gk("rds", "Instance")])
+	*now = now.Add(RealisticDelays[gk("rds", "Instance")])
 	apply(t, a, primary, replica)
 	mustState(t, a, primary, StateAvailable, "")
 	mustState(t, a, replica, StateCreating, "") // Accepted; AWS is building it.
-	now = now.Add(2 * RealisticDelays[gk("rds", "Instance")])
+	*now = now.Add(2 * RealisticDelays[gk("rds", "Instance")])
 	apply(t, a, primary, replica)
 	mustState(t, a, replica, StateAvailable, "")
+}
+
+// TestCreatingMessageIsStable: while AWS creates a resource, each provider
+// poll reports the same message, so the managed resource's status (and the
+// XR watching it) is not rewritten on every poll.
+func TestCreatingMessageIsStable(t *testing.T) {
+	a, now := delayedAccount()
+	db := primaryDB()
+	first := readyCondition(a.Apply("xr", "instance", db))
+	*now = now.Add(time.Minute)
+	second := readyCondition(a.Apply("xr", "instance", db))
+	if first["status"] != "False" || first["message"] != second["message"] {
+		t.Errorf("Ready while creating: %v, a minute later %v; want the same not-ready message", first, second)
+	}
+}
+
+// delayedAccount is an account with realistic delays and a clock the test
+// moves.
+func delayedAccount() (*Account, *time.Time) {
+	a := newAccount(NewCloud(), "111111111111")
+	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	a.Now = func() time.Time { return now }
+	a.Delays = Delays{Scale: 1}
+	return a, &now
+}
+
+func primaryDB() *unstructured.Unstructured {
+	return mr("rds", "Instance", "primary", map[string]any{"identifier": "gokinjo-prod", "engine": "postgres", "engineVersion": "15.12"})
+}
+
+func readyCondition(u *unstructured.Unstructured) map[string]any {
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	for _, c := range conds {
+		if m, ok := c.(map[string]any); ok && m["type"] == "Ready" {
+			return m
+		}
+	}
+	return nil
 }

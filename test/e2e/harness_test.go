@@ -321,7 +321,11 @@ func (h *harness) playRuntimes() error {
 }
 
 func (h *harness) startFunction() {
-	h.fn = startProcess(h.t, h.logs, "function-gokinjo", []string{"TLS_SERVER_CERTS_DIR=" + h.fnCerts}, h.fnBin,
+	// The runtime environment of the function's image, and E2E_FUNCTION_ENV
+	// to measure others (e.g. GODEBUG=gctrace=1).
+	env := append([]string{"TLS_SERVER_CERTS_DIR=" + h.fnCerts}, xpkgbuild.FunctionEnv...)
+	env = append(env, strings.Fields(os.Getenv("E2E_FUNCTION_ENV"))...)
+	h.fn = startProcess(h.t, h.logs, "function-gokinjo", env, h.fnBin,
 		"--address="+functionAddr, "--debug")
 }
 
@@ -454,6 +458,23 @@ func (h *harness) functionCalls() int {
 func (h *harness) functionLogCalls() int {
 	b, _ := os.ReadFile(filepath.Join(h.logs, "function-gokinjo.log"))
 	return strings.Count(string(b), "\tComposed\t") + strings.Count(string(b), "\tRefusing to compose\t")
+}
+
+// functionLogCallsFor counts the RunFunction calls the function logged for
+// one claim's XR tree: its XEnvironment (xrName) and the nested XRs, whose
+// names Crossplane derives from it (<xrName>-<hash>).
+func (h *harness) functionLogCallsFor(xrName string) int {
+	b, _ := os.ReadFile(filepath.Join(h.logs, "function-gokinjo.log"))
+	n := 0
+	for _, l := range strings.Split(string(b), "\n") {
+		if !strings.Contains(l, "\tComposed\t") && !strings.Contains(l, "\tRefusing to compose\t") {
+			continue
+		}
+		if strings.Contains(l, `"xr-name": "`+xrName+`"`) || strings.Contains(l, `"xr-name": "`+xrName+`-`) {
+			n++
+		}
+	}
+	return n
 }
 
 // crossplaneValuesArgs reads the extra Crossplane args of the Helm values

@@ -15,7 +15,9 @@
 package simulator
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -25,6 +27,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -96,6 +99,12 @@ type Simulator struct {
 // retry is how soon the simulated provider looks again at a resource that
 // is not available yet (or whose delete AWS refused), as a provider polls.
 const retry = time.Second
+
+// workers reconcile resources in parallel, as each real provider runs its
+// controllers with several workers (--max-reconcile-rate, default 10): one
+// worker for the ~470 resources of three environments made every change
+// wait behind every other resource's API calls.
+const workers = 10
 
 type key struct {
 	gvr       schema.GroupVersionResource
@@ -173,6 +182,17 @@ func (s *Simulator) Run(ctx context.Context) {
 	}
 	f.Start(ctx.Done())
 	go func() { <-ctx.Done(); s.queue.ShutDown() }()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.work(ctx) }()
+	}
+	wg.Wait()
+}
+
+// work reconciles queued resources until the queue shuts down; the queue
+// never hands one key to two workers at once.
+func (s *Simulator) work(ctx context.Context) {
 	for {
 		k, shutdown := s.queue.Get()
 		if shutdown {
@@ -289,27 +309,25 @@ func (s *Simulator) reconcile(ctx context.Context, k key) (bool, error) {
 	if state == awssim.StateAvailable {
 		ann[AnnotationObservedGeneration] = gen
 	}
+	metaChanged := !equality.Semantic.DeepEqual(ann, u.GetAnnotations()) || !hasFinalizer(u, Finalizer)
 	u.SetAnnotations(ann)
 	if !hasFinalizer(u, Finalizer) {
 		u.SetFinalizers(append(u.GetFinalizers(), Finalizer))
 	}
-	u, err = ri.Update(ctx, u, metav1.UpdateOptions{})
-	if err != nil {
-		return false, err
-	}
-	status, _, _ := unstructured.NestedMap(obs.Object, "status")
-	now := time.Now().UTC().Format(time.RFC3339)
-	if conds, ok := status["conditions"].([]any); ok {
-		for _, c := range conds {
-			if m, ok := c.(map[string]any); ok {
-				m["lastTransitionTime"] = now
-				m["observedGeneration"] = u.GetGeneration()
-			}
+	if metaChanged {
+		if u, err = ri.Update(ctx, u, metav1.UpdateOptions{}); err != nil {
+			return false, err
 		}
 	}
-	u.Object["status"] = status
-	if _, err := ri.UpdateStatus(ctx, u, metav1.UpdateOptions{}); err != nil {
-		return false, err
+	status, _, _ := unstructured.NestedMap(obs.Object, "status")
+	stampConditions(u, status)
+	// As a provider does, write only what changed: every write is a watch
+	// event for the XR that composed the resource (and its circuit breaker).
+	if !sameJSON(u.Object["status"], status) {
+		u.Object["status"] = status
+		if _, err := ri.UpdateStatus(ctx, u, metav1.UpdateOptions{}); err != nil {
+			return false, err
+		}
 	}
 	if state != awssim.StateAvailable {
 		ev.Op = "pending"
@@ -377,6 +395,46 @@ func ECRPath(image string) (repo, tag string) {
 		repo, tag = path[:i], path[i+1:]
 	}
 	return repo, tag
+}
+
+// stampConditions sets the time and generation of each condition of status
+// as crossplane-runtime's SetConditions does: a condition equal to the
+// object's current one (type, status, reason, message) keeps its
+// lastTransitionTime; a changed one gets now.
+func stampConditions(u *unstructured.Unstructured, status map[string]any) {
+	conds, ok := status["conditions"].([]any)
+	if !ok {
+		return
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	for _, c := range conds {
+		m, ok := c.(map[string]any)
+		if !ok {
+			continue
+		}
+		m["lastTransitionTime"] = now
+		m["observedGeneration"] = u.GetGeneration()
+		if old := condition(u, fmt.Sprint(m["type"])); old != nil && sameCondition(old, m) {
+			m["lastTransitionTime"] = old["lastTransitionTime"]
+		}
+	}
+}
+
+// sameJSON compares two values as the API server stores them (an int and
+// an int64 of the same value are the same).
+func sameJSON(a, b any) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
+}
+
+func sameCondition(a, b map[string]any) bool {
+	for _, f := range []string{"status", "reason", "message"} {
+		if fmt.Sprint(a[f]) != fmt.Sprint(b[f]) {
+			return false
+		}
+	}
+	return true
 }
 
 func setCondition(u *unstructured.Unstructured, typ, status, reason, msg string) {
