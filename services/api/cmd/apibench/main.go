@@ -20,6 +20,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	_ "net/http/pprof" // -pprof
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -54,6 +55,7 @@ type options struct {
 	hold       bool
 	serve      string
 	wrkDir     string
+	pprof      string
 	target     string
 	dbURL      string
 }
@@ -92,6 +94,7 @@ func main() {
 	flag.StringVar(&o.target, "target", "", "drive an API already running at this base URL (started with -serve) instead of starting one; needs -database-url")
 	flag.StringVar(&o.dbURL, "database-url", "", "with -target: the database -serve printed, to pick real towns and schools")
 	flag.StringVar(&o.wrkDir, "wrk-dir", filepath.Join(os.TempDir(), "apibench-wrk"), "where -serve writes one wrk Lua script per endpoint")
+	flag.StringVar(&o.pprof, "pprof", "", "with -serve: also serve net/http/pprof on this address (e.g. 127.0.0.1:6060) to profile the API under load")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -177,6 +180,11 @@ func run(ctx context.Context, o options) error {
 	logf("first request (snapshot build) took %s", time.Since(start).Round(time.Millisecond))
 
 	if o.serve != "" {
+		if o.pprof != "" {
+			// DefaultServeMux carries the net/http/pprof handlers; the API
+			// has its own mux, so they are only reachable on this address.
+			go func() { logf("pprof: %v", http.ListenAndServe(o.pprof, nil)) }()
+		}
 		if err := writeWrkScripts(o.wrkDir, endpoints(ts)); err != nil {
 			return err
 		}
