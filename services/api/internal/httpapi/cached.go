@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -35,28 +34,28 @@ func serveCached(w http.ResponseWriter, r *http.Request, resp *cache.Response, c
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("ETag", etag)
-	http.ServeContent(pooledCopy{w}, r, "", time.Time{}, bytes.NewReader(body))
+	http.ServeContent(directBody{w}, r, "", time.Time{}, bytes.NewReader(body))
 }
 
-// copyBuffers are the buffers http.ServeContent copies cached bodies
-// through.
-var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+// directBody lets http.ServeContent write a cached body with one Write of
+// the cached bytes. ServeContent copies with io.CopyN, whose
+// io.LimitedReader hides bytes.Reader's WriterTo, and the middleware's
+// writers have no ReadFrom, so io.Copy allocated and filled a 32 KiB buffer
+// for every response: under load on /v1/areas that copy and the garbage
+// collection it caused were a fifth of the server's CPU (pprof).
+type directBody struct{ http.ResponseWriter }
 
-// pooledCopy lends http.ServeContent a pooled buffer. ServeContent copies
-// with io.CopyN, whose io.LimitedReader hides bytes.Reader's WriterTo, and
-// the middleware's writers have no ReadFrom, so io.Copy would allocate a
-// 32 KiB buffer for every response: under load on /v1/areas that and the
-// garbage collection it caused were a fifth of the server's CPU (pprof).
-type pooledCopy struct{ http.ResponseWriter }
-
-func (w pooledCopy) ReadFrom(r io.Reader) (int64, error) {
-	buf := copyBuffers.Get().(*[]byte)
-	defer copyBuffers.Put(buf)
-	return io.CopyBuffer(w.ResponseWriter, r, *buf)
+func (w directBody) ReadFrom(r io.Reader) (int64, error) {
+	if lr, ok := r.(*io.LimitedReader); ok {
+		if br, ok := lr.R.(*bytes.Reader); ok && int64(br.Len()) <= lr.N {
+			return br.WriteTo(w.ResponseWriter) // the whole body
+		}
+	}
+	return io.Copy(w.ResponseWriter, r) // a range request
 }
 
 // Unwrap lets http.ResponseController reach the writers below.
-func (w pooledCopy) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w directBody) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // acceptsGzip reports whether gzhttp chose gzip for this request: it wraps
 // the ResponseWriter in a GzipResponseWriter only then. Walking the Unwrap
