@@ -19,6 +19,7 @@ import (
 	"github.com/gokinjo/platform/services/api/internal/httpapi"
 	"github.com/gokinjo/platform/services/api/internal/metrics"
 	"github.com/gokinjo/platform/services/api/internal/migrate"
+	"github.com/gokinjo/platform/services/api/internal/pgtest"
 	"github.com/gokinjo/platform/services/api/internal/store"
 )
 
@@ -38,7 +39,7 @@ type apiProcess struct {
 func startAPI(ctx context.Context, o options, dbURL string) (*apiProcess, error) {
 	addr := o.serve
 	if addr == "" {
-		port, err := freePort()
+		port, err := pgtest.FreePort()
 		if err != nil {
 			return nil, err
 		}
@@ -123,15 +124,6 @@ func serveAPI(ctx context.Context, o options) error {
 		return err
 	}
 	return nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // peakRSS reads a process's high-water resident set size (VmHWM).
