@@ -1,51 +1,41 @@
 // Command apibench measures the API end to end on this machine with one
 // command:
 //
-//	go run ./services/api/cmd/apibench [-clients 32] [-duration 10s]
+//	go run ./services/api/cmd/apibench [-conns 32,64] [-duration 10s]
 //
 // It starts a throwaway PostgreSQL + PostGIS cluster (package pgtest),
-// migrates and seeds it, serves the API in-process on 127.0.0.1, drives
-// each endpoint with N concurrent clients for a fixed duration and prints
-// throughput and latency percentiles. All traffic stays on 127.0.0.1.
+// migrates and seeds it, starts the API in a process of its own on
+// 127.0.0.1, drives each endpoint with N keep-alive connections for a fixed
+// duration the way wrk does (drive.go) and prints throughput, latency
+// percentiles and the API's peak RSS. All traffic stays on 127.0.0.1.
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
-	"math"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"slices"
+	"runtime/pprof"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/valyala/fasthttp"
 
-	"github.com/gokinjo/platform/services/api/internal/config"
-	"github.com/gokinjo/platform/services/api/internal/httpapi"
-	"github.com/gokinjo/platform/services/api/internal/metrics"
 	"github.com/gokinjo/platform/services/api/internal/migrate"
 	"github.com/gokinjo/platform/services/api/internal/pgtest"
 	"github.com/gokinjo/platform/services/api/internal/seed"
-	"github.com/gokinjo/platform/services/api/internal/store"
 )
 
 type options struct {
-	clients    []int
+	conns      []int
 	duration   time.Duration
 	warmup     time.Duration
 	maxConns   int
@@ -54,21 +44,25 @@ type options struct {
 	hold       bool
 	serve      string
 	wrkDir     string
+	pprof      string
 	target     string
 	dbURL      string
+	api        bool
+	listen     string
+	cpuProfile string
 }
 
-// clientList is a comma-separated -clients flag: each endpoint runs once per
+// connList is a comma-separated -conns flag: each endpoint runs once per
 // entry.
-type clientList []int
+type connList []int
 
-func (c *clientList) String() string { return fmt.Sprint(*c) }
-func (c *clientList) Set(v string) error {
+func (c *connList) String() string { return fmt.Sprint(*c) }
+func (c *connList) Set(v string) error {
 	*c = nil
 	for _, f := range strings.Split(v, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 {
-			return fmt.Errorf("clients: %q is not a positive integer", f)
+			return fmt.Errorf("conns: %q is not a positive integer", f)
 		}
 		*c = append(*c, n)
 	}
@@ -76,10 +70,10 @@ func (c *clientList) Set(v string) error {
 }
 
 func main() {
-	o := options{seed: seed.DefaultOptions, clients: []int{32}}
-	flag.Var((*clientList)(&o.clients), "clients", "concurrent clients per endpoint; a list such as 32,64 runs each endpoint once per entry")
+	o := options{seed: seed.DefaultOptions, conns: []int{32}}
+	flag.Var((*connList)(&o.conns), "conns", "keep-alive connections per endpoint, like wrk -c; a list such as 32,64 runs each endpoint once per entry")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured duration per endpoint")
-	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured warm-up per endpoint")
+	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured warm-up per endpoint (opens the connections)")
 	flag.IntVar(&o.maxConns, "db-max-conns", 10, "API database pool size (DB_MAX_CONNS)")
 	flag.IntVar(&o.seed.Wards, "wards", o.seed.Wards, "wards to seed")
 	flag.IntVar(&o.seed.Areas, "areas", o.seed.Areas, "areas to seed")
@@ -88,14 +82,29 @@ func main() {
 	flag.Uint64Var(&o.seed.Seed, "seed", o.seed.Seed, "dataset seed")
 	flag.StringVar(&o.onlyTarget, "only", "", "run only the endpoint with this name")
 	flag.BoolVar(&o.hold, "hold", false, "after seeding, print DATABASE_URL and wait for Ctrl-C (for EXPLAIN / psql)")
-	flag.StringVar(&o.serve, "serve", "", "after seeding, serve the API on this address (e.g. 127.0.0.1:8081), write wrk scripts and wait for Ctrl-C")
+	flag.StringVar(&o.serve, "serve", "", "after seeding, serve the API on this address (e.g. 127.0.0.1:18081), warm it, write wrk scripts and wait for Ctrl-C (which prints the API's peak RSS)")
+	flag.StringVar(&o.pprof, "pprof", "", "also serve the API process's net/http/pprof on this address (e.g. 127.0.0.1:16060)")
 	flag.StringVar(&o.target, "target", "", "drive an API already running at this base URL (started with -serve) instead of starting one; needs -database-url")
 	flag.StringVar(&o.dbURL, "database-url", "", "with -target: the database -serve printed, to pick real towns and schools")
 	flag.StringVar(&o.wrkDir, "wrk-dir", filepath.Join(os.TempDir(), "apibench-wrk"), "where -serve writes one wrk Lua script per endpoint")
+	flag.BoolVar(&o.api, "api", false, "internal: be the API process (serve -database-url on -listen until SIGTERM)")
+	flag.StringVar(&o.listen, "listen", "", "internal: with -api, the address to serve on")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load generator's CPU profile to this file")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "apibench: cpuprofile:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "apibench:", err)
 		stop()
@@ -104,7 +113,10 @@ func main() {
 }
 
 func run(ctx context.Context, o options) error {
-	if o.target != "" {
+	switch {
+	case o.api:
+		return serveAPI(ctx, o)
+	case o.target != "":
 		return runAgainst(ctx, o)
 	}
 	logf("starting throwaway PostgreSQL + PostGIS")
@@ -117,9 +129,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	pool, err := store.OpenPool(ctx, config.Config{
-		DatabaseURL: url, DBMaxConns: int32(o.maxConns), DBMinConns: int32(o.maxConns), DBConnTimeout: 5 * time.Second,
-	})
+	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		return err
 	}
@@ -142,59 +152,48 @@ func run(ctx context.Context, o options) error {
 		<-ctx.Done()
 		return nil
 	}
-
 	ts, err := pickTargets(ctx, pool)
 	if err != nil {
 		return err
 	}
-	addr := "127.0.0.1:0"
-	if o.serve != "" {
-		addr = o.serve
-	}
-	base, shutdown, err := serveAPI(pool, addr)
+	api, err := startAPI(ctx, o, url)
 	if err != nil {
 		return err
 	}
-	defer shutdown()
+	defer api.stop()
 
-	maxClients := slices.Max(o.clients)
-	client := &http.Client{
-		Timeout: 10 * time.Second,
-		Transport: &http.Transport{
-			MaxIdleConns: maxClients, MaxIdleConnsPerHost: maxClients, IdleConnTimeout: time.Minute,
-			// Requests carry their own Accept-Encoding (see get), so the
-			// client never spends CPU decompressing: like wrk, it only
-			// reads the bytes.
-			DisableCompression: true,
-		},
-	}
 	// The first request after a load builds the data version's snapshot
 	// (every school's score); time it apart from the steady state.
+	client := newClient(api.base, 1)
 	start = time.Now()
-	if !get(ctx, client, base+"/v1/areas", true) {
+	if ok, _ := fetch(client, api.base+"/v1/areas", true, time.Now().Add(time.Minute)); !ok {
 		return errors.New("first /v1/areas failed")
 	}
 	logf("first request (snapshot build) took %s", time.Since(start).Round(time.Millisecond))
+	prewarm(client, api.base, endpoints(ts))
 
 	if o.serve != "" {
 		if err := writeWrkScripts(o.wrkDir, endpoints(ts)); err != nil {
 			return err
 		}
-		fmt.Printf("API on %s (DATABASE_URL=%s)\nwrk scripts in %s, e.g.\n  wrk -t2 -c32 -d10s --latency -s %s %s\nCtrl-C prints the peak RSS and stops.\n",
-			base, url, o.wrkDir, filepath.Join(o.wrkDir, "areas-all.lua"), base)
+		fmt.Printf("API on %s (DATABASE_URL=%s), warm\nwrk scripts in %s, e.g.\n  wrk -t2 -c32 -d10s --latency -s %s %s\nCtrl-C prints the API's peak RSS and stops.\n",
+			api.base, url, o.wrkDir, filepath.Join(o.wrkDir, "areas-all.lua"), api.base)
 		<-ctx.Done()
-		fmt.Printf("peak RSS (VmHWM) of the API process: %s\n", peakRSS())
+		fmt.Printf("peak RSS (VmHWM) of the API process: %s\n", api.peakRSS())
 		return nil
 	}
-	fmt.Printf("\napibench: clients %v, %s per endpoint (+%s warm-up), GOMAXPROCS=%d, DB_MAX_CONNS=%d\n",
-		o.clients, o.duration, o.warmup, runtime.GOMAXPROCS(0), o.maxConns)
+	fmt.Printf("\napibench: conns %v, %s per endpoint (+%s warm-up), GOMAXPROCS=%d, DB_MAX_CONNS=%d\n",
+		o.conns, o.duration, o.warmup, runtime.GOMAXPROCS(0), o.maxConns)
 	fmt.Printf("dataset: %d wards, %d areas, %d schools, %d crimes (seed %d)\n",
 		o.seed.Wards, res.Areas, res.Schools, res.Crimes, o.seed.Seed)
-	return measure(ctx, o, client, base, ts)
+	if err := measure(ctx, o, api.base, ts); err != nil {
+		return err
+	}
+	fmt.Printf("\npeak RSS (VmHWM) of the API process: %s\n", api.peakRSS())
+	return nil
 }
 
-// runAgainst drives an API started elsewhere (apibench -serve), so the load
-// generator and the server are separate processes, as with wrk.
+// runAgainst drives an API started elsewhere (apibench -serve).
 func runAgainst(ctx context.Context, o options) error {
 	if o.dbURL == "" {
 		return errors.New("-target needs -database-url")
@@ -208,85 +207,44 @@ func runAgainst(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	maxClients := slices.Max(o.clients)
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-		MaxIdleConns: maxClients, MaxIdleConnsPerHost: maxClients, IdleConnTimeout: time.Minute, DisableCompression: true}}
-	fmt.Printf("\napibench: clients %v, %s per endpoint (+%s warm-up), GOMAXPROCS=%d, against %s\n",
-		o.clients, o.duration, o.warmup, runtime.GOMAXPROCS(0), o.target)
-	return measure(ctx, o, client, o.target, ts)
+	fmt.Printf("\napibench: conns %v, %s per endpoint (+%s warm-up), against %s\n",
+		o.conns, o.duration, o.warmup, o.target)
+	return measure(ctx, o, o.target, ts)
 }
 
-func measure(ctx context.Context, o options, client *http.Client, base string, ts targets) error {
+// prewarm serves every endpoint's prewarm paths once ("once warm": the
+// tile set is rendered before it is measured).
+func prewarm(client *fasthttp.HostClient, base string, es []endpoint) {
+	for _, e := range es {
+		for i := range e.prewarm {
+			fetch(client, base+e.path(i), e.gzip, time.Now().Add(time.Minute))
+		}
+	}
+}
+
+func measure(ctx context.Context, o options, base string, ts targets) error {
 	fmt.Printf("requests send Accept-Encoding: gzip unless the name says identity\n\n")
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "endpoint\tclients\trequests\terrors\treq/s\tp50 ms\tp99 ms\tmax ms\tKB/resp\t")
+	fmt.Fprintln(tw, "endpoint\tconns\trequests\terrors\treq/s\tp50 ms\tp99 ms\tmax ms\tKB/resp\t")
 	for _, e := range endpoints(ts) {
 		if o.onlyTarget != "" && e.name != o.onlyTarget {
 			continue
 		}
-		for i := range e.prewarm { // "once warm": every distinct path served once
-			get(ctx, client, base+e.path(i), e.gzip)
-		}
-		for _, clients := range o.clients {
+		for _, conns := range o.conns {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			drive(ctx, client, base, e, clients, o.warmup) // warm caches and connections
-			r := drive(ctx, client, base, e, clients, o.duration)
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t\n", e.name, clients, r.n, r.errors,
+			client := newClient(base, conns)
+			drive(ctx, client, base, e, conns, o.warmup) // opens the connections, warms caches
+			r := drive(ctx, client, base, e, conns, o.duration)
+			client.CloseIdleConnections()
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t\n", e.name, conns, r.n, r.errors,
 				float64(r.n)/r.elapsed.Seconds(), ms(r.pct(50)), ms(r.pct(99)), ms(r.pct(100)),
 				float64(r.bytes)/float64(max(r.n, 1))/1024)
-			logf("%s with %d clients done", e.name, clients)
+			logf("%s with %d conns done", e.name, conns)
 		}
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	who := "API + load generator"
-	if o.target != "" {
-		who = "load generator only"
-	}
-	fmt.Printf("\npeak RSS (VmHWM) of this process (%s): %s\n", who, peakRSS())
-	return nil
-}
-
-// peakRSS reads the process's high-water resident set size.
-func peakRSS() string {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return "unknown"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
-}
-
-// writeWrkScripts writes one wrk Lua script per endpoint that rotates
-// through the same paths as apibench, with the same headers.
-func writeWrkScripts(dir string, es []endpoint) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, e := range es {
-		var b strings.Builder
-		b.WriteString("-- generated by apibench -serve: " + e.name + "\npaths = {\n")
-		for i := range 1000 {
-			fmt.Fprintf(&b, "  %q,\n", e.path(i))
-		}
-		b.WriteString("}\ni = 0\n")
-		if e.gzip {
-			b.WriteString(`wrk.headers["Accept-Encoding"] = "gzip"` + "\n")
-		}
-		b.WriteString("request = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend\n")
-		name := strings.NewReplacer(" ", "-", "(", "", ")", "", "?", "-", ",", "").Replace(e.name) + ".lua"
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(b.String()), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tw.Flush()
 }
 
 func logf(format string, args ...any) {
@@ -294,251 +252,3 @@ func logf(format string, args ...any) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// targets are real keys from the seeded data, rotated through so the
-// benchmark does not hammer one cached row.
-type targets struct {
-	tiles   [][3]int    // the zoom-12 tiles covering all towns
-	towns   [][2]string // towns that have schools
-	wards   []string
-	schools []int64
-}
-
-func pickTargets(ctx context.Context, pool *pgxpool.Pool) (targets, error) {
-	var t targets
-	rows, err := pool.Query(ctx, `SELECT DISTINCT ward_code, town_code FROM schools ORDER BY 1, 2 LIMIT 500`)
-	if err != nil {
-		return t, fmt.Errorf("pick towns: %w", err)
-	}
-	t.towns, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) ([2]string, error) {
-		var k [2]string
-		return k, r.Scan(&k[0], &k[1])
-	})
-	if err != nil {
-		return t, fmt.Errorf("pick towns: %w", err)
-	}
-	rows, _ = pool.Query(ctx, `SELECT DISTINCT ward_code FROM areas ORDER BY 1`)
-	if t.wards, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
-		return t, fmt.Errorf("pick wards: %w", err)
-	}
-	rows, _ = pool.Query(ctx, `SELECT id FROM schools ORDER BY id LIMIT 1000`)
-	if t.schools, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
-		return t, fmt.Errorf("pick schools: %w", err)
-	}
-	var minLon, minLat, maxLon, maxLat float64
-	if err := pool.QueryRow(ctx, `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
-		FROM (SELECT ST_Extent(polygon) AS e FROM areas) x`).Scan(&minLon, &minLat, &maxLon, &maxLat); err != nil {
-		return t, fmt.Errorf("extent: %w", err)
-	}
-	t.tiles = tilesAt(12, minLon, minLat, maxLon, maxLat)
-	logf("whole-Tokyo zoom-12 tile set: %d tiles", len(t.tiles))
-	if len(t.towns) == 0 || len(t.schools) == 0 {
-		return t, errors.New("seeded data has no schools; raise -schools")
-	}
-	return t, nil
-}
-
-type endpoint struct {
-	name string
-	path func(i int) string
-	gzip bool // send Accept-Encoding: gzip, as browsers do
-	// prewarm fetches the first prewarm paths once before measuring.
-	prewarm int
-}
-
-func endpoints(t targets) []endpoint {
-	town := func(i int) [2]string { return t.towns[i%len(t.towns)] }
-	return []endpoint{
-		{"areas (all)", func(int) string { return "/v1/areas" }, true, 0},
-		{"areas (all, identity)", func(int) string { return "/v1/areas" }, false, 0},
-		{"areas?ward_code", func(i int) string { return "/v1/areas?ward_code=" + t.wards[i%len(t.wards)] }, true, 0},
-		{"schools", func(i int) string { w := town(i); return "/v1/areas/" + w[0] + "/" + w[1] + "/schools" }, true, 0},
-		{"crimes", func(i int) string { w := town(i); return "/v1/areas/" + w[0] + "/" + w[1] + "/crimes?limit=50" }, true, 0},
-		{"safety-scores", func(i int) string { w := town(i); return "/v1/areas/" + w[0] + "/" + w[1] + "/safety-scores" }, true, 0},
-		{"safety-score", func(i int) string { return fmt.Sprintf("/v1/schools/%d/safety-score", t.schools[i%len(t.schools)]) }, true, 0},
-		{"tiles z12", func(i int) string {
-			k := t.tiles[i%len(t.tiles)]
-			return fmt.Sprintf("/v1/tiles/%d/%d/%d.mvt", k[0], k[1], k[2])
-		}, true, len(t.tiles)},
-	}
-}
-
-// tilesAt lists the tiles of zoom z covering the box.
-func tilesAt(z int, minLon, minLat, maxLon, maxLat float64) [][3]int {
-	n := math.Exp2(float64(z))
-	tx := func(lon float64) int { return int((lon + 180) / 360 * n) }
-	ty := func(lat float64) int {
-		r := lat * math.Pi / 180
-		return int((1 - math.Log(math.Tan(r)+1/math.Cos(r))/math.Pi) / 2 * n)
-	}
-	var out [][3]int
-	for x := tx(minLon); x <= tx(maxLon); x++ {
-		for y := ty(maxLat); y <= ty(minLat); y++ {
-			out = append(out, [3]int{z, x, y})
-		}
-	}
-	return out
-}
-
-func serveAPI(pool *pgxpool.Pool, addr string) (string, func(), error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", nil, fmt.Errorf("listen: %w", err)
-	}
-	reg := metrics.NewRegistry()
-	reg.MustRegister(metrics.NewPoolCollector(pool))
-	srv := &http.Server{
-		Handler: httpapi.New(httpapi.Options{
-			Store:          store.New(pool),
-			Logger:         slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-			Ready:          func(ctx context.Context) error { return migrate.Check(ctx, pool) },
-			Registry:       reg,
-			RequestTimeout: 5 * time.Second,
-			// The production defaults (config.Load).
-			VersionTTL: time.Second,
-			AccessLog:  httpapi.AccessLog{Sample: 0.01, Slow: 250 * time.Millisecond},
-		}),
-		ReadHeaderTimeout: 5 * time.Second,
-	}
-	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
-}
-
-type result struct {
-	n, errors int
-	bytes     int64
-	elapsed   time.Duration
-	lat       []time.Duration // sorted
-}
-
-func (r result) pct(p float64) time.Duration {
-	if len(r.lat) == 0 {
-		return 0
-	}
-	i := int(float64(len(r.lat))*p/100+0.5) - 1
-	return r.lat[max(0, min(i, len(r.lat)-1))]
-}
-
-// drive runs clients goroutines in a closed loop for d: each sends the
-// next request as soon as the previous answer is read.
-func drive(ctx context.Context, client *http.Client, base string, e endpoint, clients int, d time.Duration) result {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	deadline, _ := ctx.Deadline()
-	var (
-		mu  sync.Mutex
-		all result
-		wg  sync.WaitGroup
-	)
-	start := time.Now()
-	for c := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var lat []time.Duration
-			errs, nbytes := 0, int64(0)
-			conn := &keepAlive{base: base}
-			defer conn.close()
-			for i := c; ctx.Err() == nil; i += clients {
-				t0 := time.Now()
-				ok, n := conn.get(ctx, e.path(i), e.gzip)
-				// The connection's deadline can fire before the context's
-				// timer goroutine runs on a starved machine: check the clock.
-				if ctx.Err() != nil || !time.Now().Before(deadline) {
-					break // cut off by the deadline: not a real sample
-				}
-				lat = append(lat, time.Since(t0))
-				nbytes += n
-				if !ok {
-					errs++
-				}
-			}
-			mu.Lock()
-			all.lat = append(all.lat, lat...)
-			all.errors += errs
-			all.bytes += nbytes
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	all.elapsed = time.Since(start)
-	all.n = len(all.lat)
-	slices.Sort(all.lat)
-	return all
-}
-
-func get(ctx context.Context, client *http.Client, url string, gzip bool) bool {
-	ok, _ := fetch(ctx, client, url, gzip)
-	return ok
-}
-
-// fetch reads one response to the end and returns its size on the wire.
-func fetch(ctx context.Context, client *http.Client, url string, gzip bool) (bool, int64) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return false, 0
-	}
-	if gzip {
-		req.Header.Set("Accept-Encoding", "gzip")
-	}
-	res, err := client.Do(req)
-	if err != nil {
-		return false, 0
-	}
-	defer res.Body.Close()
-	n, err := io.Copy(io.Discard, res.Body)
-	return err == nil && res.StatusCode == http.StatusOK, n
-}
-
-// keepAlive is one client connection: it writes a request and reads the
-// response with net/http's own parser (http.ReadResponse), one at a time,
-// like one wrk connection. net/http's Client costs several times the
-// server's CPU per small request (two goroutines and channels per
-// connection), which on a 2-core machine made apibench report a fraction of
-// the throughput wrk measured against the same server.
-type keepAlive struct {
-	base string // http://host:port
-	c    net.Conn
-	br   *bufio.Reader
-}
-
-func (k *keepAlive) get(ctx context.Context, path string, gzip bool) (bool, int64) {
-	host := strings.TrimPrefix(k.base, "http://")
-	if k.c == nil {
-		var d net.Dialer
-		c, err := d.DialContext(ctx, "tcp", host)
-		if err != nil {
-			return false, 0
-		}
-		k.c, k.br = c, bufio.NewReaderSize(c, 64<<10)
-	}
-	if dl, ok := ctx.Deadline(); ok {
-		_ = k.c.SetDeadline(dl)
-	}
-	req := "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
-	if gzip {
-		req += "Accept-Encoding: gzip\r\n"
-	}
-	if _, err := io.WriteString(k.c, req+"\r\n"); err != nil {
-		k.close()
-		return false, 0
-	}
-	res, err := http.ReadResponse(k.br, nil)
-	if err != nil {
-		k.close()
-		return false, 0
-	}
-	n, err := io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	if err != nil || res.Close {
-		k.close()
-	}
-	return err == nil && res.StatusCode == http.StatusOK, n
-}
-
-func (k *keepAlive) close() {
-	if k.c != nil {
-		_ = k.c.Close()
-		k.c = nil
-	}
-}

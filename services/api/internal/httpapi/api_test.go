@@ -28,11 +28,8 @@ var must = pgtest.Must
 // school 2 (2 km away) none. A second area has no schools or crimes.
 func fixture(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	needCluster(t)
 	ctx := context.Background()
-	url, err := cluster.NewMigratedDatabase(ctx)
-	must(t, err)
-	pool := openPool(t, url)
+	pool := pgtest.MigratedPool(t)
 	must(t, pgtest.AddArea(ctx, pool, ward, town, lon0, lat0))
 	must(t, pgtest.AddArea(ctx, pool, ward, "000102", lon0+0.02, lat0))
 	must(t, pgtest.AddSchool(ctx, pool, 1, ward, town, lon0, lat0))
@@ -217,10 +214,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestReadyzNeedsMigrations(t *testing.T) {
-	needCluster(t)
-	url, err := cluster.NewDatabase(context.Background())
-	must(t, err)
-	srv := newServer(t, openPool(t, url))
+	srv := newServer(t, pgtest.Pool(t, pgtest.EmptyDB(t, pgtest.Shared(t))))
 	r := get(t, srv.URL, "/readyz")
 	if r.code != http.StatusServiceUnavailable || !strings.Contains(r.body["error"].(string), "migrations") {
 		t.Errorf("unmigrated db: code %d body %v, want 503 mentioning migrations", r.code, r.body)
@@ -234,14 +228,9 @@ func TestReadyzNeedsMigrations(t *testing.T) {
 // endpoints answer 503 with a JSON error meanwhile, healthz stays 200, and
 // the pool recovers by itself.
 func TestDatabaseGoesAway(t *testing.T) {
-	needCluster(t)
 	ctx := context.Background()
-	own, err := pgtest.Start(ctx) // a private cluster: stopping it must not disturb other tests
-	must(t, err)
-	t.Cleanup(func() { _ = own.Close() })
-	url, err := own.NewMigratedDatabase(ctx)
-	must(t, err)
-	pool := openPool(t, url)
+	own := pgtest.Private(t) // stopping it must not disturb other tests
+	pool := pgtest.Pool(t, pgtest.MigratedDB(t, own))
 	must(t, pgtest.AddArea(ctx, pool, ward, town, lon0, lat0))
 	srv := newServer(t, pool)
 

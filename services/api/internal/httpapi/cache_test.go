@@ -206,14 +206,9 @@ func TestLoadInvalidatesCaches(t *testing.T) {
 // Ordinary requests are sampled; server errors and slow requests are
 // always logged.
 func TestAccessLogSampling(t *testing.T) {
-	needCluster(t)
 	ctx := context.Background()
-	own, err := pgtest.Start(ctx)
-	must(t, err)
-	t.Cleanup(func() { _ = own.Close() })
-	url, err := own.NewMigratedDatabase(ctx)
-	must(t, err)
-	pool := openPool(t, url)
+	own := pgtest.Private(t) // stopped below
+	pool := pgtest.Pool(t, pgtest.MigratedDB(t, own))
 	must(t, pgtest.AddArea(ctx, pool, ward, town, lon0, lat0))
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))

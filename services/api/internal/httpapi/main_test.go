@@ -4,13 +4,11 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/gokinjo/platform/services/api/internal/config"
 	"github.com/gokinjo/platform/services/api/internal/httpapi"
 	"github.com/gokinjo/platform/services/api/internal/metrics"
 	"github.com/gokinjo/platform/services/api/internal/migrate"
@@ -18,31 +16,7 @@ import (
 	"github.com/gokinjo/platform/services/api/internal/store"
 )
 
-var cluster *pgtest.Cluster
-
-func TestMain(m *testing.M) {
-	os.Exit(pgtest.Main(m, func(c *pgtest.Cluster) { cluster = c }))
-}
-
-func needCluster(tb testing.TB) {
-	tb.Helper()
-	if cluster == nil {
-		tb.Skip("PostgreSQL/PostGIS not available; see pgtest output")
-	}
-}
-
-// openPool opens a pool the way the server does (short connect timeout).
-func openPool(tb testing.TB, url string) *pgxpool.Pool {
-	tb.Helper()
-	pool, err := store.OpenPool(context.Background(), config.Config{
-		DatabaseURL: url, DBMaxConns: 8, DBMinConns: 0, DBConnTimeout: 2 * time.Second,
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(pool.Close)
-	return pool
-}
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // newServer starts the full handler (middleware, metrics, readiness) on a
 // test server bound to 127.0.0.1.

@@ -2,7 +2,6 @@ package migrate_test
 
 import (
 	"context"
-	"os"
 	"sync"
 	"testing"
 
@@ -13,33 +12,7 @@ import (
 	"github.com/gokinjo/platform/services/api/internal/pgtest"
 )
 
-var cluster *pgtest.Cluster
-
-func TestMain(m *testing.M) {
-	os.Exit(pgtest.Main(m, func(c *pgtest.Cluster) { cluster = c }))
-}
-
-func emptyDB(t *testing.T) string {
-	t.Helper()
-	if cluster == nil {
-		t.Skip("PostgreSQL/PostGIS not available; see pgtest output")
-	}
-	url, err := cluster.NewDatabase(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return url
-}
-
-func openPool(t *testing.T, url string) *pgxpool.Pool {
-	t.Helper()
-	pool, err := pgxpool.New(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
-}
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func TestEmbeddedMigrationsAreOrdered(t *testing.T) {
 	vs, err := migrate.Versions()
@@ -54,7 +27,7 @@ func TestEmbeddedMigrationsAreOrdered(t *testing.T) {
 
 func TestUpTwice(t *testing.T) {
 	ctx := context.Background()
-	pool := openPool(t, emptyDB(t))
+	pool := pgtest.Pool(t, pgtest.EmptyDB(t, pgtest.Shared(t)))
 	all, _ := migrate.Versions()
 
 	if err := migrate.Check(ctx, pool); err == nil {
@@ -87,8 +60,8 @@ func TestUpTwice(t *testing.T) {
 // exactly once (the advisory lock serialises them).
 func TestUpConcurrent(t *testing.T) {
 	ctx := context.Background()
-	url := emptyDB(t)
-	pools := []*pgxpool.Pool{openPool(t, url), openPool(t, url)}
+	url := pgtest.EmptyDB(t, pgtest.Shared(t))
+	pools := []*pgxpool.Pool{pgtest.Pool(t, url), pgtest.Pool(t, url)}
 	applied := make([][]string, len(pools))
 	errs := make([]error, len(pools))
 	var wg sync.WaitGroup
@@ -120,7 +93,7 @@ func TestUpConcurrent(t *testing.T) {
 // and the data version row is not reset.
 func TestMigrationFilesReapply(t *testing.T) {
 	ctx := context.Background()
-	pool := openPool(t, emptyDB(t))
+	pool := pgtest.Pool(t, pgtest.EmptyDB(t, pgtest.Shared(t)))
 	if _, err := migrate.Up(ctx, pool); err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,9 @@
 // the benchmark. It needs the Debian postgresql-15 and postgresql-15-postgis-3
 // packages; nothing is downloaded.
 //
-// The package deliberately does not import "testing" so that the benchmark
-// binary (cmd/apibench) can reuse it.
+// Cluster (this file) is shared with the benchmark (cmd/apibench); the test
+// side is testmain.go (one TestMain shape and the pools tests use) and
+// fixture.go (rows tests insert).
 package pgtest
 
 import (
@@ -86,7 +87,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	if c.port, err = freePort(); err != nil {
+	if c.port, err = FreePort(); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
@@ -157,7 +158,8 @@ func (c *Cluster) setCred(cmd *exec.Cmd) {
 	cmd.Dir = c.dir
 }
 
-func freePort() (int, error) {
+// FreePort returns a TCP port on 127.0.0.1 that is free right now.
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, fmt.Errorf("pgtest: find free port: %w", err)
@@ -284,24 +286,4 @@ func (c *Cluster) CreateDatabase(ctx context.Context, name, template string) (st
 		return "", fmt.Errorf("pgtest: %s: %w", sql, err)
 	}
 	return c.URL(name), nil
-}
-
-// Main runs a test binary's tests with a shared cluster: set is called with
-// the cluster (nil when unavailable) before m.Run. When the cluster is
-// unavailable tests that need it should skip, except with CI=true, where Main
-// fails the whole package so a broken CI image is never silently green.
-func Main(m interface{ Run() int }, set func(*Cluster)) int {
-	ctx := context.Background()
-	c, err := Start(ctx)
-	switch {
-	case err == nil:
-		defer c.Close()
-	case errors.Is(err, ErrUnavailable) && os.Getenv("CI") != "true":
-		fmt.Fprintf(os.Stderr, "pgtest: database tests will be SKIPPED: %v\n", err)
-	default:
-		fmt.Fprintf(os.Stderr, "pgtest: FAIL: cannot start PostgreSQL: %v\n", err)
-		return 1
-	}
-	set(c)
-	return m.Run()
 }

@@ -2,7 +2,6 @@ package seed_test
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -12,28 +11,7 @@ import (
 	"github.com/gokinjo/platform/services/api/internal/seed"
 )
 
-var cluster *pgtest.Cluster
-
-func TestMain(m *testing.M) {
-	os.Exit(pgtest.Main(m, func(c *pgtest.Cluster) { cluster = c }))
-}
-
-func migratedPool(t *testing.T) *pgxpool.Pool {
-	t.Helper()
-	if cluster == nil {
-		t.Skip("PostgreSQL/PostGIS not available; see pgtest output")
-	}
-	url, err := cluster.NewMigratedDatabase(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := pgxpool.New(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
-}
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func TestValidate(t *testing.T) {
 	cases := map[string]struct {
@@ -76,7 +54,7 @@ func digest(t *testing.T, pool *pgxpool.Pool) []string {
 func TestDeterministicAndIdempotent(t *testing.T) {
 	ctx := context.Background()
 	o := seed.Options{Wards: 23, Areas: 100, Schools: 50, Crimes: 2000, Seed: 42}
-	a, b := migratedPool(t), migratedPool(t)
+	a, b := pgtest.MigratedPool(t), pgtest.MigratedPool(t)
 
 	first, err := seed.Run(ctx, a, o)
 	if err != nil {

@@ -30,7 +30,7 @@ var must = pgtest.Must
 // school sits 3 km from the others, so every case is independent.
 func TestSafetyScoreInputs(t *testing.T) {
 	ctx := context.Background()
-	pool := migratedPool(t)
+	pool := pgtest.MigratedPool(t)
 	s := store.New(pool)
 	must(t, pgtest.AddArea(ctx, pool, ward, town, lon0, lat0))
 	newest := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -88,7 +88,7 @@ func TestSafetyScoreInputs(t *testing.T) {
 // exposed 0, ties share the better rank, levels cut on quartiles.
 func TestSafetyScorePercentile(t *testing.T) {
 	ctx := context.Background()
-	pool := migratedPool(t)
+	pool := pgtest.MigratedPool(t)
 	s := store.New(pool)
 	must(t, pgtest.AddArea(ctx, pool, ward, town, lon0, lat0))
 	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -112,7 +112,7 @@ func TestSafetyScorePercentile(t *testing.T) {
 		t.Errorf("scores (-want +got):\n%s", diff)
 	}
 	// One school alone is the best of its kind.
-	pool2 := migratedPool(t)
+	pool2 := pgtest.MigratedPool(t)
 	must(t, pgtest.AddArea(ctx, pool2, ward, town, lon0, lat0))
 	must(t, pgtest.AddSchool(ctx, pool2, 1, ward, town, lon0, lat0))
 	must(t, pgtest.AddCrimeOf(ctx, pool2, ward, town, "assault", lon0, lat0, 10, 0, at))
@@ -136,7 +136,7 @@ func TestLevelCuts(t *testing.T) {
 // must still spread over all four levels, roughly a quarter each.
 func TestSeededScoresSpread(t *testing.T) {
 	ctx := context.Background()
-	pool := migratedPool(t)
+	pool := pgtest.MigratedPool(t)
 	_, err := seed.Run(ctx, pool, seed.Options{Wards: 4, Areas: 200, Schools: 120, Crimes: 40000, Seed: 1})
 	must(t, err)
 	d, err := store.New(pool).LoadData(ctx)
@@ -172,7 +172,7 @@ func spread(i int) (lon, lat float64) {
 
 func TestNotFoundAndEmpty(t *testing.T) {
 	ctx := context.Background()
-	pool := migratedPool(t)
+	pool := pgtest.MigratedPool(t)
 	s := store.New(pool)
 	must(t, pgtest.AddArea(ctx, pool, ward, town, lon0, lat0))
 
@@ -194,7 +194,7 @@ func TestNotFoundAndEmpty(t *testing.T) {
 
 func TestCrimesNewestFirstKeyset(t *testing.T) {
 	ctx := context.Background()
-	pool := migratedPool(t)
+	pool := pgtest.MigratedPool(t)
 	s := store.New(pool)
 	must(t, pgtest.AddArea(ctx, pool, ward, town, lon0, lat0))
 	base := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -231,7 +231,7 @@ func TestCrimesNewestFirstKeyset(t *testing.T) {
 
 func TestAreasAndLabelPoints(t *testing.T) {
 	ctx := context.Background()
-	pool := migratedPool(t)
+	pool := pgtest.MigratedPool(t)
 	s := store.New(pool)
 	d, err := s.LoadData(ctx)
 	must(t, err)
@@ -269,7 +269,7 @@ func TestAreasAndLabelPoints(t *testing.T) {
 // transaction; a rolled-back load leaves it alone.
 func TestDataVersionBumpedByLoads(t *testing.T) {
 	ctx := context.Background()
-	pool := migratedPool(t)
+	pool := pgtest.MigratedPool(t)
 	s := store.New(pool)
 	v0, err := s.DataVersion(ctx)
 	must(t, err)
@@ -301,7 +301,7 @@ func TestDataVersionBumpedByLoads(t *testing.T) {
 // computing distances to every crime.
 func TestSafetyScoreUsesSpatialIndex(t *testing.T) {
 	ctx := context.Background()
-	pool := migratedPool(t)
+	pool := pgtest.MigratedPool(t)
 	_, err := seed.Run(ctx, pool, seed.Options{Wards: 3, Areas: 60, Schools: 30, Crimes: 20000, Seed: 7})
 	must(t, err)
 	rows, err := pool.Query(ctx, `EXPLAIN SELECT count(*) FROM schools s, crimes c
@@ -323,7 +323,7 @@ func TestSafetyScoreUsesSpatialIndex(t *testing.T) {
 // after a load pays) on the benchmark dataset.
 func BenchmarkLoadData(b *testing.B) {
 	ctx := context.Background()
-	pool := migratedPool(b)
+	pool := pgtest.MigratedPool(b)
 	_, err := seed.Run(ctx, pool, seed.DefaultOptions)
 	must(b, err)
 	s := store.New(pool)
