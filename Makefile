@@ -27,7 +27,7 @@ REGISTRY ?= ghcr.io/gokinjo
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all tools build render fixtures golden test vet lint fuzz cost xpkg publish clean
+.PHONY: all deps tools build render fixtures golden test vet lint fuzz cost xpkg publish clean
 
 all: build
 
@@ -82,7 +82,12 @@ lint: $(BIN)/actionlint $(BIN)/staticcheck
 	$(BIN)/staticcheck ./...
 	cd test/e2e && $(BIN)/staticcheck ./...
 
-test: tools vet lint
+# The Debian packages the tests need (PostgreSQL + PostGIS, chromium, npm):
+# installed when missing (as root), else make stops naming the command.
+deps:
+	@.ci/install-deps
+
+test: deps tools vet lint
 	$(GO) test -count=1 ./...
 	$(MAKE) fuzz
 

@@ -40,6 +40,8 @@ export function createClient(base) {
 
   const area = (ward, town) => `/v1/areas/${encodeURIComponent(ward)}/${encodeURIComponent(town)}`;
   return {
+    // Vector tiles (Leaflet URL template): town polygons with their score.
+    tileURL: `${root}/v1/tiles/{z}/{x}/{y}.mvt`,
     areas: (ward) => get('/v1/areas', { ward_code: ward }),
     safetyScores: (ward, town) => get(`${area(ward, town)}/safety-scores`),
     crimes: (ward, town, cursor, limit = 20) => get(`${area(ward, town)}/crimes`, { limit, cursor }),

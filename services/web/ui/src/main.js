@@ -1,8 +1,11 @@
-// gokinjo map frontend. Leaflet draws the map; the page works without the
-// background tiles (data layers are SVG over an empty map) and tells the user
-// in words when the API cannot be reached.
+// gokinjo map frontend. Leaflet draws the map; Leaflet.VectorGrid draws the
+// town polygons of the API's vector tiles as SVG, shaded by safety. The page
+// works without the background tiles (data layers are SVG over an empty map)
+// and tells the user in words when the API cannot be reached.
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
+// Adds L.vectorGrid to the global L that Leaflet's bundle sets.
+import 'leaflet.vectorgrid';
 import './app.css';
 import { createClient } from './api.js';
 import { label, messages, pickLang } from './i18n.js';
@@ -24,6 +27,11 @@ const text = (s) => {
 };
 
 const LEVEL_COLORS = { very_safe: '#1a7f37', safe: '#4d9a2a', moderate: '#b35c00', caution: '#c62828' };
+const NO_SCORE_COLOR = '#8a949e';
+// The API's levels: quartiles of the 0-100 score (services/api README). The
+// tiles carry the score only; the browser test checks every polygon's colour
+// against the level /v1/areas gives for the town.
+const levelOf = (score) => (score >= 75 ? 'very_safe' : score >= 50 ? 'safe' : score >= 25 ? 'moderate' : 'caution');
 const TOKYO = [35.68, 139.74];
 
 // Everything the URL reflects, plus what was loaded for it.
@@ -41,7 +49,10 @@ const state = {
 let m = messages(state.lang);
 
 // ---- map ----------------------------------------------------------------
-const map = L.map('map', { zoomControl: true, preferCanvas: false }).setView(TOKYO, 12);
+// The view is set by the first ward (or town) loaded, so no tiles of a view
+// nobody asked for are fetched first.
+const map = L.map('map', { zoomControl: true, preferCanvas: false });
+let mapPlaced = false;
 if (config.tileURL) {
   const tiles = L.tileLayer(config.tileURL, { maxZoom: 18, attribution: config.tileAttribution });
   let failed = 0;
@@ -53,16 +64,78 @@ if (config.tileURL) {
 } else {
   showMapNote('noTiles');
 }
-const townLayer = L.layerGroup().addTo(map);
+
+// Town polygons from the API's vector tiles (layer towns: ward_code,
+// town_code, town_name, town_name_ja, score), above the background map and
+// below the school and crime markers. Its other layers are not drawn: the
+// selected town's schools and crimes come from the JSON API with their details.
+map.createPane('towns').style.zIndex = 350;
+const townKey = (p) => `${p.ward_code}${p.town_code}`;
+const isSelected = (p) => p.ward_code === state.ward && p.town_code === state.town;
+function townStyle(p) {
+  const level = typeof p.score === 'number' ? levelOf(p.score) : 'none';
+  const on = isSelected(p);
+  return {
+    // Classes are set once per path; the browser test reads them.
+    className: `town-area town-${townKey(p)} level-${level}`,
+    fill: true, fillColor: LEVEL_COLORS[level] || NO_SCORE_COLOR, fillOpacity: 0.4,
+    color: on ? '#0b2545' : '#ffffff', weight: on ? 4 : 1, opacity: on ? 1 : 0.8,
+  };
+}
+const townLayer = L.vectorGrid.protobuf(api.tileURL, {
+  pane: 'towns',
+  rendererFactory: L.svg.tile,
+  interactive: true,
+  getFeatureId: (f) => townKey(f.properties),
+  vectorTileLayerStyles: { towns: townStyle, schools: [], crimes: [] },
+  maxZoom: 18,
+}).addTo(map);
+const townTip = L.tooltip({ direction: 'top', offset: [0, -8] });
+townLayer.on('click', (e) => selectFromMap(e.layer.properties));
+townLayer.on('mouseover', (e) => {
+  const p = e.layer.properties;
+  townTip.setLatLng(e.latlng).setContent(text(state.lang === 'ja' ? p.town_name_ja : p.town_name));
+  map.openTooltip(townTip);
+});
+townLayer.on('mouseout', () => map.closeTooltip(townTip));
+let highlighted = '';
+
+// Resolves once the town polygons of the current view are drawn.
+const townsDrawn = () => new Promise((resolve) => {
+  if (townLayer.isLoading()) townLayer.once('load', () => resolve());
+  else resolve();
+});
+
 const crimeLayer = L.layerGroup().addTo(map);
 const schoolLayer = L.layerGroup().addTo(map);
-const townMarkers = new Map();
+
+function placeMap(bounds, opts) {
+  map.fitBounds(bounds, { animate: mapPlaced, ...opts });
+  mapPlaced = true;
+}
+
+function placeWard() {
+  if (state.towns.length) placeMap(L.latLngBounds(state.towns.map((a) => [a.lat, a.lon])).pad(0.1), { animate: false });
+}
 
 function showMapNote(key) {
   const note = $('map-note');
   note.dataset.key = key;
   note.textContent = m[key];
   note.hidden = false;
+}
+
+// The colours of the town shading, in words.
+function renderLegend() {
+  $('legend-items').replaceChildren(...Object.entries(LEVEL_COLORS).map(([level, color]) => {
+    const li = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.backgroundColor = color; // CSSOM, allowed by the CSP (no style attribute)
+    li.dataset.level = level;
+    li.append(swatch, label(m, 'levels', level));
+    return li;
+  }));
 }
 
 // ---- names ----------------------------------------------------------------
@@ -123,6 +196,10 @@ async function loadWard(ward, { fit = true } = {}) {
     body = await api.areas(ward);
   } catch (err) {
     $('town-count').textContent = '';
+    if (!mapPlaced) {
+      map.setView(TOKYO, 12);
+      mapPlaced = true;
+    }
     // Retrying also restores the town of a shared link.
     showError(err, async () => {
       if ((await loadWard(ward, { fit })) && state.town) await selectTown(state.town);
@@ -131,44 +208,36 @@ async function loadWard(ward, { fit = true } = {}) {
   }
   clearError();
   state.towns = body.items || [];
-  drawTowns(fit);
   renderTownList();
-  // Measured by the browser test: the ward's towns are on the map.
-  requestAnimationFrame(() => {
+  highlightTown();
+  // A shared link's town places the map itself (no ward view fetched first).
+  if (fit) placeWard();
+  // Measured by the browser test: the ward's town polygons are on the map.
+  townsDrawn().then(() => requestAnimationFrame(() => {
+    if (state.ward !== ward) return;
     performance.mark('gokinjo:ward-rendered');
     document.body.dataset.wardRendered = ward;
-  });
+  }));
   return true;
 }
 
-function drawTowns(fit) {
-  townLayer.clearLayers();
-  townMarkers.clear();
-  for (const a of state.towns) {
-    const mk = L.circleMarker([a.lat, a.lon], {
-      radius: 7, color: '#1d4e89', weight: 2, fillColor: '#5b8fd1', fillOpacity: 0.55,
-      className: 'town-marker',
-    });
-    mk.bindTooltip(() => text(townName(a)), { direction: 'top' });
-    mk.on('click', () => selectTown(a.town_code, { push: true }));
-    mk.addTo(townLayer);
-    mk.getElement()?.setAttribute('data-town', a.town_code);
-    townMarkers.set(a.town_code, mk);
+// A click on a polygon selects its town, in another ward too.
+async function selectFromMap(p) {
+  if (p.ward_code !== state.ward) {
+    state.town = '';
+    $('q').value = '';
+    if (!(await loadWard(p.ward_code, { fit: false }))) return;
   }
-  highlightTown();
-  if (fit && state.towns.length) {
-    map.fitBounds(L.latLngBounds(state.towns.map((a) => [a.lat, a.lon])).pad(0.1));
-  }
+  await selectTown(p.town_code, { push: true });
 }
 
 function highlightTown() {
-  for (const [code, mk] of townMarkers) {
-    const on = code === state.town;
-    mk.setStyle(on
-      ? { radius: 11, color: '#0b2545', weight: 3, fillColor: '#f2c14e', fillOpacity: 0.9 }
-      : { radius: 7, color: '#1d4e89', weight: 2, fillColor: '#5b8fd1', fillOpacity: 0.55 });
-    if (on) mk.bringToFront();
-  }
+  const key = state.town ? `${state.ward}${state.town}` : '';
+  if (key === highlighted) return;
+  // townStyle reads the selection: restyle the old and the new town.
+  if (highlighted) townLayer.resetFeatureStyle(highlighted);
+  if (key) townLayer.setFeatureStyle(key, townStyle);
+  highlighted = key;
 }
 
 function renderTownList() {
@@ -195,6 +264,7 @@ async function selectTown(town, { push = false, focus = false } = {}) {
   if (!a) {
     state.town = '';
     writeURL(false);
+    if (!mapPlaced) placeWard();
     return;
   }
   state.town = town;
@@ -210,6 +280,7 @@ async function selectTown(town, { push = false, focus = false } = {}) {
   try {
     [scores, crimes] = await Promise.all([api.safetyScores(state.ward, town), api.crimes(state.ward, town)]);
   } catch (err) {
+    if (!mapPlaced) placeWard();
     showError(err, () => selectTown(town, { focus }));
     return;
   }
@@ -221,7 +292,7 @@ async function selectTown(town, { push = false, focus = false } = {}) {
   renderDetails();
   drawSchoolsAndCrimes(state.crimes);
   const pts = [[a.lat, a.lon], ...state.scores.map((s) => [s.lat, s.lon])];
-  map.fitBounds(L.latLngBounds(pts).pad(0.5), { maxZoom: 15 });
+  placeMap(L.latLngBounds(pts).pad(0.5), { maxZoom: 15 });
   if (focus) $('details').focus();
 }
 
@@ -319,6 +390,7 @@ function applyLang() {
   $('lang').textContent = m.langButton;
   $('lang').lang = state.lang === 'ja' ? 'en' : 'ja';
   $('lang-hint').textContent = m.langHint;
+  renderLegend();
   renderWardSelect();
   renderTownList();
   if (state.town && !$('details-body').hidden) renderDetails();
