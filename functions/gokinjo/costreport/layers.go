@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cost"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/environment"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -26,6 +27,7 @@ type Line struct {
 func Lines(xrs []*unstructured.Unstructured) ([]Line, error) {
 	var in cost.Input
 	var found int
+	var workloads bool
 	for _, xr := range xrs {
 		var target any
 		switch xr.GetKind() {
@@ -38,8 +40,7 @@ func Lines(xrs []*unstructured.Unstructured) ([]Line, error) {
 		case "XDataLake":
 			target = &in.DataLake
 		case "XWorkloads":
-			// The workloads layer's one Ingress makes one ALB.
-			in.Workloads = &cost.Workloads{ALBs: 1}
+			workloads = true
 			continue
 		default:
 			continue
@@ -60,6 +61,9 @@ func Lines(xrs []*unstructured.Unstructured) ([]Line, error) {
 	if in.Network.Environment == "" {
 		// Usage assumptions are per environment; any layer names it.
 		in.Network.Environment = firstEnvironment(in)
+	}
+	if workloads {
+		in.Workloads = environment.WorkloadsCost(in.Network.Environment)
 	}
 	prices, err := cost.Default()
 	if err != nil {

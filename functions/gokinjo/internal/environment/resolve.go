@@ -12,6 +12,7 @@ import (
 	"github.com/gokinjo/platform/functions/gokinjo/internal/datalake"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/workloads"
 )
 
 // Resolved is every nested layer's parameters, preset merged with the
@@ -75,11 +76,22 @@ func resolve(name, prefix string, p v1alpha1.EnvironmentParameters, clientSG str
 	return r, nil
 }
 
-// CostInput is what the cost model prices: the resolved layers, and the one
-// ALB the workloads layer's Ingress creates.
+// CostInput is what the cost model prices: the resolved layers, and what
+// the workloads layer makes AWS bill.
 func (r Resolved) CostInput() cost.Input {
 	return cost.Input{Network: r.Network, Cluster: r.Cluster, Database: r.Database, DataLake: r.DataLake,
-		Workloads: &cost.Workloads{ALBs: 1}}
+		Workloads: WorkloadsCost(r.Network.Environment)}
+}
+
+// WorkloadsCost is what the workloads layer of an environment makes AWS
+// bill: the one ALB its Ingress creates and the volumes its charts claim.
+func WorkloadsCost(env string) *cost.Workloads {
+	w := &cost.Workloads{ALBs: 1}
+	vols := workloads.Volumes(env)
+	for _, name := range []string{"prometheus", "grafana", "airflow-triggerer"} {
+		w.Volumes = append(w.Volumes, cost.Volume{Name: name, GiB: vols[name]})
+	}
+	return w
 }
 
 // Enforced reports whether the claim makes its budget a hard limit.

@@ -152,10 +152,10 @@ func (w *workloads) clusterAutoscalerValues() (map[string]any, []map[string]any,
 // Grafana's sidecar loads every ConfigMap labelled grafana_dashboard=1.
 func (w *workloads) monitoringValues() (map[string]any, []map[string]any, string) {
 	retention := "7d"
-	storage := "20Gi"
 	if w.p.Environment == "prod" {
-		retention, storage = "30d", "100Gi"
+		retention = "30d"
 	}
+	storage := gi(prometheusStorageGiB(w.p.Environment))
 	podSec := helmPodSecurity()
 	podSec["runAsUser"], podSec["runAsGroup"], podSec["fsGroup"] = 1000, 2000, 2000
 	grafanaPod := helmPodSecurity()
@@ -189,7 +189,7 @@ func (w *workloads) monitoringValues() (map[string]any, []map[string]any, string
 		// keeps it on upgrades (Helm lookup against the live cluster).
 		"grafana": map[string]any{
 			"adminPassword":            "",
-			"persistence":              map[string]any{"enabled": true, "storageClassName": storageClass(), "size": "10Gi"},
+			"persistence":              map[string]any{"enabled": true, "storageClassName": storageClass(), "size": gi(grafanaGiB)},
 			"securityContext":          grafanaPod,
 			"containerSecurityContext": helmContainerSecurity(),
 			"resources":                helmResources("100m", "256Mi", "500m", "512Mi"),
