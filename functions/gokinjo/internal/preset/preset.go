@@ -58,8 +58,9 @@ type NodeGroup struct {
 	MinSize, MaxSize, DesiredSize int
 }
 
-// presets follow the strategy: dev saves money on one shared NAT gateway,
-// staging and prod keep one per AZ so losing a zone keeps egress alive.
+// presets follow the strategy: dev and staging save money on one shared NAT
+// gateway, prod keeps one per AZ so losing a zone keeps egress alive
+// (docs/cost.md: staging's minimum fits its 600-800 USD target only so).
 var presets = map[string]Preset{
 	// dev: "2 nodes t3.medium". The compute group exists but idles at 0
 	// nodes; the autoscaler adds up to 2 when Airflow workers are pending.
@@ -71,13 +72,14 @@ var presets = map[string]Preset{
 			LogRetentionDays: 7,
 		},
 	},
-	// staging: "3 nodes t3.large", room to grow to 5. The compute group
-	// uses prod's instance type, labels and taint (so staging proves prod's
-	// scheduling) but idles at 0 like dev's: staging runs 3 nodes, not 5.
+	// staging: prod's t3.large general nodes, 2 at rest (like prod's general
+	// group) with room to grow to 5. The compute group uses prod's instance
+	// type, labels and taint (so staging proves prod's scheduling) but idles
+	// at 0 like dev's.
 	v1alpha1.EnvStaging: {
-		Network: Network{NATGateways: v1alpha1.NATOnePerAZ, S3GatewayEndpoint: true},
+		Network: Network{NATGateways: v1alpha1.NATSingle, S3GatewayEndpoint: true},
 		Cluster: Cluster{
-			General:          NodeGroup{InstanceType: "t3.large", MinSize: 3, MaxSize: 5, DesiredSize: 3},
+			General:          NodeGroup{InstanceType: "t3.large", MinSize: 2, MaxSize: 5, DesiredSize: 2},
 			Compute:          NodeGroup{InstanceType: "c5.xlarge", MinSize: 0, MaxSize: 2, DesiredSize: 0},
 			LogRetentionDays: 30,
 		},
