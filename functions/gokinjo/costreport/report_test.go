@@ -26,7 +26,7 @@ func TestPrintExamples(t *testing.T) {
 	}
 	want := []string{
 		"dev 347-798 500 OverBudgetAtMax",
-		"staging 885-1394 800 OverBudget",
+		"staging 708-1299 800 OverBudgetAtMax",
 		"prod 1568-2175 2000 OverBudgetAtMax",
 	}
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
