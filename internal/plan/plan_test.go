@@ -133,8 +133,8 @@ func TestMake(t *testing.T) {
 			edits: map[string]any{"cluster.nodeGroups.general.minSize": int64(3), "cluster.nodeGroups.general.desiredSize": int64(3)},
 			want: want{exit: 2, updates: []string{"cluster/node-group-general"},
 				fields:  []string{"spec.forProvider.scalingConfig[0].minSize", "spec.initProvider.scalingConfig[0].desiredSize"},
-				added:   []string{"node group general (t3.large x 3-4)", "node root volumes"},
-				removed: []string{"node group general (t3.large x 2-4)", "node root volumes"},
+				added:   []string{"node group general (t3.large x 3-4)", "node root volumes (gp2)"},
+				removed: []string{"node group general (t3.large x 2-4)", "node root volumes (gp2)"},
 				text:    "~ NodeGroup \"node-group-general\"\n      spec.forProvider.scalingConfig[0].minSize: 2 -> 3"},
 		},
 		"CIDRChange": {
