@@ -11,6 +11,7 @@ import (
 	"errors"
 	"sort"
 
+	"golang.org/x/sync/errgroup"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/gokinjo/platform/functions/gokinjo/costreport"
@@ -138,35 +139,48 @@ func render(ctx context.Context, r *rendertree.Renderer, xr *unstructured.Unstru
 	}
 	budgetVerdict(out[0], p)
 	observedXRs := byName(nestedXRs(observed[xr.GetKind()]))
-	var nested []*unstructured.Unstructured
+	var todo []*unstructured.Unstructured
 	for _, c := range out[1:] {
 		if _, isXR := layerOf[c.GetKind()]; !isXR {
 			desired[xr.GetKind()] = append(desired[xr.GetKind()], c)
 			continue
 		}
 		n := c.DeepCopy()
-		comp := compositionName(n)
 		if n.GetName() == "" {
 			// Crossplane keeps the name of a nested XR that exists.
-			if o, ok := observedXRs[comp]; ok {
+			if o, ok := observedXRs[compositionName(n)]; ok {
 				n.SetName(o.GetName())
 			} else {
-				n.SetName(awssim.Name(xr.GetName(), comp))
+				n.SetName(awssim.Name(xr.GetName(), compositionName(n)))
 			}
 		}
-		nout, err := r.Render(ctx, n, observed[n.GetKind()])
-		if refusal := asRefusal(err); refusal != nil {
+		todo = append(todo, n)
+	}
+	// The layers render independently: in parallel, so a plan stays fast.
+	outs := make([][]*unstructured.Unstructured, len(todo))
+	errs := make([]error, len(todo))
+	var g errgroup.Group
+	for i, n := range todo {
+		g.Go(func() error {
+			outs[i], errs[i] = r.Render(ctx, n, observed[n.GetKind()])
+			return nil
+		})
+	}
+	_ = g.Wait()
+	var nested []*unstructured.Unstructured
+	for i, n := range todo {
+		if refusal := asRefusal(errs[i]); refusal != nil {
 			p.Refusals = append(p.Refusals, Refusal{Layer: layerOf[n.GetKind()], Message: refusal.Message})
 			desired[n.GetKind()] = observed[n.GetKind()]
-			if o, ok := observedXRs[comp]; ok {
+			if o, ok := observedXRs[compositionName(n)]; ok {
 				nested = append(nested, o)
 			}
 			continue
 		}
-		if err != nil {
-			return nil, nil, err
+		if errs[i] != nil {
+			return nil, nil, errs[i]
 		}
-		desired[n.GetKind()] = nout[1:]
+		desired[n.GetKind()] = outs[i][1:]
 		nested = append(nested, n)
 	}
 	return desired, nested, nil
