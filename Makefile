@@ -7,6 +7,9 @@
 #   make publish VERSION=v0.1.0                                 build and push the xpkgs and the API image to
 #                                                               REGISTRY (default ghcr.io/gokinjo; log in first)
 #   make cost                                                   monthly cost estimate of each example env
+#   make plan CLAIM=<file> [OBSERVED=<dir>] [PLAN_FLAGS=-o json] what applying a claim would do: changes per
+#                                                               layer, refusals, cost before and after, against
+#                                                               observed fixtures or the current kube context
 #   make e2e                                                    the package on a local management cluster
 #                                                               (real API server, Crossplane core, registry;
 #                                                               an AWS simulator plays the providers)
@@ -27,7 +30,7 @@ REGISTRY ?= ghcr.io/gokinjo
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all deps tools build render fixtures golden test vet lint fuzz cost xpkg publish clean
+.PHONY: all deps tools build render fixtures golden test vet lint fuzz cost plan xpkg publish clean
 
 all: build
 
@@ -73,6 +76,18 @@ fixtures golden: $(BIN)/crossplane
 # Estimated monthly cost of the example environments against their budgets.
 cost:
 	@$(GO) run ./cmd/gokinjo-cost
+
+# What applying CLAIM would do, against OBSERVED fixtures (examples/observed/
+# <env>/<stage>) or, without OBSERVED, the management cluster of the current
+# kube context. gokinjo-plan exits 0 (no change), 2 (changes) or 1 (refused
+# or error); make turns any non-zero into its own 2, so CI calls the binary.
+CLAIM    ?=
+OBSERVED ?=
+plan: build | $(BIN)/crossplane
+	@test -n "$(CLAIM)" || { echo "usage: make plan CLAIM=<claim file> [OBSERVED=examples/observed/<env>/ready]"; exit 1; }
+	$(GO) build -o $(OUT)/bin/gokinjo-plan ./cmd/gokinjo-plan
+	@$(OUT)/bin/gokinjo-plan $(CLAIM) $(if $(OBSERVED),--observed $(OBSERVED)) \
+		--crossplane $(BIN)/crossplane --function $(OUT)/bin/function-gokinjo $(PLAN_FLAGS)
 
 vet:
 	$(GO) vet ./...

@@ -47,7 +47,7 @@ func TestRunFunctionBudget(t *testing.T) {
 		"OverBudgetWarns": {
 			reason: "the dev preset exceeds its budget at the autoscaling maximum: a warning, WithinBudget=False, everything composed",
 			req:    newRequest(env(""), nil),
-			want: want{warning: "over budget: estimated 338-786 USD/month exceeds the budget of 500 USD",
+			want: want{warning: "over budget: estimated 347-798 USD/month exceeds the budget of 500 USD",
 				condition: "WithinBudget=False OverBudgetAtMax", desired: []string{"cluster", "database", "datalake", "network", "workloads"}},
 		},
 		"HardLimitNewEnvironment": {

@@ -85,7 +85,7 @@ func TestInvalidClaims(t *testing.T) {
 func TestExampleClaimsValid(t *testing.T) {
 	r, v := harness(t)
 	ctx := context.Background()
-	for _, dir := range []string{"claims", "overrides"} {
+	for _, dir := range []string{"claims", "overrides", "plan"} {
 		if report, err := v.Validate(ctx, filepath.Join(repo, "examples", dir)); err != nil {
 			t.Fatalf("examples/%s must be admitted: %v\n%s", dir, err, report)
 		}

@@ -82,9 +82,34 @@ func (r *Renderer) Render(ctx context.Context, xr *unstructured.Unstructured, ob
 	cmd := exec.CommandContext(ctx, r.CLI, args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("crossplane render %s %s: %w: %s", xr.GetKind(), xr.GetName(), err, strings.TrimSpace(stderr.String()))
+		msg := strings.TrimSpace(stderr.String())
+		if _, refusal, ok := strings.Cut(msg, fatalResult); ok {
+			return nil, &Refusal{Kind: xr.GetKind(), Name: xr.GetName(), Message: stripXR(refusal, xr)}
+		}
+		return nil, fmt.Errorf("crossplane render %s %s: %w: %s", xr.GetKind(), xr.GetName(), err, msg)
 	}
 	return ParseYAML(stdout.Bytes())
+}
+
+// fatalResult is how crossplane render reports a function's Fatal result.
+const fatalResult = "returned a fatal result: "
+
+// A Refusal is a Fatal result of the function: it refused to compose the XR
+// (bad input, a replacement AWS cannot make, a stateful resource it would
+// drop). Crossplane keeps everything of that XR as it is.
+type Refusal struct {
+	Kind, Name string
+	Message    string
+}
+
+func (r *Refusal) Error() string {
+	return fmt.Sprintf("%s %s: the function refuses: %s", r.Kind, r.Name, r.Message)
+}
+
+// stripXR drops the `<Kind> "<name>": ` prefix the function puts before a
+// refusal: Refusal carries both.
+func stripXR(msg string, xr *unstructured.Unstructured) string {
+	return strings.TrimPrefix(msg, fmt.Sprintf("%s %q: ", xr.GetKind(), xr.GetName()))
 }
 
 // ParseYAML splits a YAML stream into objects.

@@ -25,9 +25,9 @@ func TestPrintExamples(t *testing.T) {
 		}
 	}
 	want := []string{
-		"dev 338-786 500 OverBudgetAtMax",
-		"staging 879-1386 800 OverBudget",
-		"prod 1545-2150 2000 OverBudgetAtMax",
+		"dev 347-798 500 OverBudgetAtMax",
+		"staging 708-1299 800 OverBudgetAtMax",
+		"prod 1568-2175 2000 OverBudgetAtMax",
 	}
 	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
 		t.Errorf("want rows:\n%s\ngot:\n%s\nfull output:\n%s", strings.Join(want, "\n"), strings.Join(rows, "\n"), b.String())

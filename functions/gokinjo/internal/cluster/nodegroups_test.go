@@ -48,10 +48,10 @@ func TestNodeGroups(t *testing.T) {
 			}},
 		},
 		"Staging": {
-			reason: "staging starts at 3 t3.large, may grow to 5; the compute group idles at 0.",
+			reason: "staging starts at 2 t3.large, may grow to 5; the compute group idles at 0.",
 			env:    "staging",
 			want: want{groups: map[string]nodeGroup{
-				"node-group-general": general("t3.large", 3, 5, 3),
+				"node-group-general": general("t3.large", 2, 5, 2),
 				"node-group-compute": compute(0, 2, 0),
 			}},
 		},

@@ -33,16 +33,22 @@ func TestEstimateExampleEnvironments(t *testing.T) {
 	h := p.HoursPerMonth
 	ec2 := p.EC2.InstancePerHour
 	rds := p.RDS.InstancePerHour
-	disk := p.Assumptions.NodeRootVolumeGB * p.EBS.GP3PerGBMonth
-	logs := p.CloudWatch.LogsIngestPerGB
-	logStore := p.CloudWatch.LogsStoragePerGBMonth
+	disk := p.Assumptions.NodeRootVolumeGB * p.EBS.GP2PerGBMonth // no launch template: the EKS default gp2 disk
+	// A month of log ingestion and what the retention keeps stored.
+	logs := func(gb, days float64) float64 {
+		return gb*p.CloudWatch.LogsIngestPerGB + gb*days/30*p.CloudWatch.LogsStoragePerGBMonth
+	}
+	interAZ := func(gb float64) float64 { return gb * 2 * p.DataTransfer.InterAZPerGBEachWay }
 	ecr := 2 * 30 * p.Assumptions.ImageSizeGB * p.ECR.StoragePerGBMonth // 2 repositories x 30 images
 	same := func(v float64) [2]float64 { return [2]float64{v, v} }
 	year := p.Assumptions.S3AgeHorizonDays
 	dev, stg, prd := p.Assumptions.Dev, p.Assumptions.Staging, p.Assumptions.Prod
-	// The workloads layer's one ALB: hours, LCUs and a public IPv4 per zone.
-	alb := func(lcu float64) [2]float64 {
-		return same((p.ELB.ALBPerHour+lcu*p.ELB.ALBPerLCUHour)*h + 3*p.VPC.PublicIPv4PerHour*h)
+	// The workloads layer: one ALB (hours, LCUs, a public IPv4 per zone),
+	// the charts' volumes (Prometheus, Grafana 10, Airflow triggerer 100 GiB
+	// gp3) and internet egress.
+	workloads := func(u cost.Usage, prometheusGiB float64) [2]float64 {
+		return same((p.ELB.ALBPerHour+u.ALBLCU*p.ELB.ALBPerLCUHour)*h + 3*p.VPC.PublicIPv4PerHour*h +
+			(prometheusGiB+10+100)*p.EBS.GP3PerGBMonth + u.InternetEgressGBPerMonth*p.DataTransfer.InternetOutPerGB)
 	}
 
 	cases := map[string]struct {
@@ -57,64 +63,66 @@ func TestEstimateExampleEnvironments(t *testing.T) {
 		v1alpha1.EnvDev: {
 			reason: "dev: 1 NAT; EKS, t3.medium 2-5 and c5.xlarge 0-2; single-AZ db.t3.medium 50-100 GiB; Standard 90 days then Glacier",
 			want: byHand{
-				network: same(1*p.VPC.NATGatewayPerHour*h + dev.NATProcessedGBPerMonth*p.VPC.NATGatewayPerGB + 1*p.VPC.PublicIPv4PerHour*h),
+				network: same(1*p.VPC.NATGatewayPerHour*h + dev.NATProcessedGBPerMonth*p.VPC.NATGatewayPerGB + 1*p.VPC.PublicIPv4PerHour*h +
+					interAZ(dev.InterAZGBPerMonth+dev.NATProcessedGBPerMonth*2/3)), // two zones' internet traffic crosses to the one NAT
 				cluster: [2]float64{
-					p.EKS.ClusterPerHour*h + 2*ec2["t3.medium"]*h + 0*ec2["c5.xlarge"]*h + 2*disk + p.KMS.KeyPerMonth + dev.ControlPlaneLogsGBPerMonth*(logs+logStore),
-					p.EKS.ClusterPerHour*h + 5*ec2["t3.medium"]*h + 2*ec2["c5.xlarge"]*h + 7*disk + p.KMS.KeyPerMonth + dev.ControlPlaneLogsGBPerMonth*(logs+logStore),
+					p.EKS.ClusterPerHour*h + 2*ec2["t3.medium"]*h + 0*ec2["c5.xlarge"]*h + 2*disk + p.KMS.KeyPerMonth + logs(dev.ControlPlaneLogsGBPerMonth, 7),
+					p.EKS.ClusterPerHour*h + 5*ec2["t3.medium"]*h + 2*ec2["c5.xlarge"]*h + 7*disk + p.KMS.KeyPerMonth + logs(dev.ControlPlaneLogsGBPerMonth, 7),
 				},
 				database: [2]float64{
-					rds["db.t3.medium"]*h + 50*p.RDS.GP3PerGBMonth + p.KMS.KeyPerMonth,
-					rds["db.t3.medium"]*h + 100*p.RDS.GP3PerGBMonth + p.KMS.KeyPerMonth,
+					rds["db.t3.medium"]*h + 50*p.RDS.GP3PerGBMonth + p.KMS.KeyPerMonth + logs(dev.RDSLogsGBPerMonth, 7),
+					rds["db.t3.medium"]*h + 100*p.RDS.GP3PerGBMonth + p.KMS.KeyPerMonth + logs(dev.RDSLogsGBPerMonth, 7),
 				},
-				dataLake: same(dev.S3DataGB*90/year*p.S3.StandardPerGBMonth + dev.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth +
-					dev.AppLogsGBPerMonth*logs + dev.AppLogsGBPerMonth*7/30*logStore + ecr),
-				workloads: alb(dev.ALBLCU),
+				dataLake:  same(dev.S3DataGB*90/year*p.S3.StandardPerGBMonth + dev.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth + ecr),
+				workloads: workloads(dev, 20),
 			},
-			wantUSD: [2]int{338, 786}, budget: 500, verdict: cost.VerdictOverAtMax,
+			wantUSD: [2]int{347, 798}, budget: 500, verdict: cost.VerdictOverAtMax,
 		},
 		v1alpha1.EnvStaging: {
-			reason: "staging: 3 NATs; t3.large 3-5 and c5.xlarge 0-2; Multi-AZ db.t3.large 100-200 GiB; tiering at 30, Glacier at 90",
+			reason: "staging: 1 NAT; t3.large 2-5 and c5.xlarge 0-2; Multi-AZ db.t3.large 100-200 GiB; tiering at 30, Glacier at 90",
 			want: byHand{
-				network: same(3*p.VPC.NATGatewayPerHour*h + stg.NATProcessedGBPerMonth*p.VPC.NATGatewayPerGB + 3*p.VPC.PublicIPv4PerHour*h),
+				network: same(1*p.VPC.NATGatewayPerHour*h + stg.NATProcessedGBPerMonth*p.VPC.NATGatewayPerGB + 1*p.VPC.PublicIPv4PerHour*h +
+					interAZ(stg.InterAZGBPerMonth+stg.NATProcessedGBPerMonth*2/3)), // two zones' internet traffic crosses to the one NAT
 				cluster: [2]float64{
-					p.EKS.ClusterPerHour*h + 3*ec2["t3.large"]*h + 0*ec2["c5.xlarge"]*h + 3*disk + p.KMS.KeyPerMonth + stg.ControlPlaneLogsGBPerMonth*(logs+logStore),
-					p.EKS.ClusterPerHour*h + 5*ec2["t3.large"]*h + 2*ec2["c5.xlarge"]*h + 7*disk + p.KMS.KeyPerMonth + stg.ControlPlaneLogsGBPerMonth*(logs+logStore),
+					p.EKS.ClusterPerHour*h + 2*ec2["t3.large"]*h + 0*ec2["c5.xlarge"]*h + 2*disk + p.KMS.KeyPerMonth + logs(stg.ControlPlaneLogsGBPerMonth, 30),
+					p.EKS.ClusterPerHour*h + 5*ec2["t3.large"]*h + 2*ec2["c5.xlarge"]*h + 7*disk + p.KMS.KeyPerMonth + logs(stg.ControlPlaneLogsGBPerMonth, 30),
 				},
 				database: [2]float64{
-					2*rds["db.t3.large"]*h + 100*p.RDS.GP3MultiAZPerGBMonth + p.KMS.KeyPerMonth,
-					2*rds["db.t3.large"]*h + 200*p.RDS.GP3MultiAZPerGBMonth + p.KMS.KeyPerMonth,
+					2*rds["db.t3.large"]*h + 100*p.RDS.GP3MultiAZPerGBMonth + p.KMS.KeyPerMonth + logs(stg.RDSLogsGBPerMonth, 30),
+					2*rds["db.t3.large"]*h + 200*p.RDS.GP3MultiAZPerGBMonth + p.KMS.KeyPerMonth + logs(stg.RDSLogsGBPerMonth, 30),
 				},
 				dataLake: [2]float64{
 					stg.S3DataGB*30/year*p.S3.StandardPerGBMonth + stg.S3DataGB*60/year*p.S3.IntelligentTieringInfrequentPerGBMonth +
-						stg.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth + stg.AppLogsGBPerMonth*logs + stg.AppLogsGBPerMonth*30/30*logStore + ecr,
+						stg.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth + ecr,
 					stg.S3DataGB*30/year*p.S3.StandardPerGBMonth + stg.S3DataGB*60/year*p.S3.IntelligentTieringFrequentPerGBMonth +
-						stg.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth + stg.AppLogsGBPerMonth*logs + stg.AppLogsGBPerMonth*30/30*logStore + ecr,
+						stg.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth + ecr,
 				},
-				workloads: alb(stg.ALBLCU),
+				workloads: workloads(stg, 20),
 			},
-			wantUSD: [2]int{879, 1386}, budget: 800, verdict: cost.VerdictOver,
+			wantUSD: [2]int{708, 1299}, budget: 800, verdict: cost.VerdictOverAtMax,
 		},
 		v1alpha1.EnvProd: {
 			reason: "prod: 3 NATs; t3.large 2-4 and c5.xlarge 2-4; Multi-AZ db.r6g.large + replica, 200-500 GiB; 90-day logs",
 			want: byHand{
-				network: same(3*p.VPC.NATGatewayPerHour*h + prd.NATProcessedGBPerMonth*p.VPC.NATGatewayPerGB + 3*p.VPC.PublicIPv4PerHour*h),
+				network: same(3*p.VPC.NATGatewayPerHour*h + prd.NATProcessedGBPerMonth*p.VPC.NATGatewayPerGB + 3*p.VPC.PublicIPv4PerHour*h +
+					interAZ(prd.InterAZGBPerMonth)),
 				cluster: [2]float64{
-					p.EKS.ClusterPerHour*h + 2*ec2["t3.large"]*h + 2*ec2["c5.xlarge"]*h + 4*disk + p.KMS.KeyPerMonth + prd.ControlPlaneLogsGBPerMonth*(logs+logStore),
-					p.EKS.ClusterPerHour*h + 4*ec2["t3.large"]*h + 4*ec2["c5.xlarge"]*h + 8*disk + p.KMS.KeyPerMonth + prd.ControlPlaneLogsGBPerMonth*(logs+logStore),
+					p.EKS.ClusterPerHour*h + 2*ec2["t3.large"]*h + 2*ec2["c5.xlarge"]*h + 4*disk + p.KMS.KeyPerMonth + logs(prd.ControlPlaneLogsGBPerMonth, 90),
+					p.EKS.ClusterPerHour*h + 4*ec2["t3.large"]*h + 4*ec2["c5.xlarge"]*h + 8*disk + p.KMS.KeyPerMonth + logs(prd.ControlPlaneLogsGBPerMonth, 90),
 				},
 				database: [2]float64{
-					2*rds["db.r6g.large"]*h + 1*rds["db.r6g.large"]*h + 200*p.RDS.GP3MultiAZPerGBMonth + 200*p.RDS.GP3PerGBMonth + p.KMS.KeyPerMonth,
-					2*rds["db.r6g.large"]*h + 1*rds["db.r6g.large"]*h + 500*p.RDS.GP3MultiAZPerGBMonth + 500*p.RDS.GP3PerGBMonth + p.KMS.KeyPerMonth,
+					2*rds["db.r6g.large"]*h + 1*rds["db.r6g.large"]*h + 200*p.RDS.GP3MultiAZPerGBMonth + 200*p.RDS.GP3PerGBMonth + p.KMS.KeyPerMonth + 2*logs(prd.RDSLogsGBPerMonth, 90), // primary and replica export
+					2*rds["db.r6g.large"]*h + 1*rds["db.r6g.large"]*h + 500*p.RDS.GP3MultiAZPerGBMonth + 500*p.RDS.GP3PerGBMonth + p.KMS.KeyPerMonth + 2*logs(prd.RDSLogsGBPerMonth, 90),
 				},
 				dataLake: [2]float64{
 					prd.S3DataGB*30/year*p.S3.StandardPerGBMonth + prd.S3DataGB*60/year*p.S3.IntelligentTieringInfrequentPerGBMonth +
-						prd.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth + prd.AppLogsGBPerMonth*logs + prd.AppLogsGBPerMonth*90/30*logStore + ecr,
+						prd.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth + ecr,
 					prd.S3DataGB*30/year*p.S3.StandardPerGBMonth + prd.S3DataGB*60/year*p.S3.IntelligentTieringFrequentPerGBMonth +
-						prd.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth + prd.AppLogsGBPerMonth*logs + prd.AppLogsGBPerMonth*90/30*logStore + ecr,
+						prd.S3DataGB*(year-90)/year*p.S3.GlacierFlexiblePerGBMonth + ecr,
 				},
-				workloads: alb(prd.ALBLCU),
+				workloads: workloads(prd, 100),
 			},
-			wantUSD: [2]int{1545, 2150}, budget: 2000, verdict: cost.VerdictOverAtMax,
+			wantUSD: [2]int{1568, 2175}, budget: 2000, verdict: cost.VerdictOverAtMax,
 		},
 	}
 	for env, tc := range cases {
@@ -257,5 +265,38 @@ func TestPricesFile(t *testing.T) {
 	}
 	if _, err := cost.Parse([]byte("region: x\ncurrency: USD\ndate: d\nhoursPerMonth: 730\nbogus: 1\n")); err == nil {
 		t.Error("an unknown field in prices.yaml must be refused")
+	}
+}
+
+// TestLogLines: a log group without retention is stored for ever (a year is
+// counted), and app log groups nothing writes to cost nothing.
+func TestLogLines(t *testing.T) {
+	p, err := cost.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := environment.Resolve("gokinjo-abcde", v1alpha1.EnvironmentParameters{Environment: v1alpha1.EnvDev}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := r.CostInput()
+	in.Cluster.LogRetentionDays = 0
+	e, err := p.Estimate(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gb := p.Assumptions.Dev.ControlPlaneLogsGBPerMonth
+	want := gb*p.CloudWatch.LogsIngestPerGB + gb*365/30*p.CloudWatch.LogsStoragePerGBMonth
+	found := false
+	for _, i := range e.Items {
+		if i.Name == "control-plane logs (no retention, a year stored)" {
+			found = near(i.Min, want)
+		}
+		if i.Name == "app logs" {
+			t.Errorf("nothing writes to the app log groups yet: no app logs line, got %+v", i)
+		}
+	}
+	if !found {
+		t.Errorf("control-plane logs without retention: want one line of %.2f USD, items %+v", want, e.Items)
 	}
 }

@@ -29,6 +29,7 @@ type Prices struct {
 		InstancePerHour map[string]float64 `json:"instancePerHour"`
 	} `json:"ec2"`
 	EBS struct {
+		GP2PerGBMonth float64 `json:"gp2PerGBMonth"`
 		GP3PerGBMonth float64 `json:"gp3PerGBMonth"`
 	} `json:"ebs"`
 	VPC struct {
@@ -63,7 +64,24 @@ type Prices struct {
 	ECR struct {
 		StoragePerGBMonth float64 `json:"storagePerGBMonth"`
 	} `json:"ecr"`
+	DataTransfer struct {
+		InterAZPerGBEachWay float64 `json:"interAZPerGBEachWay"`
+		InternetOutPerGB    float64 `json:"internetOutPerGB"`
+	} `json:"dataTransfer"`
+	SecretsManager struct {
+		SecretPerMonth float64 `json:"secretPerMonth"`
+	} `json:"secretsManager"`
 	Assumptions Assumptions `json:"assumptions"`
+	// Sources say where each price comes from, by its path ("ebs.gp3PerGBMonth").
+	Sources map[string]Source `json:"sources"`
+}
+
+// Source is where a price was read and whether stored material confirmed it.
+type Source struct {
+	URL      string `json:"url"`
+	Checked  string `json:"checked"`
+	Verified bool   `json:"verified"`
+	Note     string `json:"note"`
 }
 
 // Assumptions are the usage figures the package cannot know.
@@ -82,6 +100,9 @@ type Usage struct {
 	S3DataGB                   float64 `json:"s3DataGB"`
 	AppLogsGBPerMonth          float64 `json:"appLogsGBPerMonth"`
 	ControlPlaneLogsGBPerMonth float64 `json:"controlPlaneLogsGBPerMonth"`
+	RDSLogsGBPerMonth          float64 `json:"rdsLogsGBPerMonth"`
+	InterAZGBPerMonth          float64 `json:"interAZGBPerMonth"`
+	InternetEgressGBPerMonth   float64 `json:"internetEgressGBPerMonth"`
 	ALBLCU                     float64 `json:"albLCU"`
 }
 

@@ -11,8 +11,9 @@ import (
 // logExportTypes are the PostgreSQL logs every instance exports to CloudWatch.
 var logExportTypes = []string{"postgresql", "upgrade"}
 
-// defaultLogRetentionDays applies to XDatabases written before the field existed.
-const defaultLogRetentionDays = 30
+// DefaultLogRetentionDays applies to XDatabases written before the field
+// existed (the cost model prices their log exports with it too).
+const DefaultLogRetentionDays = 30
 
 // LogGroupName is the group RDS exports a log type of an instance into; RDS
 // creates it without retention (kept forever) unless it exists already.
@@ -31,7 +32,7 @@ func (d *database) logGroups(instanceComp, identifier string) error {
 	o := d.p.Owner
 	days := d.p.LogRetentionDays
 	if days == 0 {
-		days = defaultLogRetentionDays
+		days = DefaultLogRetentionDays
 	}
 	for _, t := range logExportTypes {
 		name := LogGroupName(identifier, t)

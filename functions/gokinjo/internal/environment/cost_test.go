@@ -45,31 +45,31 @@ func TestBudgetVerdict(t *testing.T) {
 		"Within": {
 			reason: "dev under a 1000 USD budget: WithinBudget=True, no warning",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 1000}},
-			want: want{status: true, reason: cost.VerdictWithin, message: "estimated 338-786 USD/month fits the budget of 1000 USD",
-				minMax: [2]int{338, 786}, composed: 5, layerNames: dev},
+			want: want{status: true, reason: cost.VerdictWithin, message: "estimated 347-798 USD/month fits the budget of 1000 USD",
+				minMax: [2]int{347, 798}, composed: 5, layerNames: dev},
 		},
 		"OverAtMax": {
-			reason: "the dev preset's maximum (786) exceeds its 500 USD budget: a warning and WithinBudget=False naming the biggest contributor",
+			reason: "the dev preset's maximum (798) exceeds its 500 USD budget: a warning and WithinBudget=False naming the biggest contributor",
 			params: map[string]any{"environment": "dev"},
 			want: want{reason: cost.VerdictOverAtMax, message: "biggest contributors: cluster node group compute (c5.xlarge x 0-2) 0-312",
-				warning: "over budget: estimated 338-786 USD/month exceeds the budget of 500 USD", minMax: [2]int{338, 786}, composed: 5, layerNames: dev},
+				warning: "over budget: estimated 347-798 USD/month exceeds the budget of 500 USD", minMax: [2]int{347, 798}, composed: 5, layerNames: dev},
 		},
 		"HardLimitNew": {
 			reason: "budget.enforce on a new environment over its budget: refused, nothing composed",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 500, "enforce": true}},
-			want:   want{err: "spec.parameters.budget.monthlyLimitUsd: estimated 338-786 USD/month exceeds the budget of 500 USD (OverBudgetAtMax); biggest contributors: cluster node group compute"},
+			want:   want{err: "spec.parameters.budget.monthlyLimitUsd: estimated 347-798 USD/month exceeds the budget of 500 USD (OverBudgetAtMax); biggest contributors: cluster node group compute"},
 		},
 		"HardLimitWithin": {
 			reason: "budget.enforce within the budget composes as usual",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 800, "enforce": true}},
-			want:   want{status: true, reason: cost.VerdictWithin, message: "fits the budget of 800 USD", minMax: [2]int{338, 786}, composed: 5, enforced: true, layerNames: dev},
+			want:   want{status: true, reason: cost.VerdictWithin, message: "fits the budget of 800 USD", minMax: [2]int{347, 798}, composed: 5, enforced: true, layerNames: dev},
 		},
 		"Unpriced": {
 			reason: "an instance type without a price is named in a warning and status, never counted as 0",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 1000},
 				"cluster": map[string]any{"nodeGroups": map[string]any{"compute": map[string]any{"instanceType": "c7g.xlarge"}}}},
 			want: want{status: true, reason: cost.VerdictWithin, message: "fits", warning: "cost estimate is incomplete: prices.yaml has no price for EC2 instance type c7g.xlarge (node group compute)",
-				minMax: [2]int{338, 473}, unpriced: []string{"EC2 instance type c7g.xlarge (node group compute)"}, composed: 5, layerNames: dev},
+				minMax: [2]int{347, 485}, unpriced: []string{"EC2 instance type c7g.xlarge (node group compute)"}, composed: 5, layerNames: dev},
 		},
 		"UnpricedEnforced": {
 			reason: "the hard limit cannot be enforced on a type without a price: refused",

@@ -92,11 +92,22 @@ func (r Resolved) validate(params *field.Path) field.ErrorList {
 	return append(errs, workloads.Validate(r.Workloads, params.Child("workloads"))...)
 }
 
-// CostInput is what the cost model prices: the resolved layers, and the one
-// ALB the workloads layer's Ingress creates.
+// CostInput is what the cost model prices: the resolved layers, and what
+// the workloads layer makes AWS bill.
 func (r Resolved) CostInput() cost.Input {
 	return cost.Input{Network: r.Network, Cluster: r.Cluster, Database: r.Database, DataLake: r.DataLake,
-		Workloads: &cost.Workloads{ALBs: 1}}
+		Workloads: WorkloadsCost(r.Network.Environment)}
+}
+
+// WorkloadsCost is what the workloads layer of an environment makes AWS
+// bill: the one ALB its Ingress creates and the volumes its charts claim.
+func WorkloadsCost(env string) *cost.Workloads {
+	w := &cost.Workloads{ALBs: 1}
+	vols := workloads.Volumes(env)
+	for _, name := range []string{"prometheus", "grafana", "airflow-triggerer"} {
+		w.Volumes = append(w.Volumes, cost.Volume{Name: name, GiB: vols[name]})
+	}
+	return w
 }
 
 // Enforced reports whether the claim makes its budget a hard limit.

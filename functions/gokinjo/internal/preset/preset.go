@@ -106,8 +106,9 @@ type App struct {
 // Presets are the environments, as the strategy describes them; the README's
 // "Environment presets" table shows every value (TestREADMETable).
 //
-//   - Network: dev saves money on one shared NAT gateway, staging and prod
-//     keep one per AZ so losing a zone keeps egress alive.
+//   - Network: dev and staging save money on one shared NAT gateway (staging's
+//     minimum fits its 600-800 USD target only so, docs/cost.md), prod keeps
+//     one per AZ so losing a zone keeps egress alive.
 //   - Database: dev single-AZ db.t3.medium, staging Multi-AZ db.t3.large,
 //     prod Multi-AZ with a read replica on db.r6g.large (current-generation
 //     Graviton2, 2 vCPU / 16 GiB like the strategy's previous-generation
@@ -144,12 +145,13 @@ var Presets = map[string]Preset{
 		},
 	},
 	v1alpha1.EnvStaging: {
-		Network: Network{NATGateways: v1alpha1.NATOnePerAZ, S3GatewayEndpoint: true},
-		// "3 nodes t3.large", room to grow to 5. The compute group uses
-		// prod's instance type, labels and taint (so staging proves prod's
-		// scheduling) but idles at 0 like dev's: staging runs 3 nodes, not 5.
+		Network: Network{NATGateways: v1alpha1.NATSingle, S3GatewayEndpoint: true},
+		// prod's t3.large general nodes, 2 at rest (like prod's general
+		// group) with room to grow to 5. The compute group uses prod's
+		// instance type, labels and taint (so staging proves prod's
+		// scheduling) but idles at 0 like dev's.
 		Cluster: Cluster{
-			General:          NodeGroup{InstanceType: "t3.large", MinSize: 3, MaxSize: 5, DesiredSize: 3},
+			General:          NodeGroup{InstanceType: "t3.large", MinSize: 2, MaxSize: 5, DesiredSize: 2},
 			Compute:          NodeGroup{InstanceType: "c5.xlarge", MinSize: 0, MaxSize: 2, DesiredSize: 0},
 			LogRetentionDays: 30,
 		},

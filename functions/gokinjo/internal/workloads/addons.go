@@ -187,7 +187,7 @@ func (w *workloads) monitoringValues() (release, bool) {
 		// keeps it on upgrades (Helm lookup against the live cluster).
 		"grafana": map[string]any{
 			"adminPassword":            "",
-			"persistence":              map[string]any{"enabled": true, "storageClassName": storageClass(), "size": "10Gi"},
+			"persistence":              map[string]any{"enabled": true, "storageClassName": storageClass(), "size": gi(grafanaGiB)},
 			"securityContext":          grafanaPod,
 			"containerSecurityContext": helmContainerSecurity(),
 			"resources":                helmResources("100m", "256Mi", "500m", "512Mi"),
