@@ -61,14 +61,20 @@ func (w *workloads) api() error {
 		return nil
 	}
 	if !w.s.ObservedReady(compMigrate) {
+		what := "the schema migration Job to complete"
+		if st := w.migrationState(); st != "" {
+			what += ": " + st
+		}
 		img = w.observedImage(deploymentComp("api"))
 		if img == "" {
-			what := "the schema migration Job to complete"
-			if st := w.migrationState(); st != "" {
-				what += ": " + st
-			}
 			w.wait(what)
 			return nil
+		}
+		// The API keeps the version it runs; the XR (and the claim) is not
+		// ready while the new tag's migration has not completed, and says
+		// why once the Job is stuck or failed.
+		if img != image(w.p.API) {
+			w.wait(what)
 		}
 	}
 	env := []corev1.EnvVar{{Name: "DATABASE_URL", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{

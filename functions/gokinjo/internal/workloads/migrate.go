@@ -110,10 +110,19 @@ func (w *workloads) migration() error {
 	return w.object(compMigrate, w.job(w.migrationJobName(), c), readyComplete, deps...)
 }
 
+// maxMigrationAttempts bounds the Jobs one tag gets: a transient failure
+// (the database or network not there yet) recovers by itself, a migration
+// that fails for good stops after this many Jobs and waits for a new tag
+// (the fix, or the revert) instead of leaving a failed Job per reconcile.
+const maxMigrationAttempts = 3
+
 // migrationJobName is the migration Job of the API's tag and attempt: the
 // first attempt is <prefix>-<tag>; when the observed Job of this tag has
-// failed, the next reconcile composes <prefix>-<tag>-<n+1>, so a fixed
-// image, database or network recovers without anyone deleting a Job.
+// failed, the next reconcile composes <prefix>-<tag>-<n+1> (up to
+// maxMigrationAttempts), so a fixed image, database or network recovers
+// without anyone deleting a Job. Another tag (a fix or a revert) starts at
+// its own first attempt: for a revert that is the Job that already
+// completed, so the revert is ready at once.
 func (w *workloads) migrationJobName() string {
 	base := jobName(apiName+"-migrate", w.p.API.Tag)
 	observed := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name")
@@ -127,7 +136,7 @@ func (w *workloads) migrationJobName() string {
 	default:
 		return base // another tag's Job: a new tag starts at attempt 1
 	}
-	if w.jobFailed() {
+	if w.jobFailed() && attempt < maxMigrationAttempts {
 		attempt++
 	}
 	if attempt == 1 {
@@ -183,8 +192,13 @@ func (w *workloads) migrationState() string {
 	name := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name")
 	img := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.spec.template.spec.containers[0].image")
 	if st, reason, msg := w.jobCondition("Failed"); st == "True" {
-		return fmt.Sprintf("migration Job %s (image %s) failed (%s: %s); a new attempt %s is composed; the API keeps its current version",
-			name, img, reason, msg, w.migrationJobName())
+		if next := w.migrationJobName(); next != name {
+			return fmt.Sprintf("migration Job %s (image %s) failed (%s: %s); a new attempt %s is composed; the API keeps its current version",
+				name, img, reason, msg, next)
+		}
+		return fmt.Sprintf("migration Job %s (image %s) failed (%s: %s) after %d attempts; the API keeps its current version: "+
+			"fix the migration and release a new tag, or revert spec.parameters.workloads.version to the tag the API runs (kubectl -n %s logs job/%s shows the error)",
+			name, img, reason, msg, maxMigrationAttempts, w.p.Namespace, name)
 	}
 	if js := w.observedJob(); js.Active > 0 && js.Ready == 0 {
 		return fmt.Sprintf("migration Job %s has no running pod: if image %s was never pushed its pod waits in ImagePullBackOff (image not found): "+
