@@ -6,6 +6,9 @@
 #   make xpkg VERSION=v0.1.0                                    build the function and configuration xpkgs
 #   make publish VERSION=v0.1.0                                 build and push the xpkgs and the API image to
 #                                                               REGISTRY (default ghcr.io/gokinjo; log in first)
+#   make images VERSION=v0.2.0                                  build every app image (API, web) reproducibly, no Docker
+#   make release-app ENV=dev VERSION=v0.2.0                     push them to dev's ECR repositories (read from the claim)
+#   make promote-app FROM=dev ENV=staging VERSION=v0.2.0        copy the same digests to the next environment's ECR
 #   make cost                                                   monthly cost estimate of each example env
 #   make e2e                                                    the package on a local management cluster
 #                                                               (real API server, Crossplane core, registry;
@@ -27,7 +30,7 @@ REGISTRY ?= ghcr.io/gokinjo
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all tools build render fixtures golden test vet lint fuzz cost xpkg publish clean
+.PHONY: all tools build render fixtures golden test vet lint fuzz cost xpkg publish images release-app promote-app clean
 
 all: build
 
@@ -94,6 +97,20 @@ publish: $(BIN)/crossplane
 	$(GO) run ./services/api/cmd/imagebuild -o $(OUT)/images/gokinjo-api.tar -tag $(REGISTRY)/gokinjo-api:$(VERSION)
 	$(GO) run ./cmd/gokinjo-package publish --crossplane $(BIN)/crossplane --registry $(REGISTRY) --version $(VERSION) \
 		--api-image $(OUT)/images/gokinjo-api.tar
+
+# App releases (docs/operations.md): build once, push to dev, promote by
+# digest. The repositories come from the environment's claim status
+# (kubectl, current context); credentials from the Docker config or, for
+# ECR, the caller's AWS credentials.
+RELEASE_FLAGS ?=
+images: web-assets
+	$(GO) run ./cmd/gokinjo-release images --version $(VERSION) --out $(OUT)/images
+
+release-app:
+	$(GO) run ./cmd/gokinjo-release push --env $(ENV) --version $(VERSION) --out $(OUT)/images $(RELEASE_FLAGS)
+
+promote-app:
+	$(GO) run ./cmd/gokinjo-release promote --from $(FROM) --to $(ENV) --version $(VERSION) $(RELEASE_FLAGS)
 
 clean:
 	rm -rf $(OUT)
