@@ -9,6 +9,7 @@
 #   make images VERSION=v0.2.0                                  build every app image (API, web) reproducibly, no Docker
 #   make release-app ENV=dev VERSION=v0.2.0                     push them to dev's ECR repositories (read from the claim)
 #   make promote-app FROM=dev ENV=staging VERSION=v0.2.0        copy the same digests to the next environment's ECR
+#   make bump-app ENV=dev VERSION=v0.2.0                        set the claim's workloads.version (the release PR)
 #   make cost                                                   monthly cost estimate of each example env
 #   make e2e                                                    the package on a local management cluster
 #                                                               (real API server, Crossplane core, registry;
@@ -30,7 +31,7 @@ REGISTRY ?= ghcr.io/gokinjo
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all tools build render fixtures golden test vet lint fuzz cost xpkg publish images release-app promote-app clean
+.PHONY: all tools build render fixtures golden test vet lint fuzz cost xpkg publish images release-app promote-app bump-app clean
 
 all: build
 
@@ -111,6 +112,10 @@ release-app:
 
 promote-app:
 	$(GO) run ./cmd/gokinjo-release promote --from $(FROM) --to $(ENV) --version $(VERSION) $(RELEASE_FLAGS)
+
+# The release itself: the claim's version line (commit it, open the PR).
+bump-app:
+	$(GO) run ./cmd/gokinjo-release bump examples/claims/$(ENV).yaml --version $(VERSION)
 
 clean:
 	rm -rf $(OUT)

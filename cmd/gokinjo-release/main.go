@@ -5,6 +5,7 @@
 //	gokinjo-release images  --version v0.2.0
 //	gokinjo-release push    --env dev --version v0.2.0
 //	gokinjo-release promote --from dev --to staging --version v0.2.0
+//	gokinjo-release bump examples/claims/dev.yaml --version v0.2.0
 //
 // The repositories are read from each environment's claim
 // (status.dataLake.repositories) with kubectl, or given with --repository
@@ -96,6 +97,20 @@ func (c *promoteCmd) Run(ctx context.Context) error {
 	return report(os.Stdout, imgs)
 }
 
+type bumpCmd struct {
+	Claim   string `arg:"" type:"existingfile" help:"Claim file (examples/claims/<env>.yaml)."`
+	Version string `required:"" help:"Version the environment runs from now on."`
+}
+
+func (c *bumpCmd) Run() error {
+	prev, err := release.Bump(c.Claim, c.Version)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: spec.parameters.workloads.version %s -> %s\n", c.Claim, prev, c.Version)
+	return nil
+}
+
 // report writes one line per image: app, reference, digest.
 func report(w io.Writer, imgs []release.Image) error {
 	for _, i := range imgs {
@@ -110,6 +125,7 @@ type cli struct {
 	Images  imagesCmd  `cmd:"" help:"Build every app image (API, web) reproducibly, without Docker."`
 	Push    pushCmd    `cmd:"" help:"Push the built images to an environment's ECR repositories."`
 	Promote promoteCmd `cmd:"" help:"Copy a version's images, same digests, from one environment's repositories to another's."`
+	Bump    bumpCmd    `cmd:"" help:"Set the version a claim file runs (the one-line change a release or rollback is)."`
 }
 
 func main() {
