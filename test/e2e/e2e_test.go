@@ -96,6 +96,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("fault/function-restart", func(t *testing.T) { h.faultFunctionRestart(t, composed) })
 	t.Run("fault/rds-error", func(t *testing.T) { h.faultRDSError(t) })
 	t.Run("fault/shrink-node-group", func(t *testing.T) { h.faultShrinkNodeGroup(t, composed["dev"]) })
+	t.Run("release/dev", h.releaseDev) // release_test.go
 	t.Run("deletion/all-claims", h.deleteAllClaims)
 	t.Run("delays/dev", h.delayedDev)
 	// Opt-in (E2E_KILL_DURING_CREATE=1): a kill while RunFunction calls are
