@@ -66,7 +66,10 @@ func (w *workloads) job(name string, c corev1.Container) *batchv1.Job {
 			// No activeDeadlineSeconds: a pod waiting for an image that is
 			// not pushed yet must not turn the Job into a terminal failure;
 			// it runs once the image exists. A Job that does fail is
-			// replaced by the next attempt (migrationJobName).
+			// replaced by the next attempt (migrationJobName). No
+			// ttlSecondsAfterFinished either: provider-kubernetes would
+			// create the Job again once the TTL controller deleted it,
+			// re-running the migration after every TTL.
 			BackoffLimit: ptr(int32(4)),
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: dbClient(w.podLabels(name))},
