@@ -2,12 +2,7 @@ package release
 
 import (
 	"context"
-	"encoding/base64"
-	"fmt"
 	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,47 +10,26 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-containerregistry/pkg/name"
-	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"github.com/gokinjo/platform/internal/registrytest"
 )
 
-// registries serves one go-containerregistry registry (what crane registry
-// serve runs) per environment on loopback, each behind its own basic-auth
-// credentials, and writes them to a Docker config (DOCKER_CONFIG, what
-// crane auth login or aws-actions/amazon-ecr-login leave): the release must
-// find them through the standard credential chain.
+// registries serves one registry per environment, each behind its own
+// credentials, found only through the Docker config (registrytest).
 func registries(t *testing.T, envs ...string) map[string]string {
 	t.Helper()
-	auths := map[string]string{}
+	creds := make([]registrytest.Credentials, len(envs))
+	for i, env := range envs {
+		creds[i] = registrytest.Credentials{User: "ci-" + env, Password: "token-" + env}
+	}
 	hosts := map[string]string{}
-	for _, env := range envs {
-		user, pass := "ci-"+env, "token-"+env
-		reg := ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0)))
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if u, p, ok := r.BasicAuth(); !ok || u != user || p != pass {
-				w.Header().Set("WWW-Authenticate", `Basic realm="`+env+`"`)
-				http.Error(w, "authentication required", http.StatusUnauthorized)
-				return
-			}
-			reg.ServeHTTP(w, r)
-		}))
-		t.Cleanup(srv.Close)
-		host := strings.TrimPrefix(srv.URL, "http://")
-		hosts[env] = host
-		auths[host] = base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+	for i, h := range registrytest.Serve(t, creds...) {
+		hosts[envs[i]] = h
 	}
-	var entries []string
-	for h, a := range auths {
-		entries = append(entries, fmt.Sprintf("%q:{\"auth\":%q}", h, a))
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(`{"auths":{`+strings.Join(entries, ",")+`}}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("DOCKER_CONFIG", dir)
 	return hosts
 }
 
