@@ -60,7 +60,7 @@ func (w *workloads) api() error {
 		w.wait("the API image repository (XDataLake status.repositories)")
 		return nil
 	}
-	if !w.s.ObservedReady(compMigrate) {
+	if !w.migrated() {
 		what := "the schema migration Job to complete"
 		if st := w.migrationState(); st != "" {
 			what += ": " + st

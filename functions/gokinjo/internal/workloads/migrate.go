@@ -152,6 +152,15 @@ func (w *workloads) migrationJobName() string {
 	return base + suffix
 }
 
+// migrated reports whether the migration of the API's tag has completed: the
+// observed Job is ready and is this tag's Job. Right after a tag change the
+// observed Job is still the previous tag's (complete): that is not a
+// migration of the new tag, and the API must not move yet.
+func (w *workloads) migrated() bool {
+	observed := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name")
+	return w.s.ObservedReady(compMigrate) && observed == w.migrationJobName()
+}
+
 // jobStatus is the part of a Job's status the layer reads.
 type jobStatus struct {
 	Active     int64 `json:"active"`
@@ -189,7 +198,7 @@ func (w *workloads) jobFailed() bool {
 // stands, read from the observed Job, and what to do when it is stuck; ""
 // once it has completed or before it exists.
 func (w *workloads) migrationState() string {
-	if !w.s.ObservedExists(compMigrate) || w.s.ObservedReady(compMigrate) {
+	if !w.s.ObservedExists(compMigrate) || w.migrated() {
 		return ""
 	}
 	name := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name")

@@ -75,6 +75,13 @@ func TestReleaseByTag(t *testing.T) {
 		wantWait  []string // substrings of the XR's waits; nil: no wait about the migration
 		wantState string
 	}{
+		"NewTagJobNotObservedYet": {
+			reason:   "Right after the edit the observed Job is still v1's, complete: the API must stay on v1 until v2's own Job completes.",
+			tag:      "v2",
+			observed: observedRelease(t, "v1", jobName(apiName+"-migrate", "v1"), true, complete),
+			wantJob:  v2job, wantAPI: "v1",
+			wantWait: []string{"the schema migration Job to complete"},
+		},
 		"NewTagMigrating": {
 			reason:   "While v2's migration runs, the API stays on v1.",
 			tag:      "v2",
