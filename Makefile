@@ -6,6 +6,10 @@
 #   make xpkg VERSION=v0.1.0                                    build the function and configuration xpkgs
 #   make publish VERSION=v0.1.0                                 build and push the xpkgs and the API image to
 #                                                               REGISTRY (default ghcr.io/gokinjo; log in first)
+#   make images VERSION=v0.2.0                                  build every app image (API, web) reproducibly, no Docker
+#   make release-app ENV=dev VERSION=v0.2.0                     push them to dev's ECR repositories (read from the claim)
+#   make promote-app FROM=dev ENV=staging VERSION=v0.2.0        copy the same digests to the next environment's ECR
+#   make bump-app ENV=dev VERSION=v0.2.0                        set the claim's workloads.version (the release PR)
 #   make cost                                                   monthly cost estimate of each example env
 #   make plan CLAIM=<file> [OBSERVED=<dir>] [PLAN_FLAGS=-o json] what applying a claim would do: changes per
 #                                                               layer, refusals, cost before and after, against
@@ -30,7 +34,7 @@ REGISTRY ?= ghcr.io/gokinjo
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all deps tools build render fixtures golden test vet lint fuzz cost plan xpkg publish clean
+.PHONY: all deps tools build render fixtures golden test vet lint fuzz cost plan xpkg publish images release-app promote-app bump-app clean
 
 all: build
 
@@ -121,6 +125,24 @@ publish: $(BIN)/crossplane
 	$(GO) run ./services/api/cmd/imagebuild -o $(OUT)/images/gokinjo-api.tar -tag $(REGISTRY)/gokinjo-api:$(VERSION)
 	$(GO) run ./cmd/gokinjo-package publish --crossplane $(BIN)/crossplane --registry $(REGISTRY) --version $(VERSION) \
 		--api-image $(OUT)/images/gokinjo-api.tar
+
+# App releases (docs/operations.md): build once, push to dev, promote by
+# digest. The repositories come from the environment's claim status
+# (kubectl, current context); credentials from the Docker config or, for
+# ECR, the caller's AWS credentials.
+RELEASE_FLAGS ?=
+images: web-assets
+	$(GO) run ./cmd/gokinjo-release images --version $(VERSION) --out $(OUT)/images
+
+release-app:
+	$(GO) run ./cmd/gokinjo-release push --env $(ENV) --version $(VERSION) --out $(OUT)/images $(RELEASE_FLAGS)
+
+promote-app:
+	$(GO) run ./cmd/gokinjo-release promote --from $(FROM) --to $(ENV) --version $(VERSION) $(RELEASE_FLAGS)
+
+# The release itself: the claim's version line (commit it, open the PR).
+bump-app:
+	$(GO) run ./cmd/gokinjo-release bump examples/claims/$(ENV).yaml --version $(VERSION)
 
 clean:
 	rm -rf $(OUT)

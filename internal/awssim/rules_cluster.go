@@ -51,6 +51,22 @@ type ImageRegistry interface {
 	Has(image string) bool
 }
 
+// FailingJobs is a registry that also knows which images' Jobs fail
+// (SIMULATED: a real registry cannot say that; the e2e marks such an image
+// with the label JobFailsLabel, whose value is the failure). A Job of such
+// an image ends Failed (BackoffLimitExceeded), as a migration that errors
+// on every retry does.
+type FailingJobs interface {
+	JobFails(image string) string
+}
+
+// JobFailsLabel is the image label a simulated failing Job's image carries.
+const JobFailsLabel = "simulate.gokinjo.io/job-fails"
+
+// jobFailed starts the message of a Job the simulator failed: Kubernetes'
+// own message for a Job out of retries.
+const jobFailed = "Job has reached the specified backoff limit"
+
 // Images is a registry the test fills: pushed references, plus every
 // image outside ECR when TrustPublic is set (the simulator does not model
 // public registries).
@@ -121,6 +137,14 @@ func objectReady(a *Account, r *Resource) (string, *AWSError) {
 			if !a.images().Has(img) {
 				return fmt.Sprintf("%s %s/%s: Back-off pulling image %q: ErrImagePull: not found", m.GetKind(), m.GetNamespace(), m.GetName(), img),
 					awsErr("cluster-images", "PullImage", "ErrImagePull", "image %q is not in the registry (%s %s/%s never becomes %s)", img, m.GetKind(), m.GetNamespace(), m.GetName(), successOf(m.GetKind()))
+			}
+		}
+		if fj, ok := a.images().(FailingJobs); ok && m.GetKind() == "Job" {
+			for _, img := range podImages(m) {
+				if why := fj.JobFails(img); why != "" {
+					return fmt.Sprintf("%s: %s", jobFailed, why),
+						awsErr("cluster-job", "RunJob", "BackoffLimitExceeded", "Job %s/%s (image %q) fails: %s", m.GetNamespace(), m.GetName(), img, why)
+				}
 			}
 		}
 		if m.GetKind() == "StatefulSet" {
@@ -545,6 +569,10 @@ func (a *Account) stalled(r *Resource) {
 			m["status"] = map[string]any{"observedGeneration": int64(1), "replicas": int64(1), "unavailableReplicas": int64(1), "conditions": []any{cond}}
 		case "Job":
 			m["status"] = map[string]any{"active": int64(1), "startTime": TransitionTime}
+			if strings.HasPrefix(r.Message, jobFailed) {
+				cond["type"], cond["status"], cond["reason"] = "Failed", "True", "BackoffLimitExceeded"
+				m["status"] = map[string]any{"failed": int64(5), "startTime": TransitionTime, "conditions": []any{cond}}
+			}
 		case "PersistentVolumeClaim":
 			m["status"] = map[string]any{"phase": "Pending"}
 		default:

@@ -207,3 +207,43 @@ func TestHelmTimeoutWithDelays(t *testing.T) {
 	apply(t, a, hooked)
 	mustState(t, a, hooked, StateCreating, "failed to install release: timed out waiting for the condition")
 }
+
+// failingRegistry marks images whose Jobs fail (SIMULATED).
+type failingRegistry struct {
+	Images
+	fails map[string]string
+}
+
+func (f *failingRegistry) JobFails(image string) string { return f.fails[image] }
+
+// TestJobOfFailingImageFails: a Job whose image the registry marks as
+// failing ends Failed with Kubernetes' BackoffLimitExceeded, never
+// Complete; a Job of another image of the same repository completes.
+func TestJobOfFailingImageFails(t *testing.T) {
+	repo := "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/gokinjo-dev-api"
+	a := newAccount(NewCloud(), "111111111111")
+	reg := &failingRegistry{Images: Images{TrustPublic: true}, fails: map[string]string{repo + ":v3": "migration 0006 failed"}}
+	reg.Push(repo+":v2", repo+":v3")
+	a.Images = reg
+	job := func(name, tag string) *unstructured.Unstructured {
+		return objectMR(name, map[string]any{"apiVersion": "batch/v1", "kind": "Job", "metadata": map[string]any{"name": name, "namespace": "gokinjo-dev"},
+			"spec": map[string]any{"template": map[string]any{"spec": map[string]any{"containers": []any{map[string]any{"name": "migrate", "image": repo + ":" + tag}}}}}})
+	}
+	bad := job("migrate-v3", "v3")
+	out := apply(t, a, bad)
+	mustState(t, a, bad, StateCreating, "backoff limit: migration 0006 failed")
+	conds, _, _ := unstructured.NestedSlice(out[0].Object, "status", "atProvider", "manifest", "status", "conditions")
+	if len(conds) != 1 {
+		t.Fatalf("failed Job conditions %v, want one", conds)
+	}
+	c := conds[0].(map[string]any)
+	if c["type"] != "Failed" || c["status"] != "True" || c["reason"] != "BackoffLimitExceeded" {
+		t.Errorf("failed Job condition %v, want Failed=True BackoffLimitExceeded", c)
+	}
+	good := job("migrate-v2", "v2")
+	out = apply(t, a, good)
+	mustState(t, a, good, StateAvailable, "")
+	if s, _, _ := unstructured.NestedInt64(out[0].Object, "status", "atProvider", "manifest", "status", "succeeded"); s != 1 {
+		t.Errorf("Job of a working image: succeeded %d, want 1", s)
+	}
+}

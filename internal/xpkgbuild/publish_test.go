@@ -3,12 +3,7 @@ package xpkgbuild
 import (
 	"archive/tar"
 	"context"
-	"encoding/base64"
-	"fmt"
 	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,11 +12,11 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
-	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/gokinjo/platform/internal/registrytest"
 	"github.com/gokinjo/platform/internal/rendertree"
 	"github.com/gokinjo/platform/internal/schemavalidate"
 )
@@ -42,32 +37,12 @@ func tool(t *testing.T, name string) string {
 // The credentials of the test registry.
 const regUser, regPassword = "gokinjo-ci", "s3cret-push-token"
 
-// registry serves go-containerregistry's OCI registry on loopback behind
-// HTTP basic auth, and points the Docker credential chain (DOCKER_CONFIG,
-// what `crane auth login` writes) at its credentials, for this process and
-// the crossplane CLI it runs.
+// registry serves a local registry behind the test credentials and points
+// the Docker credential chain at them, for this process and the crossplane
+// CLI it runs.
 func registry(t *testing.T) string {
 	t.Helper()
-	reg := ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0)))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u, p, ok := r.BasicAuth(); !ok || u != regUser || p != regPassword {
-			w.Header().Set("WWW-Authenticate", `Basic realm="gokinjo-test"`)
-			http.Error(w, "authentication required", http.StatusUnauthorized)
-			return
-		}
-		reg.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	addr := strings.TrimPrefix(srv.URL, "http://")
-
-	dir := t.TempDir()
-	auth := base64.StdEncoding.EncodeToString([]byte(regUser + ":" + regPassword))
-	cfg := fmt.Sprintf(`{"auths":{%q:{"auth":%q}}}`, addr, auth)
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("DOCKER_CONFIG", dir)
-	return addr
+	return registrytest.Serve(t, registrytest.Credentials{User: regUser, Password: regPassword})[0]
 }
 
 // keychain is how the test reads the registry back: with the credentials.

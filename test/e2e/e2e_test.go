@@ -23,7 +23,28 @@ import (
 	"github.com/gokinjo/platform/test/e2e/simulator"
 )
 
-var envs = []string{"dev", "staging", "prod"}
+// envs are the claims the test applies: every example, or the comma list
+// in E2E_ENVS (E2E_ENVS=dev with E2E_SCENARIOS=release/dev runs the release
+// scenario alone, in about a third of the time).
+var envs = listEnv("E2E_ENVS", "dev,staging,prod")
+
+// listEnv is a comma list from the environment, or def.
+func listEnv(key, def string) []string {
+	if v := os.Getenv(key); v != "" {
+		return strings.Split(v, ",")
+	}
+	return strings.Split(def, ",")
+}
+
+// scenario runs a subtest after convergence unless E2E_SCENARIOS lists
+// others (the deletion always runs: it leaves nothing behind).
+func scenario(t *testing.T, name string, f func(*testing.T)) {
+	if only := os.Getenv("E2E_SCENARIOS"); only != "" && name != "deletion/all-claims" &&
+		!strings.Contains(","+only+",", ","+name+",") {
+		return
+	}
+	t.Run(name, f)
+}
 
 const (
 	claimAPIVersion = "platform.gokinjo.io/v1alpha1"
@@ -101,15 +122,16 @@ func TestEndToEnd(t *testing.T) {
 	})
 	h.memoryFigures("after convergence")
 
-	t.Run("fault/function-restart", func(t *testing.T) { h.faultFunctionRestart(t, composed) })
-	t.Run("fault/rds-error", func(t *testing.T) { h.faultRDSError(t) })
-	t.Run("fault/refused-override", h.faultRefusedOverride)
-	t.Run("fault/shrink-node-group", func(t *testing.T) { h.faultShrinkNodeGroup(t, composed["dev"]) })
-	t.Run("deletion/all-claims", h.deleteAllClaims)
-	t.Run("delays/dev", h.delayedDev)
+	scenario(t, "fault/function-restart", func(t *testing.T) { h.faultFunctionRestart(t, composed) })
+	scenario(t, "fault/rds-error", func(t *testing.T) { h.faultRDSError(t) })
+	scenario(t, "fault/refused-override", h.faultRefusedOverride)
+	scenario(t, "fault/shrink-node-group", func(t *testing.T) { h.faultShrinkNodeGroup(t, composed["dev"]) })
+	scenario(t, "release/dev", h.releaseDev) // release_test.go
+	scenario(t, "deletion/all-claims", h.deleteAllClaims)
+	scenario(t, "delays/dev", h.delayedDev)
 	// A kill while RunFunction calls are in flight: nothing composed is
 	// deleted, and the claim converges after the restart.
-	t.Run("fault/function-kill-during-create", func(t *testing.T) { h.faultKillDuringCreate(t) })
+	scenario(t, "fault/function-kill-during-create", func(t *testing.T) { h.faultKillDuringCreate(t) })
 
 	h.figs.add("RunFunction calls, whole run: %d (Crossplane metric), %d (function log)", h.functionCalls(), h.functionLogCalls())
 	h.memoryFigures("end of run")

@@ -26,6 +26,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
@@ -385,6 +387,30 @@ func (l LocalRegistry) Has(image string) bool {
 	}
 	_ = resp.Body.Close()
 	return resp.StatusCode == http.StatusOK
+}
+
+// JobFails implements awssim.FailingJobs (SIMULATED): a Job fails when its
+// image carries the label awssim.JobFailsLabel; the label's value is the
+// failure. The release scenario pushes such an image to play a migration
+// that fails.
+func (l LocalRegistry) JobFails(image string) string {
+	if !awssim.IsECR(image) {
+		return ""
+	}
+	repo, tag := ECRPath(image)
+	ref, err := name.NewTag(l.Host + "/" + repo + ":" + tag)
+	if err != nil {
+		return ""
+	}
+	img, err := remote.Image(ref)
+	if err != nil {
+		return ""
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		return ""
+	}
+	return cf.Config.Labels[awssim.JobFailsLabel]
 }
 
 // ECRPath splits an ECR image into its repository and tag (latest if none).

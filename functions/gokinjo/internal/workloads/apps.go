@@ -60,15 +60,21 @@ func (w *workloads) api() error {
 		w.s.Wait("the API image repository (XDataLake status.repositories)")
 		return nil
 	}
-	if !w.s.ObservedReady(compMigrate) {
+	if !w.migrated() {
+		what := "the schema migration Job to complete"
+		if st := w.migrationState(); st != "" {
+			what += ": " + st
+		}
 		img = w.observedImage(deploymentComp("api"))
 		if img == "" {
-			what := "the schema migration Job to complete"
-			if st := w.migrationState(); st != "" {
-				what += ": " + st
-			}
 			w.s.Wait(what)
 			return nil
+		}
+		// The API keeps the version it runs; the XR (and the claim) is not
+		// ready while the new tag's migration has not completed, and says
+		// why once the Job is stuck or failed.
+		if img != image(w.p.API) {
+			w.s.Wait(what)
 		}
 	}
 	env := []corev1.EnvVar{{Name: "DATABASE_URL", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{

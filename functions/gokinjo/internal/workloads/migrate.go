@@ -66,7 +66,10 @@ func (w *workloads) job(name string, c corev1.Container) *batchv1.Job {
 			// No activeDeadlineSeconds: a pod waiting for an image that is
 			// not pushed yet must not turn the Job into a terminal failure;
 			// it runs once the image exists. A Job that does fail is
-			// replaced by the next attempt (migrationJobName).
+			// replaced by the next attempt (migrationJobName). No
+			// ttlSecondsAfterFinished either: provider-kubernetes would
+			// create the Job again once the TTL controller deleted it,
+			// re-running the migration after every TTL.
 			BackoffLimit: ptr(int32(4)),
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: dbClient(w.podLabels(name))},
@@ -110,10 +113,19 @@ func (w *workloads) migration() error {
 	return w.object(compMigrate, w.job(w.migrationJobName(), c), readyComplete, deps...)
 }
 
+// maxMigrationAttempts bounds the Jobs one tag gets: a transient failure
+// (the database or network not there yet) recovers by itself, a migration
+// that fails for good stops after this many Jobs and waits for a new tag
+// (the fix, or the revert) instead of leaving a failed Job per reconcile.
+const maxMigrationAttempts = 3
+
 // migrationJobName is the migration Job of the API's tag and attempt: the
 // first attempt is <prefix>-<tag>; when the observed Job of this tag has
-// failed, the next reconcile composes <prefix>-<tag>-<n+1>, so a fixed
-// image, database or network recovers without anyone deleting a Job.
+// failed, the next reconcile composes <prefix>-<tag>-<n+1> (up to
+// maxMigrationAttempts), so a fixed image, database or network recovers
+// without anyone deleting a Job. Another tag (a fix or a revert) starts at
+// its own first attempt: for a revert that is the Job that already
+// completed, so the revert is ready at once.
 func (w *workloads) migrationJobName() string {
 	base := jobName(apiName+"-migrate", w.p.API.Tag)
 	observed := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name")
@@ -127,7 +139,7 @@ func (w *workloads) migrationJobName() string {
 	default:
 		return base // another tag's Job: a new tag starts at attempt 1
 	}
-	if w.jobFailed() {
+	if w.jobFailed() && attempt < maxMigrationAttempts {
 		attempt++
 	}
 	if attempt == 1 {
@@ -138,6 +150,15 @@ func (w *workloads) migrationJobName() string {
 		base = strings.TrimRight(base[:63-len(suffix)], "-")
 	}
 	return base + suffix
+}
+
+// migrated reports whether the migration of the API's tag has completed: the
+// observed Job is ready and is this tag's Job. Right after a tag change the
+// observed Job is still the previous tag's (complete): that is not a
+// migration of the new tag, and the API must not move yet.
+func (w *workloads) migrated() bool {
+	observed := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name")
+	return w.s.ObservedReady(compMigrate) && observed == w.migrationJobName()
 }
 
 // jobStatus is the part of a Job's status the layer reads.
@@ -177,14 +198,19 @@ func (w *workloads) jobFailed() bool {
 // stands, read from the observed Job, and what to do when it is stuck; ""
 // once it has completed or before it exists.
 func (w *workloads) migrationState() string {
-	if !w.s.ObservedExists(compMigrate) || w.s.ObservedReady(compMigrate) {
+	if !w.s.ObservedExists(compMigrate) || w.migrated() {
 		return ""
 	}
 	name := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name")
 	img := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.spec.template.spec.containers[0].image")
 	if st, reason, msg := w.jobCondition("Failed"); st == "True" {
-		return fmt.Sprintf("migration Job %s (image %s) failed (%s: %s); a new attempt %s is composed; the API keeps its current version",
-			name, img, reason, msg, w.migrationJobName())
+		if next := w.migrationJobName(); next != name {
+			return fmt.Sprintf("migration Job %s (image %s) failed (%s: %s); a new attempt %s is composed; the API keeps its current version",
+				name, img, reason, msg, next)
+		}
+		return fmt.Sprintf("migration Job %s (image %s) failed (%s: %s) after %d attempts; the API keeps its current version: "+
+			"fix the migration and release a new tag, or revert spec.parameters.workloads.version to the tag the API runs (kubectl -n %s logs job/%s shows the error)",
+			name, img, reason, msg, maxMigrationAttempts, w.p.Namespace, name)
 	}
 	if js := w.observedJob(); js.Active > 0 && js.Ready == 0 {
 		return fmt.Sprintf("migration Job %s has no running pod: if image %s was never pushed its pod waits in ImagePullBackOff (image not found): "+

@@ -17,7 +17,7 @@ func (w *workloads) status() v1alpha1.WorkloadsStatus {
 	st := v1alpha1.WorkloadsStatus{
 		Namespace: w.p.Namespace,
 		AppURL:    w.appURL(),
-		Migrated:  w.s.ObservedReady(compMigrate),
+		Migrated:  w.migrated(),
 		Migration: w.migrationState(),
 	}
 	if w.s.ObservedReady(addonComp(addonAirflow)) {
