@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -74,6 +75,7 @@ func TestEndToEnd(t *testing.T) {
 	h.figs.add("cluster up and packages installed: %.1fs", time.Since(total).Seconds())
 
 	callsBefore := h.functionCalls()
+	cpuBefore, wallBefore := h.cpuByProcess(), time.Now()
 	ready := map[string]time.Duration{}
 	// Not fatal: the strict simulator may refuse what today's package
 	// composes; the deletion scenario runs anyway.
@@ -86,6 +88,7 @@ func TestEndToEnd(t *testing.T) {
 	for _, e := range envs {
 		h.figs.add("apply to Ready, %-7s (zero-delay simulator): %.1fs", e, ready[e].Seconds())
 	}
+	h.cpuFigure("apply to all Ready", cpuBefore, time.Since(wallBefore))
 	h.figs.add("RunFunction calls until all Ready: %d (Crossplane metric), %d (function log)", h.functionCalls()-callsBefore, h.functionLogCalls())
 	var perClaim []string
 	for _, e := range envs {
@@ -153,6 +156,46 @@ func (h *harness) memoryFigures(when string) {
 			h.figs.add("peak memory (VmHWM) %-16s %s: %s", p.name, when, vmHWM(pid))
 		}
 	}
+}
+
+// cpuByProcess is the CPU seconds each process of the run has used so far;
+// the simulator runs in the test process itself.
+func (h *harness) cpuByProcess() map[string]float64 {
+	out := map[string]float64{"simulator+test": cpuSeconds(os.Getpid())}
+	for _, p := range []struct {
+		name string
+		pids []int
+	}{
+		{"kube-apiserver", pidsByComm("kube-apiserver")},
+		{"etcd", pidsByComm("etcd")},
+		{"crossplane", pidOf(h.crossplane)},
+		{"function-gokinjo", pidOf(h.fn)},
+		{"kube-controller-manager", pidsByComm("kube-controller")},
+	} {
+		for _, pid := range p.pids {
+			out[p.name] += cpuSeconds(pid)
+		}
+	}
+	return out
+}
+
+// cpuFigure reports where the CPU went during a phase: on 2 cores, the
+// phase's wall time x 2 is all there was.
+func (h *harness) cpuFigure(phase string, before map[string]float64, wall time.Duration) {
+	after := h.cpuByProcess()
+	names := make([]string, 0, len(after))
+	for n := range after {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool { return after[names[i]]-before[names[i]] > after[names[j]]-before[names[j]] })
+	var parts []string
+	total := 0.0
+	for _, n := range names {
+		d := after[n] - before[n]
+		total += d
+		parts = append(parts, fmt.Sprintf("%s %.1f", n, d))
+	}
+	h.figs.add("CPU seconds during %s (%.1fs wall, %d CPUs): %s; total %.1f", phase, wall.Seconds(), runtime.NumCPU(), strings.Join(parts, ", "), total)
 }
 
 func pidOf(p *process) []int {
