@@ -1,7 +1,10 @@
 // Package ociimage assembles runtime images without a Docker engine (none
 // exists on the build machines): one static Go binary in a single layer on an
-// empty base, run as a non-root user, with no shell. Both the function's
-// runtime and the API image are built this way.
+// empty base, run as a non-root user, with no shell. A Program names the main
+// package, the image Spec and the size budget; the function's runtime image
+// (internal/xpkgbuild) and the API and web images (each service's
+// internal/image and cmd/imagebuild, a Command) are all built by Program.Make.
+// Package ociimagetest holds the checks their tests share.
 package ociimage
 
 import (
@@ -126,27 +129,28 @@ func binaryLayer(path string, binary []byte) (v1.Layer, error) {
 	}, tarball.WithMediaType(types.OCILayer))
 }
 
-// WriteTarball writes img as an image tarball (what crane push and
-// crossplane xpkg build --embed-runtime-image-tarball read), tagged as tag.
-func WriteTarball(img v1.Image, tag, path string) error {
+// Save writes img as an image tarball (what crane push and crossplane xpkg
+// build --embed-runtime-image-tarball read) tagged as tag at path, creating
+// its directory, and returns the tarball's size and the digest of the image
+// in it. That is read back from the file: the tarball format keeps no
+// manifest, so its readers (and the registry they push to) see a Docker
+// schema 2 manifest whose digest differs from img's.
+func Save(img v1.Image, tag, path string) (digest string, size int64, err error) {
 	ref, err := name.NewTag(tag)
 	if err != nil {
-		return fmt.Errorf("tag %q: %w", tag, err)
+		return "", 0, fmt.Errorf("tag %q: %w", tag, err)
 	}
-	return tarball.WriteToFile(path, ref, img)
-}
-
-// Save writes img as a tagged image tarball at path (creating its directory)
-// and returns its digest and the tarball's size: what every image build
-// command reports.
-func Save(img v1.Image, tag, path string) (digest string, size int64, err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", 0, fmt.Errorf("create output dir: %w", err)
 	}
-	if err := WriteTarball(img, tag, path); err != nil {
+	if err := tarball.WriteToFile(path, ref, img); err != nil {
 		return "", 0, err
 	}
-	d, err := img.Digest()
+	saved, err := tarball.ImageFromPath(path, &ref)
+	if err != nil {
+		return "", 0, fmt.Errorf("read back %s: %w", path, err)
+	}
+	d, err := saved.Digest()
 	if err != nil {
 		return "", 0, fmt.Errorf("digest: %w", err)
 	}

@@ -52,12 +52,15 @@ var Arches = []string{"amd64", "arm64"}
 var FunctionEnv = []string{"GOMEMLIMIT=16MiB"}
 
 // functionImage is the function's runtime image.
-var functionImage = ociimage.Spec{
-	Path:   "/function",
-	Title:  FunctionName,
-	Ports:  []string{"9443/tcp"},
-	Env:    FunctionEnv,
-	Source: "https://github.com/gokinjo/platform",
+var functionImage = ociimage.Program{
+	Spec: ociimage.Spec{
+		Path:   "/function",
+		Title:  FunctionName,
+		Ports:  []string{"9443/tcp"},
+		Env:    FunctionEnv,
+		Source: "https://github.com/gokinjo/platform",
+	},
+	Package: "./functions/gokinjo",
 }
 
 // Builder builds packages from the repository at Root into Out.
@@ -111,20 +114,11 @@ func (b *Builder) functionPackage(ctx context.Context, arch string) (string, err
 	}
 	defer os.RemoveAll(work) // Scratch space.
 
-	bin := filepath.Join(work, "function")
-	if err := ociimage.GoBuild(ctx, b.Go, b.Root, "./functions/gokinjo", bin, arch); err != nil {
-		return "", err
-	}
-	binary, err := os.ReadFile(bin)
-	if err != nil {
-		return "", err
-	}
-	img, err := ociimage.Build(functionImage, binary, arch)
-	if err != nil {
-		return "", err
-	}
 	runtime := filepath.Join(work, "runtime.tar")
-	if err := ociimage.WriteTarball(img, "gokinjo.local/"+FunctionName+"-runtime:"+b.Version, runtime); err != nil {
+	if _, err := functionImage.Make(ctx, ociimage.Target{
+		Go: b.Go, Dir: b.Root, Arch: arch, Tag: "gokinjo.local/" + FunctionName + "-runtime:" + b.Version,
+		Out: runtime, Binary: filepath.Join(work, "function"),
+	}); err != nil {
 		return "", err
 	}
 	out := filepath.Join(b.Out, fmt.Sprintf("%s-%s-%s.xpkg", FunctionName, b.Version, arch))

@@ -1,24 +1,16 @@
 package image
 
 import (
-	"archive/tar"
-	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
-
+	"github.com/gokinjo/platform/internal/ociimage/ociimagetest"
 	"github.com/gokinjo/platform/services/web/ui"
 )
 
@@ -32,76 +24,7 @@ func TestRuntimeImage(t *testing.T) {
 		}
 		t.Skipf("%v (test SKIPPED; it fails with CI=true)", err)
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "web")
-	if err := GoBuild(context.Background(), "go", bin, runtime.GOARCH); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := Build(b, runtime.GOARCH)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "gokinjo-web.tar")
-	if err := WriteTarball(img, "gokinjo/web:test", out); err != nil {
-		t.Fatal(err)
-	}
-	fi, err := os.Stat(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("image tarball: %.1f MB (binary %.1f MB)", float64(fi.Size())/(1<<20), float64(len(b))/(1<<20))
-	if fi.Size() > MaxBytes {
-		t.Errorf("image is %d bytes, budget %d", fi.Size(), MaxBytes)
-	}
-
-	loaded, err := tarball.ImageFromPath(out, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf, err := loaded.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cf.Config.User != "65532:65532" {
-		t.Errorf("user = %q, want non-root 65532:65532", cf.Config.User)
-	}
-	if diff := cmp.Diff([]string{"/web"}, cf.Config.Entrypoint); diff != "" {
-		t.Errorf("entrypoint (-want +got):\n%s", diff)
-	}
-	if _, ok := cf.Config.ExposedPorts["3001/tcp"]; !ok {
-		t.Errorf("exposed ports = %v, want 3001/tcp", cf.Config.ExposedPorts)
-	}
-	layers, err := loaded.Layers()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(layers) != 1 {
-		t.Fatalf("%d layers, want 1", len(layers))
-	}
-	rc, err := layers[0].Uncompressed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	var files []string
-	tr := tar.NewReader(rc)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, h.Name)
-	}
-	if diff := cmp.Diff([]string{"web"}, files); diff != "" {
-		t.Errorf("layer files (-want +got):\n%s", diff)
-	}
+	bin := ociimagetest.Check(t, Program)
 
 	t.Run("binary serves the embedded app without writing files", func(t *testing.T) {
 		serveDir := t.TempDir()
