@@ -406,14 +406,7 @@ func (h *harness) settledSnapshot(t *testing.T, what string, done func(map[strin
 // snapshots, with paths as the plan writes them (spec.forProvider.a[0].b).
 func specDiff(before, after map[string]map[string]any) map[string]map[string][2]any {
 	out := map[string]map[string][2]any{}
-	keys := map[string]bool{}
-	for k := range before {
-		keys[k] = true
-	}
-	for k := range after {
-		keys[k] = true
-	}
-	for k := range keys {
+	for _, k := range keysOf(before, after) {
 		d := map[string][2]any{}
 		leafDiff("spec", before[k], after[k], d)
 		if len(d) > 0 {
@@ -427,14 +420,7 @@ func leafDiff(path string, a, b any, out map[string][2]any) {
 	am, aok := a.(map[string]any)
 	bm, bok := b.(map[string]any)
 	if aok && bok {
-		keys := map[string]bool{}
-		for k := range am {
-			keys[k] = true
-		}
-		for k := range bm {
-			keys[k] = true
-		}
-		for k := range keys {
+		for _, k := range keysOf(am, bm) {
 			p := path + "." + k
 			if strings.ContainsAny(k, "./ ") {
 				p = fmt.Sprintf("%s[%q]", path, k)
@@ -461,6 +447,21 @@ func leafDiff(path string, a, b any, out map[string][2]any) {
 	if !reflect.DeepEqual(a, b) {
 		out[path] = [2]any{a, b}
 	}
+}
+
+// keysOf is the sorted keys of a and b.
+func keysOf[V any](a, b map[string]V) []string {
+	var out []string
+	for k := range a {
+		out = append(out, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // changedPaths is layer/resource -> sorted changed field paths.
