@@ -28,7 +28,7 @@ type cli struct {
 
 	Crossplane string `default:"bin/crossplane"                 help:"The crossplane CLI."`
 	Function   string `default:"_output/bin/function-gokinjo"   help:"The function binary, started locally."`
-	APIs       string `default:"apis"                           help:"Folder of XRDs and compositions."`
+	APIs       string `default:"apis"                           help:"Folder of XRDs and compositions." name:"apis"` // kong would name it --ap-is.
 	Functions  string `default:"examples/render/functions.yaml" help:"Functions file with the Development runtime annotations."`
 }
 

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -75,5 +77,32 @@ func TestClusterObserve(t *testing.T) {
 	name, fx, err = c.Observe(context.Background(), obj(platform, "Environment", "gokinjo-dev", "other", nil))
 	if err != nil || name != "" || len(fx) != 0 {
 		t.Errorf("Observe(new claim) = %q, %v, %v; want nothing", name, fx, err)
+	}
+}
+
+// TestClientConfig: the plan reads every composed resource one GET at a
+// time, so it must not run at client-go's default 5 requests a second (a
+// dev plan against the e2e cluster took 32 s that way).
+func TestClientConfig(t *testing.T) {
+	kc := filepath.Join(t.TempDir(), "kubeconfig")
+	const config = `apiVersion: v1
+kind: Config
+clusters: [{name: mgmt, cluster: {server: "https://127.0.0.1:6443"}}]
+users: [{name: admin, user: {token: x}}]
+contexts: [{name: mgmt, context: {cluster: mgmt, user: admin}}]
+current-context: mgmt
+`
+	if err := os.WriteFile(kc, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := clientConfig(kc, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Host != "https://127.0.0.1:6443" {
+		t.Errorf("clientConfig(): host %q, want the kubeconfig's current context", cfg.Host)
+	}
+	if cfg.QPS < 50 || cfg.Burst < 160 {
+		t.Errorf("clientConfig(): QPS %v, burst %d; a dev environment (about 160 GETs) would wait on the client's rate limiter", cfg.QPS, cfg.Burst)
 	}
 }

@@ -25,9 +25,34 @@ type Field struct {
 // An element removed from a list the function desires is a change.
 func diffSpec(root string, observed, desired any) []Field {
 	r := &fieldReporter{root: root}
-	cmp.Equal(observed, desired, cmp.Reporter(r))
+	cmp.Equal(observed, desired, cmp.Reporter(r), numbersByValue)
 	sort.SliceStable(r.fields, func(i, j int) bool { return r.fields[i].Path < r.fields[j].Path })
 	return r.fields
+}
+
+// numbersByValue compares numbers by value, whatever their Go type: the
+// API server's JSON decoder gives whole numbers as int64, YAML (fixtures,
+// crossplane render's output) as float64.
+var numbersByValue = cmp.FilterValues(func(x, y any) bool {
+	_, xn := number(x)
+	_, yn := number(y)
+	return xn && yn
+}, cmp.Comparer(func(x, y any) bool {
+	a, _ := number(x)
+	b, _ := number(y)
+	return a == b
+}))
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
 }
 
 // fieldReporter is a go-cmp Reporter that collects the unequal leaves with

@@ -23,6 +23,19 @@ func TestDiffSpec(t *testing.T) {
 			desired:  map[string]any{"forProvider": map[string]any{"scalingConfig": []any{map[string]any{"minSize": int64(3), "maxSize": int64(4)}}}},
 			want:     []Field{{Path: "spec.forProvider.scalingConfig[0].minSize", Was: int64(2), Will: int64(3)}},
 		},
+		"NumbersByValue": {
+			reason: "A whole number read from the API server (int64) equals the same number rendered from YAML (float64), also inside list items.",
+			observed: map[string]any{"forProvider": map[string]any{"retentionInDays": int64(7),
+				"scalingConfig": []any{map[string]any{"minSize": int64(2), "maxSize": int64(5)}}}},
+			desired: map[string]any{"forProvider": map[string]any{"retentionInDays": float64(7),
+				"scalingConfig": []any{map[string]any{"minSize": float64(2), "maxSize": float64(5)}}}},
+		},
+		"NumberChangedAcrossTypes": {
+			reason:   "A number that changes is one field, whatever the types it is read as.",
+			observed: map[string]any{"forProvider": map[string]any{"scalingConfig": []any{map[string]any{"minSize": int64(0), "maxSize": int64(2)}}}},
+			desired:  map[string]any{"forProvider": map[string]any{"scalingConfig": []any{map[string]any{"minSize": float64(0), "maxSize": float64(3)}}}},
+			want:     []Field{{Path: "spec.forProvider.scalingConfig[0].maxSize", Was: int64(2), Will: float64(3)}},
+		},
 		"AddedField": {
 			reason:   "A field the function starts to desire is a change from nothing.",
 			observed: map[string]any{"forProvider": map[string]any{}},

@@ -130,6 +130,7 @@ func TestEndToEnd(t *testing.T) {
 	scenario(t, "fault/refused-override", h.faultRefusedOverride)
 	scenario(t, "fault/shrink-node-group", func(t *testing.T) { h.faultShrinkNodeGroup(t, composed["dev"]) })
 	scenario(t, "release/dev", h.releaseDev) // release_test.go
+	scenario(t, "plan/dev", h.planDev)       // plan_test.go
 	scenario(t, "deletion/all-claims", h.deleteAllClaims)
 	scenario(t, "delays/dev", h.delayedDev)
 	// A kill while RunFunction calls are in flight: nothing composed is
