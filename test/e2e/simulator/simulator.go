@@ -96,6 +96,10 @@ type Simulator struct {
 	created map[string]bool
 
 	queue workqueue.TypedDelayingInterface[key]
+	// informers cache the managed resources, one per kind: the simulated
+	// provider reads from them, as a provider's controller-runtime client
+	// reads from its cache, instead of a quorum read per reconcile.
+	informers map[schema.GroupVersionResource]cache.SharedIndexInformer
 }
 
 // retry is how soon the simulated provider looks again at a resource that
@@ -168,11 +172,10 @@ func (s *Simulator) fault(u *unstructured.Unstructured) *Fault {
 	return nil
 }
 
-var informers []cache.SharedIndexInformer
-
 // Run watches the managed resources until ctx is done.
 func (s *Simulator) Run(ctx context.Context) {
 	s.queue = workqueue.NewTypedDelayingQueue[key]()
+	s.informers = map[schema.GroupVersionResource]cache.SharedIndexInformer{}
 	f := dynamicinformer.NewDynamicSharedInformerFactory(s.Dynamic, 30*time.Second)
 	for _, gvr := range s.GVRs {
 		inf := f.ForResource(gvr).Informer()
@@ -180,9 +183,10 @@ func (s *Simulator) Run(ctx context.Context) {
 			AddFunc:    func(o any) { s.enqueue(gvr, o, s.currentDelay()) },
 			UpdateFunc: func(_, o any) { s.enqueue(gvr, o, s.currentDelay()) },
 		})
-		informers = append(informers, inf)
+		s.informers[gvr] = inf
 	}
 	f.Start(ctx.Done())
+	f.WaitForCacheSync(ctx.Done())
 	go func() { <-ctx.Done(); s.queue.ShutDown() }()
 	var wg sync.WaitGroup
 	for range workers {
@@ -218,9 +222,9 @@ func (s *Simulator) Resync() {
 	if s.queue == nil {
 		return
 	}
-	for i, inf := range informers {
+	for gvr, inf := range s.informers {
 		for _, o := range inf.GetStore().List() {
-			s.enqueue(s.GVRs[i], o, 0)
+			s.enqueue(gvr, o, 0)
 		}
 	}
 }
@@ -242,13 +246,20 @@ func (s *Simulator) enqueue(gvr schema.GroupVersionResource, o any, d time.Durat
 // again soon (not available yet, or a delete AWS refused).
 func (s *Simulator) reconcile(ctx context.Context, k key) (bool, error) {
 	ri := s.Dynamic.Resource(k.gvr).Namespace(k.namespace)
-	u, err := ri.Get(ctx, k.name, metav1.GetOptions{})
-	if kerrors.IsNotFound(err) {
-		return false, nil
+	cacheKey := k.name
+	if k.namespace != "" {
+		cacheKey = k.namespace + "/" + k.name
 	}
+	o, exists, err := s.informers[k.gvr].GetStore().GetByKey(cacheKey)
 	if err != nil {
 		return false, err
 	}
+	if !exists {
+		return false, nil
+	}
+	// A write from a stale copy fails with a conflict and is retried, as
+	// a provider's is.
+	u := o.(*unstructured.Unstructured).DeepCopy()
 	comp := u.GetAnnotations()[awssim.AnnotationCompositionResourceName]
 	gk := u.GroupVersionKind().GroupKind()
 	ev := Event{Kind: u.GetKind(), Name: u.GetName(), Composite: u.GetLabels()[labelComposite],
