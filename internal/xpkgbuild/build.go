@@ -47,9 +47,12 @@ var Arches = []string{"amd64", "arm64"}
 // idle RSS is the code and type data of the provider-aws API packages and
 // what they import, which no setting moves; the Go heap is what grows under
 // concurrent RunFunction calls. GOMEMLIMIT makes the collector work harder
-// as the heap nears it: make e2e peaked at 60 MB instead of 69-74 MB, the
-// collector at 3-5% CPU (docs/operations.md has the limits of this).
-var FunctionEnv = []string{"GOMEMLIMIT=16MiB"}
+// as the heap nears it. 20MiB, measured in make e2e (three environments
+// applied together, 2 cores): peak 59-62 MiB, the function 2.4-2.8 CPU-s
+// until all Ready (25.6-28.4 s). 16MiB kept it at 61-63 MiB but thrashed the
+// collector: 6.1-7.1 CPU-s, each RunFunction ~3x the CPU, all Ready in 33-38
+// s; no limit: 70 MiB, 1.5 CPU-s (docs/operations.md).
+var FunctionEnv = []string{"GOMEMLIMIT=20MiB"}
 
 // functionImage is the function's runtime image.
 var functionImage = ociimage.Program{

@@ -258,8 +258,18 @@ func (s *Simulator) reconcile(ctx context.Context, k key) (bool, error) {
 		return false, nil
 	}
 	// A write from a stale copy fails with a conflict and is retried, as
-	// a provider's is.
+	// a provider's is. A copy without the external name may predate the
+	// create's own write: read the live object then, or the simulated AWS
+	// would create the resource a second time (what a provider guards
+	// against with crossplane.io/external-create-pending).
 	u := o.(*unstructured.Unstructured).DeepCopy()
+	if u.GetAnnotations()[awssim.AnnotationExternalName] == "" {
+		if u, err = ri.Get(ctx, k.name, metav1.GetOptions{}); kerrors.IsNotFound(err) {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+	}
 	comp := u.GetAnnotations()[awssim.AnnotationCompositionResourceName]
 	gk := u.GroupVersionKind().GroupKind()
 	ev := Event{Kind: u.GetKind(), Name: u.GetName(), Composite: u.GetLabels()[labelComposite],
