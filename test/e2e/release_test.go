@@ -228,8 +228,12 @@ func (h *harness) releaseState() (releaseState, error) {
 		}
 		switch o.GetAnnotations()["crossplane.io/composition-resource-name"] {
 		case "migrate-job":
-			s.job, _, _ = unstructured.NestedString(o.Object, "spec", "forProvider", "manifest", "metadata", "name")
-			s.jobReady = isTrue(o, "Ready")
+			// The Job the cluster runs is the one provider-kubernetes
+			// observed (status), not the one the function last composed
+			// (spec): its Ready condition is that Job's.
+			composed, _, _ := unstructured.NestedString(o.Object, "spec", "forProvider", "manifest", "metadata", "name")
+			s.job, _, _ = unstructured.NestedString(o.Object, "status", "atProvider", "manifest", "metadata", "name")
+			s.jobReady = isTrue(o, "Ready") && s.job == composed
 		case "api-deployment":
 			cs, _, _ := unstructured.NestedSlice(o.Object, "spec", "forProvider", "manifest", "spec", "template", "spec", "containers")
 			if len(cs) > 0 {

@@ -322,6 +322,9 @@ func observedJobWith(t *testing.T, s *compose.State, name string, status map[str
 	if err := u.SetValue("status.atProvider.manifest.status", status); err != nil {
 		t.Fatal(err)
 	}
+	if err := u.SetValue("status.atProvider.manifest.metadata.name", name); err != nil {
+		t.Fatal(err)
+	}
 	return resource.ObservedComposed{Resource: u}
 }
 

@@ -152,13 +152,21 @@ func (w *workloads) migrationJobName() string {
 	return base + suffix
 }
 
-// migrated reports whether the migration of the API's tag has completed: the
-// observed Job is ready and is this tag's Job. Right after a tag change the
-// observed Job is still the previous tag's (complete): that is not a
-// migration of the new tag, and the API must not move yet.
+// migrated reports whether the migration of the API's tag has completed:
+// provider-kubernetes has observed this tag's Job (its status.atProvider
+// manifest, written in the same status update as the Ready condition, names
+// it) and it is ready. Right after a tag change the Object's spec already
+// names the new Job while its status still shows the previous tag's Job,
+// complete: that is not a migration of the new tag, and the API must not
+// move yet.
 func (w *workloads) migrated() bool {
-	observed := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name")
-	return w.s.ObservedReady(compMigrate) && observed == w.migrationJobName()
+	return w.s.ObservedReady(compMigrate) && w.seenJobName() == w.migrationJobName()
+}
+
+// seenJobName is the name of the Job provider-kubernetes last observed in the
+// cluster; the Object's Ready condition and Job status are that Job's.
+func (w *workloads) seenJobName() string {
+	return w.s.ObservedString(compMigrate, "status.atProvider.manifest.metadata.name")
 }
 
 // jobStatus is the part of a Job's status the layer reads.
@@ -170,10 +178,14 @@ type jobStatus struct {
 	} `json:"conditions"`
 }
 
-// observedJob is the status of the observed migration Job, as
-// provider-kubernetes reports it.
+// observedJob is the status of the migration Job the Object's spec names, as
+// provider-kubernetes reports it; empty while its status still shows an
+// earlier Job (a stale Failed would skip an attempt).
 func (w *workloads) observedJob() jobStatus {
 	var st jobStatus
+	if w.seenJobName() != w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name") {
+		return st
+	}
 	_, _ = w.s.ObservedInto(compMigrate, "status.atProvider.manifest.status", &st) // A missing or odd status reads as empty.
 	return st
 }

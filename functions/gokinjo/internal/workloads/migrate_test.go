@@ -43,6 +43,21 @@ func observedRelease(t *testing.T, runningTag, job string, ready bool, jobStatus
 	return obs
 }
 
+// seenEarlier makes the observed migration Job Object's status show an
+// earlier Job than its spec names: provider-kubernetes has not yet observed
+// the Job the function composed last.
+func seenEarlier(t *testing.T, obs map[resource.Name]resource.ObservedComposed, job string, jobStatus map[string]any) map[resource.Name]resource.ObservedComposed {
+	t.Helper()
+	u := obs[resource.Name(compMigrate)].Resource
+	if err := u.SetValue("status.atProvider.manifest.metadata.name", job); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.SetValue("status.atProvider.manifest.status", jobStatus); err != nil {
+		t.Fatal(err)
+	}
+	return obs
+}
+
 func apiImage(t *testing.T, obj map[string]any) string {
 	t.Helper()
 	c, _ := obj["spec"].(map[string]any)["forProvider"].(map[string]any)["manifest"].(map[string]any)["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)
@@ -81,6 +96,20 @@ func TestReleaseByTag(t *testing.T) {
 			tag:      "v2",
 			observed: observedRelease(t, "v1", jobName(apiName+"-migrate", "v1"), true, complete),
 			wantJob:  v2job, wantAPI: "v1",
+			wantWait: []string{"the schema migration Job to complete"},
+		},
+		"NewTagStatusStale": {
+			reason:   "The Object's spec names v2's Job but its status (and Ready) is still v1's complete Job: the API must stay on v1.",
+			tag:      "v2",
+			observed: seenEarlier(t, observedRelease(t, "v1", v2job, true, complete), jobName(apiName+"-migrate", "v1"), complete),
+			wantJob:  v2job, wantAPI: "v1",
+			wantWait: []string{"the schema migration Job to complete"},
+		},
+		"RetryStatusStale": {
+			reason:   "The spec names the second attempt while the status still shows the first, failed: that failure is not the second attempt's, no third is composed.",
+			tag:      "v3",
+			observed: seenEarlier(t, observedRelease(t, "v2", v3job+"-2", false, running), v3job, failed),
+			wantJob:  v3job + "-2", wantAPI: "v2",
 			wantWait: []string{"the schema migration Job to complete"},
 		},
 		"NewTagMigrating": {
