@@ -106,8 +106,11 @@ lint: $(BIN)/actionlint $(BIN)/staticcheck
 deps:
 	@.ci/install-deps
 
+# -timeout 30m: on a cold build cache internal/xpkgbuild cross-compiles the
+# function and the API for amd64 and arm64 while the other packages test
+# beside it; that alone took over go test's default 10 minutes on 2 cores.
 test: deps tools vet lint
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 	$(MAKE) fuzz
 
 # Fuzz RunFunction over random claims for a bounded time; the seed corpus is

@@ -13,11 +13,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 
 	ecr "github.com/awslabs/amazon-ecr-credential-helper/ecr-login"
+	ecrapi "github.com/awslabs/amazon-ecr-credential-helper/ecr-login/api"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -96,8 +98,22 @@ func TarballDigest(path string) (string, error) {
 func Keychain() authn.Keychain {
 	return authn.NewMultiKeychain(
 		authn.DefaultKeychain,
-		authn.NewKeychainFromHelper(ecr.NewECRHelper(ecr.WithLogger(io.Discard))),
+		ecrKeychain{authn.NewKeychainFromHelper(ecr.NewECRHelper(ecr.WithLogger(os.Stderr)))},
 	)
+}
+
+// ecrKeychain asks the ECR credential helper only for ECR registries. The
+// helper logs its errors (no AWS credentials, an expired SSO session) to
+// stderr, because the keychain then falls back to anonymous and the
+// registry's 401 alone would not say why; other registries would only log
+// "can only be used with Amazon Elastic Container Registry".
+type ecrKeychain struct{ helper authn.Keychain }
+
+func (k ecrKeychain) Resolve(r authn.Resource) (authn.Authenticator, error) {
+	if _, err := ecrapi.ExtractRegistry(r.RegistryStr()); err != nil {
+		return authn.Anonymous, nil
+	}
+	return k.helper.Resolve(r)
 }
 
 // Push pushes the built images in outDir to the app repositories (app name

@@ -5,10 +5,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/random"
@@ -205,4 +207,31 @@ func TestBuildIsReproducible(t *testing.T) {
 		t.Errorf("two builds of the same source differ (-first +second):\n%s", diff)
 	}
 	t.Logf("digests: %v", runs[0])
+}
+
+// countingKeychain records the registries it is asked about.
+type countingKeychain struct{ asked []string }
+
+func (k *countingKeychain) Resolve(r authn.Resource) (authn.Authenticator, error) {
+	k.asked = append(k.asked, r.RegistryStr())
+	return authn.Anonymous, nil
+}
+
+// TestECRHelperOnlyForECR: the ECR credential helper is asked for ECR
+// registries only, so its error log stays for real ECR failures.
+func TestECRHelperOnlyForECR(t *testing.T) {
+	helper := &countingKeychain{}
+	kc := ecrKeychain{helper}
+	for _, reg := range []string{"123456789012.dkr.ecr.ap-northeast-1.amazonaws.com", "127.0.0.1:5000", "ghcr.io"} {
+		r, err := name.NewRegistry(reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := kc.Resolve(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []string{"123456789012.dkr.ecr.ap-northeast-1.amazonaws.com"}; !slices.Equal(helper.asked, want) {
+		t.Errorf("helper asked for %v, want %v", helper.asked, want)
+	}
 }

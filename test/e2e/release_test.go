@@ -93,7 +93,7 @@ func (h *harness) releaseDev(t *testing.T) {
 			}
 			migrated = time.Since(start)
 		}
-		return s.apiTag == releaseV2 && s.apiReady && s.claimReady, nil
+		return s.apiTag == releaseV2 && s.apiReady && s.frontendTag == releaseV2 && s.claimReady, nil
 	})
 	h.figs.add("release: %s -> %s: migration Job complete %.1fs, API on %s and dev Ready %.1fs after the claim edit",
 		releaseVersion, releaseV2, migrated.Seconds(), releaseV2, time.Since(start).Seconds())
@@ -104,8 +104,8 @@ func (h *harness) releaseDev(t *testing.T) {
 	var last releaseState
 	h.releaseWait(t, "v3's failure on the claim", func(s releaseState) (bool, error) {
 		last = s
-		if s.apiTag != releaseV2 {
-			return false, fmt.Errorf("the API Deployment left %s for %q while %s's migration fails", releaseV2, s.apiTag, releaseV3)
+		if s.apiTag != releaseV2 || s.frontendTag != releaseV2 {
+			return false, fmt.Errorf("the API (%q) or frontend (%q) Deployment left %s while %s's migration fails", s.apiTag, s.frontendTag, releaseV2, releaseV3)
 		}
 		return !s.claimReady && strings.Contains(s.claimWhy, "BackoffLimitExceeded") && strings.Contains(s.claimWhy, "after 3 attempts"), nil
 	})
@@ -200,6 +200,7 @@ type releaseState struct {
 	job                  string // the migration Job's name
 	jobReady             bool
 	apiTag               string // the tag the API Deployment runs
+	frontendTag          string // the tag the frontend Deployment runs
 	apiReady, claimReady bool
 	claimWhy             string // the claim's ResourcesReady message
 }
@@ -235,15 +236,24 @@ func (h *harness) releaseState() (releaseState, error) {
 			s.job, _, _ = unstructured.NestedString(o.Object, "status", "atProvider", "manifest", "metadata", "name")
 			s.jobReady = isTrue(o, "Ready") && s.job == composed
 		case "api-deployment":
-			cs, _, _ := unstructured.NestedSlice(o.Object, "spec", "forProvider", "manifest", "spec", "template", "spec", "containers")
-			if len(cs) > 0 {
-				img, _ := cs[0].(map[string]any)["image"].(string)
-				_, s.apiTag = simulator.ECRPath(img)
-			}
+			s.apiTag = deploymentTag(o)
 			s.apiReady = isTrue(o, "Ready")
+		case "frontend-deployment":
+			s.frontendTag = deploymentTag(o)
 		}
 	}
 	return s, nil
+}
+
+// deploymentTag is the image tag of a composed Deployment Object.
+func deploymentTag(o *unstructured.Unstructured) string {
+	cs, _, _ := unstructured.NestedSlice(o.Object, "spec", "forProvider", "manifest", "spec", "template", "spec", "containers")
+	if len(cs) == 0 {
+		return ""
+	}
+	img, _ := cs[0].(map[string]any)["image"].(string)
+	_, tag := simulator.ECRPath(img)
+	return tag
 }
 
 // apiRuns reports whether the API Deployment runs tag.

@@ -94,12 +94,18 @@ func (w *workloads) api() error {
 	return w.app(appSpec{App: "api", Name: apiName, Port: apiPort, ServiceAccount: APIServiceAccount, DBClient: true}, w.p.API, c)
 }
 
-// frontend composes the frontend Deployment, Service, HPA and PDB.
+// frontend composes the frontend Deployment, Service, HPA and PDB. It moves
+// with the API: while the API's new tag is not migrated (and after a failed
+// migration) a running frontend keeps its image, so a release never pairs a
+// new frontend with the previous API.
 func (w *workloads) frontend() error {
 	img := image(w.p.Frontend)
 	if img == "" {
 		w.s.Wait("the frontend image repository (XDataLake status.repositories)")
 		return nil
+	}
+	if running := w.observedImage(deploymentComp("frontend")); running != "" && !w.migrated() {
+		img = running
 	}
 	c := corev1.Container{
 		Name:  "frontend",

@@ -76,7 +76,7 @@ var (
 )
 
 // TestReleaseByTag walks a release the way the claim drives it: a new tag's
-// migration Job runs before the API moves; a migration that fails for good
+// migration Job runs before the API (and with it the frontend) moves; a migration that fails for good
 // leaves the API on the version it runs and says why on the XR (its
 // ResourcesReady condition reaches the claim); reverting the tag recovers
 // with the Job that already completed, nobody deleting a Job.
@@ -166,6 +166,12 @@ func TestReleaseByTag(t *testing.T) {
 			}
 			if img := apiImage(t, d.Resource.Object); !strings.HasSuffix(img, ":"+tc.wantAPI) {
 				t.Errorf("%s\nAPI image %q, want tag %s", tc.reason, img, tc.wantAPI)
+			}
+			// The frontend moves with the API, never ahead of it.
+			if f, ok := s.Desired()[resource.Name(deploymentComp("frontend"))]; !ok {
+				t.Errorf("%s\nno frontend Deployment composed", tc.reason)
+			} else if img := apiImage(t, f.Resource.Object); !strings.HasSuffix(img, ":"+tc.wantAPI) {
+				t.Errorf("%s\nfrontend image %q, want tag %s (the API's)", tc.reason, img, tc.wantAPI)
 			}
 			waits := strings.Join(s.Waiting(), "; ")
 			if tc.wantWait == nil && strings.Contains(waits, "migration") {
