@@ -49,6 +49,11 @@ var kinds = map[schema.GroupKind]struct {
 
 // Register adds a kind to the simulator.
 func Register(gk schema.GroupKind, idPrefix string, fill Filler) {
+	if _, dup := kinds[gk]; dup {
+		// One registration per kind: a second one would silently win by
+		// file order.
+		panic("awssim: " + gk.String() + " registered twice")
+	}
 	kinds[gk] = struct {
 		prefix string
 		fill   Filler

@@ -1,6 +1,8 @@
 package awssim
 
 import (
+	"strings"
+
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -10,15 +12,25 @@ func init() { // Registration of simulated kinds.
 	gk := func(group, kind string) schema.GroupKind {
 		return schema.GroupKind{Group: group + ".aws.upbound.io", Kind: kind}
 	}
+	// A KMS key is identified by a key id in UUID form, with the key ARN
+	// the EKS cluster's encryption config takes. AWS chooses the id at
+	// create; once it is the external name, later observations keep it
+	// (deriving again would give the same key a new id on every reconcile).
 	Register(gk("kms", "Key"), "", func(u *unstructured.Unstructured, id string) {
-		h := Hash("kms/" + id)
-		keyID := h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+		keyID := id
+		if !isKeyID(id) {
+			h := Hash("kms/" + id)
+			keyID = h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+		}
 		SetAtProvider(u, keyID, "id")
 		SetAtProvider(u, keyID, "keyId")
 		SetAtProvider(u, ARN("kms", region(u), "key/"+keyID), "arn")
 		ann := u.GetAnnotations()
 		ann[AnnotationExternalName] = keyID
 		u.SetAnnotations(ann)
+	})
+	Register(gk("kms", "Alias"), "", func(u *unstructured.Unstructured, id string) {
+		SetAtProvider(u, ARN("kms", region(u), id), "arn")
 	})
 	Register(gk("ecr", "Repository"), "", func(u *unstructured.Unstructured, name string) {
 		r := region(u)
@@ -36,4 +48,24 @@ func init() { // Registration of simulated kinds.
 		SetAtProvider(u, "arn:aws:budgets::"+AccountID+":budget/"+name, "arn")
 		SetAtProvider(u, AccountID+":"+name, "id")
 	})
+}
+
+// isKeyID reports whether s has the form of a KMS key id (a UUID).
+func isKeyID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !strings.ContainsRune("0123456789abcdef", c) {
+				return false
+			}
+		}
+	}
+	return true
 }
