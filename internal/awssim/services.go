@@ -1,8 +1,7 @@
 package awssim
 
 import (
-	"strings"
-
+	"github.com/google/uuid"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -18,16 +17,14 @@ func init() { // Registration of simulated kinds.
 	// (deriving again would give the same key a new id on every reconcile).
 	Register(gk("kms", "Key"), "", func(u *unstructured.Unstructured, id string) {
 		keyID := id
-		if !isKeyID(id) {
+		if uuid.Validate(id) != nil {
 			h := Hash("kms/" + id)
 			keyID = h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 		}
 		SetAtProvider(u, keyID, "id")
 		SetAtProvider(u, keyID, "keyId")
 		SetAtProvider(u, ARN("kms", region(u), "key/"+keyID), "arn")
-		ann := u.GetAnnotations()
-		ann[AnnotationExternalName] = keyID
-		u.SetAnnotations(ann)
+		setExternalName(u, keyID)
 	})
 	Register(gk("kms", "Alias"), "", func(u *unstructured.Unstructured, id string) {
 		SetAtProvider(u, ARN("kms", region(u), id), "arn")
@@ -48,24 +45,4 @@ func init() { // Registration of simulated kinds.
 		SetAtProvider(u, "arn:aws:budgets::"+AccountID+":budget/"+name, "arn")
 		SetAtProvider(u, AccountID+":"+name, "id")
 	})
-}
-
-// isKeyID reports whether s has the form of a KMS key id (a UUID).
-func isKeyID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, c := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !strings.ContainsRune("0123456789abcdef", c) {
-				return false
-			}
-		}
-	}
-	return true
 }

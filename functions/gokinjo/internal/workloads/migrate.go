@@ -128,7 +128,7 @@ const maxMigrationAttempts = 3
 // completed, so the revert is ready at once.
 func (w *workloads) migrationJobName() string {
 	base := jobName(apiName+"-migrate", w.p.API.Tag)
-	observed := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name")
+	observed := w.composedJobName()
 	attempt := 1
 	switch {
 	case observed == base:
@@ -169,6 +169,12 @@ func (w *workloads) seenJobName() string {
 	return w.s.ObservedString(compMigrate, "status.atProvider.manifest.metadata.name")
 }
 
+// composedJobName is the name of the Job the observed Object's spec holds:
+// the one this function composed last.
+func (w *workloads) composedJobName() string {
+	return w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name")
+}
+
 // jobStatus is the part of a Job's status the layer reads.
 type jobStatus struct {
 	Active     int64 `json:"active"`
@@ -183,7 +189,7 @@ type jobStatus struct {
 // earlier Job (a stale Failed would skip an attempt).
 func (w *workloads) observedJob() jobStatus {
 	var st jobStatus
-	if w.seenJobName() != w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name") {
+	if w.seenJobName() != w.composedJobName() {
 		return st
 	}
 	_, _ = w.s.ObservedInto(compMigrate, "status.atProvider.manifest.status", &st) // A missing or odd status reads as empty.
@@ -213,7 +219,7 @@ func (w *workloads) migrationState() string {
 	if !w.s.ObservedExists(compMigrate) || w.migrated() {
 		return ""
 	}
-	name := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.metadata.name")
+	name := w.composedJobName()
 	img := w.s.ObservedString(compMigrate, "spec.forProvider.manifest.spec.template.spec.containers[0].image")
 	if st, reason, msg := w.jobCondition("Failed"); st == "True" {
 		if next := w.migrationJobName(); next != name {
