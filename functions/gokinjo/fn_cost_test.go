@@ -32,6 +32,7 @@ func TestRunFunctionBudget(t *testing.T) {
 		"datalake": nested("XDataLake", `{"environmentId":"gokinjo-abcde","environment":"dev","region":"ap-northeast-1","providerConfigName":"default",
 			"encryption":"AES256","intelligentTieringAfterDays":0,"glacierAfterDays":90,"noncurrentVersionExpirationDays":90,"retainOnDelete":false,
 			"imageRetentionCount":30,"logRetentionDays":7,"budget":{"monthlyLimitUsd":500,"alertEmail":"platform-team@gokinjo.example"}}`),
+		"workloads": nested("XWorkloads", `{"environmentId":"gokinjo-abcde","environment":"dev","region":"ap-northeast-1"}`),
 	}
 	type want struct {
 		fatal     string
@@ -45,10 +46,10 @@ func TestRunFunctionBudget(t *testing.T) {
 		want   want
 	}{
 		"OverBudgetWarns": {
-			reason: "the dev preset exceeds its budget at the autoscaling maximum: a warning, WithinBudget=False, everything composed",
+			reason: "the dev preset exceeds its budget at the autoscaling maximum: a warning, WithinBudget=False, every layer composed (the workloads XR once the cluster reports its ProviderConfig)",
 			req:    newRequest(env(""), nil),
 			want: want{warning: "over budget: estimated 347-798 USD/month exceeds the budget of 500 USD",
-				condition: "WithinBudget=False OverBudgetAtMax", desired: []string{"cluster", "database", "datalake", "network", "workloads"}},
+				condition: "WithinBudget=False OverBudgetAtMax", desired: []string{"cluster", "database", "datalake", "network"}},
 		},
 		"HardLimitNewEnvironment": {
 			reason: "budget.enforce on a new environment: Fatal, nothing desired, so nothing is created",

@@ -59,8 +59,9 @@ func (r *Renderer) Tree(ctx context.Context, claim *unstructured.Unstructured, f
 // Fixtures walks the lifecycle of a claim with the AWS simulator until the
 // nested layers of the given kinds are observed ready, and returns the
 // observed resources of every XR kind at that point. Layers not in ready exist
-// (their XRs were created on the first reconcile) but nothing in them is
-// ready yet.
+// (the AWS layers' XRs were created on the first reconcile, the workloads XR
+// once the cluster reported its ProviderConfig) but nothing in them is ready
+// yet.
 func (r *Renderer) Fixtures(ctx context.Context, claim *unstructured.Unstructured, ready map[string]bool) (Fixtures, error) {
 	xr, err := XRFromClaim(claim)
 	if err != nil {

@@ -102,10 +102,16 @@ func (s *State) Waiting() []string { return s.waiting }
 // never dropped again because an input flickered. Otherwise it records that
 // the layer waits for it.
 func (s *State) Sticky(comp string, inputsObserved bool) bool {
+	return s.StickyFor(comp, comp, inputsObserved)
+}
+
+// StickyFor is Sticky, recording the wait as what (what the component
+// waits for) rather than the component's name.
+func (s *State) StickyFor(comp, what string, inputsObserved bool) bool {
 	if inputsObserved || s.ObservedExists(comp) {
 		return true
 	}
-	s.Wait(comp)
+	s.Wait(what)
 	return false
 }
 

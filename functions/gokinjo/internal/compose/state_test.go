@@ -73,8 +73,11 @@ func TestSticky(t *testing.T) {
 	if s.Sticky("held", false) {
 		t.Error("a new component without its inputs must wait")
 	}
+	if s.StickyFor("held-too", "its ProviderConfig", false) || !s.StickyFor("exists", "its ProviderConfig", false) {
+		t.Error("StickyFor must follow the rule of Sticky")
+	}
 	s.Wait("the issuer")
-	if diff := cmp.Diff([]string{"held", "the issuer"}, s.Waiting()); diff != "" {
+	if diff := cmp.Diff([]string{"held", "its ProviderConfig", "the issuer"}, s.Waiting()); diff != "" {
 		t.Errorf("Waiting(): -want, +got:\n%s", diff)
 	}
 }

@@ -32,7 +32,7 @@ func TestBudgetVerdict(t *testing.T) {
 		warning    string
 		minMax     [2]int
 		unpriced   []string
-		composed   int
+		composed   int // nested XRs on a new environment: the workloads XR waits for the cluster
 		enforced   bool
 		layerNames []string
 	}
@@ -46,13 +46,13 @@ func TestBudgetVerdict(t *testing.T) {
 			reason: "dev under a 1000 USD budget: WithinBudget=True, no warning",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 1000}},
 			want: want{status: true, reason: cost.VerdictWithin, message: "estimated 347-798 USD/month fits the budget of 1000 USD",
-				minMax: [2]int{347, 798}, composed: 5, layerNames: dev},
+				minMax: [2]int{347, 798}, composed: 4, layerNames: dev},
 		},
 		"OverAtMax": {
 			reason: "the dev preset's maximum (798) exceeds its 500 USD budget: a warning and WithinBudget=False naming the biggest contributor",
 			params: map[string]any{"environment": "dev"},
 			want: want{reason: cost.VerdictOverAtMax, message: "biggest contributors: cluster node group compute (c5.xlarge x 0-2) 0-312",
-				warning: "over budget: estimated 347-798 USD/month exceeds the budget of 500 USD", minMax: [2]int{347, 798}, composed: 5, layerNames: dev},
+				warning: "over budget: estimated 347-798 USD/month exceeds the budget of 500 USD", minMax: [2]int{347, 798}, composed: 4, layerNames: dev},
 		},
 		"HardLimitNew": {
 			reason: "budget.enforce on a new environment over its budget: refused, nothing composed",
@@ -62,14 +62,14 @@ func TestBudgetVerdict(t *testing.T) {
 		"HardLimitWithin": {
 			reason: "budget.enforce within the budget composes as usual",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 800, "enforce": true}},
-			want:   want{status: true, reason: cost.VerdictWithin, message: "fits the budget of 800 USD", minMax: [2]int{347, 798}, composed: 5, enforced: true, layerNames: dev},
+			want:   want{status: true, reason: cost.VerdictWithin, message: "fits the budget of 800 USD", minMax: [2]int{347, 798}, composed: 4, enforced: true, layerNames: dev},
 		},
 		"Unpriced": {
 			reason: "an instance type without a price is named in a warning and status, never counted as 0",
 			params: map[string]any{"environment": "dev", "budget": map[string]any{"monthlyLimitUsd": 1000},
 				"cluster": map[string]any{"nodeGroups": map[string]any{"compute": map[string]any{"instanceType": "c7g.xlarge"}}}},
 			want: want{status: true, reason: cost.VerdictWithin, message: "fits", warning: "cost estimate is incomplete: prices.yaml has no price for EC2 instance type c7g.xlarge (node group compute)",
-				minMax: [2]int{347, 485}, unpriced: []string{"EC2 instance type c7g.xlarge (node group compute)"}, composed: 5, layerNames: dev},
+				minMax: [2]int{347, 485}, unpriced: []string{"EC2 instance type c7g.xlarge (node group compute)"}, composed: 4, layerNames: dev},
 		},
 		"UnpricedEnforced": {
 			reason: "the hard limit cannot be enforced on a type without a price: refused",
@@ -136,7 +136,13 @@ func observedFrom(s *compose.State, only ...string) map[resource.Name]resource.O
 		if len(only) > 0 && !contains(only, string(name)) {
 			continue
 		}
-		out[name] = resource.ObservedComposed{Resource: d.Resource}
+		o := resource.ObservedComposed{Resource: d.Resource}
+		if name == compCluster {
+			// An existing cluster layer reports its ProviderConfig.
+			o.Resource = d.Resource.DeepCopy()
+			_ = o.Resource.SetValue("status.providerConfigName", "gokinjo-dev")
+		}
+		out[name] = o
 	}
 	return out
 }
@@ -155,7 +161,12 @@ func contains(l []string, s string) bool {
 // stays desired, layers a change would make dearer keep their observed
 // sizes, cheaper changes go through, and no new layer is created.
 func TestHardLimitExistingEnvironment(t *testing.T) {
-	s0, _, _, err := composeEnv(t, map[string]any{"environment": "dev"}, nil)
+	// s0 is an environment with every layer: its cluster reported the
+	// ProviderConfig, so the workloads XR is composed too.
+	reported := map[resource.Name]resource.ObservedComposed{
+		compCluster: observedXR(t, v1alpha1.KindCluster, map[string]any{"providerConfigName": "gokinjo-dev"}),
+	}
+	s0, _, _, err := composeEnv(t, map[string]any{"environment": "dev"}, reported)
 	if err != nil {
 		t.Fatal(err)
 	}

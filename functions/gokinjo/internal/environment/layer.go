@@ -1,6 +1,8 @@
 // Package environment composes an XEnvironment, the XR behind an Environment
 // claim: it resolves the preset with the claim's overrides and composes one
-// nested XR per layer, all on the first reconcile, wired by labels.
+// nested XR per layer, wired by labels: each on the first reconcile, except
+// the workloads XR, composed once the cluster layer reports the ProviderConfig
+// it needs (see layers.go).
 package environment
 
 import (
@@ -43,7 +45,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	}
 	e := &env{p: p, r: r, observed: observed}
 	for _, l := range nestedLayers {
-		if b.skip[l.comp] {
+		if b.skip[l.comp] || !l.composable(e, s) {
 			continue
 		}
 		params, err := l.params(e)

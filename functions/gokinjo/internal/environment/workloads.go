@@ -7,8 +7,8 @@ import (
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
-// workloads resolves the XWorkloads, composed on the first reconcile with
-// what is known; what other layers report (the ProviderConfig, IRSA role
+// workloads resolves the XWorkloads, composed once the cluster reports its
+// ProviderConfig (layers.go) with what is known; what other layers report (the ProviderConfig, IRSA role
 // ARNs, the database's connection secret, the ECR repositories, the VPC) is
 // filled in as their XRs report it, and the workloads layer waits for what
 // is still missing. The claim's part was validated in resolve.

@@ -22,8 +22,8 @@ func observedXR(t *testing.T, kind string, status map[string]any) resource.Obser
 	return resource.ObservedComposed{Resource: o}
 }
 
-// TestWorkloadsResolved: the XWorkloads is composed on the first reconcile
-// and carries what the other layers report as they report it.
+// TestWorkloadsResolved: the XWorkloads, once composed, carries what the
+// other layers report as they report it.
 func TestWorkloadsResolved(t *testing.T) {
 	cases := map[string]struct {
 		reason   string
@@ -31,12 +31,13 @@ func TestWorkloadsResolved(t *testing.T) {
 		observed map[resource.Name]resource.ObservedComposed
 		check    func(p v1alpha1.WorkloadsParameters) string
 	}{
-		"FirstReconcile": {
-			reason: "Nothing observed: preset values, no ProviderConfig, no image repository yet.",
-			params: map[string]any{"environment": "prod"},
+		"ClusterOnly": {
+			reason:   "Only the cluster's ProviderConfig observed: preset values, no image repository yet.",
+			params:   map[string]any{"environment": "prod"},
+			observed: clusterReported(t),
 			check: func(p v1alpha1.WorkloadsParameters) string {
-				if p.Cluster.ProviderConfigName != "" || p.API.Image != "" || p.API.Replicas != 2 || p.Frontend.Replicas != 3 || p.Frontend.MaxReplicas != 10 || p.Version != "v0.1.0" || p.Namespace != "gokinjo-prod" || p.VPCCIDR != "10.0.0.0/16" {
-					return "not the prod preset with nothing observed"
+				if p.Cluster.ProviderConfigName != "gokinjo-prod" || p.API.Image != "" || p.API.Replicas != 2 || p.Frontend.Replicas != 3 || p.Frontend.MaxReplicas != 10 || p.Version != "v0.1.0" || p.Namespace != "gokinjo-prod" || p.VPCCIDR != "10.0.0.0/16" {
+					return "not the prod preset with only the ProviderConfig observed"
 				}
 				return ""
 			},
@@ -83,6 +84,7 @@ func TestWorkloadsResolved(t *testing.T) {
 				"certificateArn": "arn:aws:acm:ap-northeast-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100",
 				"api":            map[string]any{"image": "ghcr.io/gokinjo/api", "tag": "v1.2.4", "replicas": int64(2), "maxReplicas": int64(4)},
 			}},
+			observed: clusterReported(t),
 			check: func(p v1alpha1.WorkloadsParameters) string {
 				if p.API.Image != "ghcr.io/gokinjo/api" || p.API.Tag != "v1.2.4" || p.Frontend.Tag != "v1.2.3" || p.API.Replicas != 2 || p.API.MaxReplicas != 4 || p.CertificateARN == "" {
 					return "overrides not applied"
@@ -100,6 +102,50 @@ func TestWorkloadsResolved(t *testing.T) {
 			p := nestedParams[v1alpha1.WorkloadsParameters](t, s, compWorkloads)
 			if msg := tc.check(p); msg != "" {
 				t.Errorf("%s\n%s: %+v", tc.reason, msg, p)
+			}
+		})
+	}
+}
+
+// clusterReported is a cluster layer that reported its ProviderConfig.
+func clusterReported(t *testing.T) map[resource.Name]resource.ObservedComposed {
+	t.Helper()
+	return map[resource.Name]resource.ObservedComposed{
+		compCluster: observedXR(t, v1alpha1.KindCluster, map[string]any{"providerConfigName": "gokinjo-prod"}),
+	}
+}
+
+// TestWorkloadsAfterProviderConfig: the XWorkloads is composed once the
+// cluster reports its ProviderConfig (before, the environment says it waits
+// for it), and never dropped once it exists.
+func TestWorkloadsAfterProviderConfig(t *testing.T) {
+	existing := map[resource.Name]resource.ObservedComposed{
+		compCluster:   observedXR(t, v1alpha1.KindCluster, map[string]any{}),
+		compWorkloads: observedXR(t, v1alpha1.KindWorkloads, map[string]any{}),
+	}
+	cases := map[string]struct {
+		reason   string
+		observed map[resource.Name]resource.ObservedComposed
+		composed bool
+		waits    string
+	}{
+		"NothingObserved": {reason: "a new environment: the workloads layer waits", composed: false,
+			waits: "the workloads layer: the cluster's ProviderConfig (XCluster status.providerConfigName)"},
+		"ClusterReported": {reason: "the cluster reported its ProviderConfig", observed: clusterReported(t), composed: true},
+		"ExistsWithoutReport": {reason: "the XWorkloads exists and the cluster's status lost its ProviderConfig: kept",
+			observed: existing, composed: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s, _, _, err := composeEnv(t, map[string]any{"environment": "prod"}, tc.observed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := s.Desired()[compWorkloads]; ok != tc.composed {
+				t.Errorf("%s: workloads composed = %t, want %t", tc.reason, ok, tc.composed)
+			}
+			if got := strings.Join(s.Waiting(), "; "); got != tc.waits {
+				t.Errorf("%s: waiting for %q, want %q", tc.reason, got, tc.waits)
 			}
 		})
 	}
