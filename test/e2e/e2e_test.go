@@ -76,6 +76,7 @@ func TestEndToEnd(t *testing.T) {
 
 	callsBefore := h.functionCalls()
 	cpuBefore, wallBefore := h.cpuByProcess(), time.Now()
+	profiled := h.profileAPIServer()
 	ready := map[string]time.Duration{}
 	// Not fatal: the strict simulator may refuse what today's package
 	// composes; the deletion scenario runs anyway.
@@ -89,6 +90,8 @@ func TestEndToEnd(t *testing.T) {
 		h.figs.add("apply to Ready, %-7s (zero-delay simulator): %.1fs", e, ready[e].Seconds())
 	}
 	h.cpuFigure("apply to all Ready", cpuBefore, time.Since(wallBefore))
+	h.writesFigure("apply to all Ready", wallBefore, time.Now())
+	profiled()
 	h.figs.add("RunFunction calls until all Ready: %d (Crossplane metric), %d (function log)", h.functionCalls()-callsBefore, h.functionLogCalls())
 	var perClaim []string
 	for _, e := range envs {

@@ -115,7 +115,14 @@ func (h *harness) startControlPlane() error {
 		ControlPlaneStartTimeout: 3 * time.Minute,
 		ControlPlaneStopTimeout:  time.Minute,
 	}
-	h.env.ControlPlane.GetAPIServer().Configure().Set("advertise-address", "127.0.0.1")
+	args := h.env.ControlPlane.GetAPIServer().Configure().Set("advertise-address", "127.0.0.1")
+	audit, err := h.auditFlags() // diagnostics_test.go
+	if err != nil {
+		return err
+	}
+	for k, v := range audit {
+		args.Set(k, v)
+	}
 	cfg, err := h.env.Start()
 	if err != nil {
 		return err
