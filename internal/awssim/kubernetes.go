@@ -5,12 +5,18 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/gokinjo/platform/internal/facts"
 )
+
+// observedManifest is the field path, as fields, where provider-kubernetes
+// writes the object it observed (facts: provider-kubernetes.yaml).
+var observedManifest = strings.Split(facts.ProviderKubernetes.ObservedManifest, ".")
 
 // The in-cluster kinds, as the SIMULATOR reports them once the providers
 // have applied them to a (simulated) EKS cluster: provider-kubernetes
-// Objects with the object as the cluster reports it in
-// status.atProvider.manifest (Deployments available, Jobs complete, the
+// Objects with the object as the cluster reports it in their observed
+// manifest (Deployments available, Jobs complete, the
 // Ingress with its ALB address), provider-helm Releases deployed, and
 // Crossplane Usages (no provider status at all).
 func init() { // Registration of simulated kinds.
@@ -59,7 +65,10 @@ func simulateObject(u *unstructured.Unstructured, _ string) {
 		host := "k8s-" + trim(obj.GetNamespace(), 8) + "-" + trim(obj.GetName(), 8) + "-" + h[:10] + "-" + h[10:20] + "." + SimulatedELBRegion + ".elb.amazonaws.com"
 		m["status"] = map[string]any{"loadBalancer": map[string]any{"ingress": []any{map[string]any{"hostname": host}}}}
 	}
-	_ = unstructured.SetNestedField(u.Object, map[string]any{"manifest": m}, "status", "atProvider")
+	// An Object's atProvider holds the observed manifest and nothing else
+	// (provider-kubernetes ObjectObservation).
+	unstructured.RemoveNestedField(u.Object, observedManifest[:len(observedManifest)-1]...)
+	_ = unstructured.SetNestedField(u.Object, m, observedManifest...)
 }
 
 func trim(s string, n int) string {

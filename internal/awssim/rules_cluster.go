@@ -558,7 +558,7 @@ func (a *Account) helmTimeout(r *Resource, why string, e *AWSError) (string, *AW
 func (a *Account) stalled(r *Resource) {
 	switch r.Kind {
 	case kindObject:
-		m, ok, _ := unstructured.NestedMap(r.Observed.Object, "status", "atProvider", "manifest")
+		m, ok, _ := unstructured.NestedMap(r.Observed.Object, observedManifest...)
 		if !ok {
 			return
 		}
@@ -578,7 +578,7 @@ func (a *Account) stalled(r *Resource) {
 		default:
 			delete(m, "status")
 		}
-		_ = unstructured.SetNestedMap(r.Observed.Object, m, "status", "atProvider", "manifest")
+		_ = unstructured.SetNestedMap(r.Observed.Object, m, observedManifest...)
 	case kindRelease:
 		state := "pending-install"
 		if strings.HasPrefix(r.Message, "failed") {

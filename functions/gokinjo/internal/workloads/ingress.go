@@ -71,7 +71,7 @@ func (w *workloads) ingress() error {
 
 // albHostname is the ALB's DNS name, as observed on the Ingress.
 func (w *workloads) albHostname() string {
-	return w.s.ObservedString(compIngress, "status.atProvider.manifest.status.loadBalancer.ingress[0].hostname")
+	return w.s.ObservedString(compIngress, observed("status.loadBalancer.ingress[0].hostname"))
 }
 
 // appURL is the app's address once the ALB exists.

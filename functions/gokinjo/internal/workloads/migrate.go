@@ -153,9 +153,10 @@ func (w *workloads) migrationJobName() string {
 }
 
 // migrated reports whether the migration of the API's tag has completed:
-// provider-kubernetes has observed this tag's Job (its status.atProvider
-// manifest, written in the same status update as the Ready condition, names
-// it) and it is ready. Right after a tag change the Object's spec already
+// provider-kubernetes has observed this tag's Job (its observed manifest,
+// written in the same status update as the Ready condition under the
+// readiness policy, names it: facts provider-kubernetes.yaml) and it is
+// ready. Right after a tag change the Object's spec already
 // names the new Job while its status still shows the previous tag's Job,
 // complete: that is not a migration of the new tag, and the API must not
 // move yet.
@@ -166,7 +167,7 @@ func (w *workloads) migrated() bool {
 // seenJobName is the name of the Job provider-kubernetes last observed in the
 // cluster; the Object's Ready condition and Job status are that Job's.
 func (w *workloads) seenJobName() string {
-	return w.s.ObservedString(compMigrate, "status.atProvider.manifest.metadata.name")
+	return w.s.ObservedString(compMigrate, observed("metadata.name"))
 }
 
 // composedJobName is the name of the Job the observed Object's spec holds:
@@ -192,7 +193,7 @@ func (w *workloads) observedJob() jobStatus {
 	if w.seenJobName() != w.composedJobName() {
 		return st
 	}
-	_, _ = w.s.ObservedInto(compMigrate, "status.atProvider.manifest.status", &st) // A missing or odd status reads as empty.
+	_, _ = w.s.ObservedInto(compMigrate, observed("status"), &st) // A missing or odd status reads as empty.
 	return st
 }
 

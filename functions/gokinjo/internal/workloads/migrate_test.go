@@ -9,6 +9,7 @@ import (
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 // withTag is the parameters of a release of tag: the claim's
@@ -194,5 +195,20 @@ func TestReleaseByTag(t *testing.T) {
 				t.Errorf("%s\nstatus.migration %q, want it to say %q", tc.reason, m, tc.wantState)
 			}
 		})
+	}
+}
+
+// TestReadinessFromObservedManifest: migrated() trusts an Object's Ready
+// condition only together with the Job its observed manifest names. That is
+// sound only while provider-kubernetes writes both in one status update for
+// the readiness policy the layer composes (facts: provider-kubernetes.yaml);
+// a provider bump that changes it must change the layer.
+func TestReadinessFromObservedManifest(t *testing.T) {
+	if !facts.ProviderKubernetes.ReadyWithManifest(readinessPolicy) {
+		t.Fatalf("provider-kubernetes %s does not derive Ready from the observed manifest for %s: migrated() cannot trust Ready with the observed Job name",
+			facts.ProviderKubernetes.Version, readinessPolicy)
+	}
+	if got := observed("metadata.name"); got != "status.atProvider.manifest.metadata.name" {
+		t.Errorf("observed(metadata.name) = %q", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 // objectGVK is the provider-kubernetes Object at its storage version in
@@ -14,9 +15,18 @@ import (
 // which compose.IsReady reads.
 var objectGVK = schema.GroupVersionKind{Group: "kubernetes.crossplane.io", Version: "v1alpha2", Kind: "Object"}
 
-// Readiness policies of an Object: how provider-kubernetes derives its Ready
-// condition from the object in the cluster. Without one, an Object is ready
-// once the object is created.
+// readinessPolicy is how the Objects here have provider-kubernetes derive
+// their Ready condition: from a CEL query on the object in the cluster, in the
+// same status update that writes the observed object (observed), which the
+// layer reads beside Ready (facts: provider-kubernetes.yaml). Without a
+// policy, an Object is ready once the object is created.
+const readinessPolicy = "DeriveFromCelQuery"
+
+// observed is the field path of an Object's observed object: path is a field
+// of that object, like "metadata.name".
+func observed(path string) string { return facts.ProviderKubernetes.ObservedManifest + "." + path }
+
+// CEL queries of the readiness policy.
 const (
 	// readyAvailable: a Deployment is ready when it is Available.
 	readyAvailable = "object.status.conditions.exists(c, c.type == 'Available' && c.status == 'True')"
@@ -90,7 +100,7 @@ func (w *workloads) objectContent(comp string, manifest map[string]any, readines
 		"forProvider":       map[string]any{"manifest": manifest},
 	}
 	if readiness != "" {
-		spec["readiness"] = map[string]any{"policy": "DeriveFromCelQuery", "celQuery": readiness}
+		spec["readiness"] = map[string]any{"policy": readinessPolicy, "celQuery": readiness}
 	}
 	if len(refs) > 0 {
 		rs := make([]any, 0, len(refs))

@@ -1,0 +1,31 @@
+package facts
+
+// ProviderKubernetesFacts: what provider-kubernetes' Object controller writes,
+// which the workloads layer reads (the migration Job, the Ingress's load
+// balancer) and the AWS simulator plays.
+type ProviderKubernetesFacts struct {
+	Version string `json:"version"`
+	// ObservedManifest is the field path of an Object where the controller
+	// writes the object it observed in the cluster.
+	ObservedManifest string `json:"observedManifest"`
+	// ReadyFromObservedManifest are the readiness policies whose Ready
+	// condition the controller derives from the observed object in the same
+	// status update that writes ObservedManifest: Ready and that manifest
+	// always describe the same object.
+	ReadyFromObservedManifest []string `json:"readyFromObservedManifest"`
+	Source                    Source   `json:"source"`
+}
+
+// ReadyWithManifest reports whether an Object with the readiness policy has
+// its Ready condition written together with ObservedManifest.
+func (f ProviderKubernetesFacts) ReadyWithManifest(policy string) bool {
+	for _, p := range f.ReadyFromObservedManifest {
+		if p == policy {
+			return true
+		}
+	}
+	return false
+}
+
+// ProviderKubernetes is loaded from data/provider-kubernetes.yaml.
+var ProviderKubernetes = mustLoad[ProviderKubernetesFacts]("provider-kubernetes.yaml")
