@@ -48,10 +48,11 @@ var Arches = []string{"amd64", "arm64"}
 // what they import, which no setting moves; the Go heap is what grows under
 // concurrent RunFunction calls. GOMEMLIMIT makes the collector work harder
 // as the heap nears it. 20MiB, measured in make e2e (three environments
-// applied together, 2 cores): peak 59-62 MiB, the function 2.4-2.8 CPU-s
-// until all Ready (25.6-28.4 s). 16MiB kept it at 61-63 MiB but thrashed the
-// collector: 6.1-7.1 CPU-s, each RunFunction ~3x the CPU, all Ready in 33-38
-// s; no limit: 70 MiB, 1.5 CPU-s (docs/operations.md).
+// applied together, 2 cores): peak 57-64 MiB, the function 2.4-5.1 CPU-s
+// until all Ready. 18MiB: 59 MiB, 9.2 CPU-s, Ready later. 16MiB kept it at
+// 61-63 MiB but thrashed the collector: 6.1-7.1 CPU-s, each RunFunction ~3x
+// the CPU, all Ready 5-10 s later; no limit: 70 MiB, 1.5 CPU-s
+// (docs/operations.md).
 var FunctionEnv = []string{"GOMEMLIMIT=20MiB"}
 
 // functionImage is the function's runtime image.
