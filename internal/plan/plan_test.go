@@ -138,10 +138,10 @@ func TestMake(t *testing.T) {
 				text:    "~ NodeGroup \"node-group-general\"\n      spec.forProvider.scalingConfig[0].minSize: 2 -> 3"},
 		},
 		"CIDRChange": {
-			reason: "A new VPC CIDR can only be made by replacing the VPC and subnets: the function refuses, and the plan says so with its message.",
+			reason: "A new VPC CIDR can only be made by replacing the VPC and subnets: the function refuses, and the plan says so with its message; nothing else changes (the network policies keep admitting the VPC that exists).",
 			env:    "prod", stage: "ready",
 			edits: map[string]any{"network.cidr": "10.9.0.0/16"},
-			want: want{exit: 1, refusalLayer: "network", refusal: `VPC "vpc": cidrBlock would change from 10.0.0.0/16 to 10.9.0.0/16`,
+			want: want{exit: 1, updates: []string{}, refusalLayer: "network", refusal: `VPC "vpc": cidrBlock would change from 10.0.0.0/16 to 10.9.0.0/16`,
 				text: "! network: refusing changes that AWS can only make by replacing existing resources"},
 		},
 		"BiggerRDSClass": {

@@ -15,8 +15,14 @@ import (
 func (e *env) workloads() (v1alpha1.WorkloadsParameters, error) {
 	p := e.r.Workloads
 	workloadsObserved(e.observed).Fill(&p)
-	if e.observed.Network != nil {
-		p.VPCID = e.observed.Network.VPCID
+	if n := e.observed.Network; n != nil {
+		p.VPCID = n.VPCID
+		// The network policies admit the VPC the network layer built: a
+		// CIDR edit it refuses (AWS cannot change a VPC's primary CIDR)
+		// leaves them as they are.
+		if n.CIDR != "" {
+			p.VPCCIDR = n.CIDR
+		}
 	}
 	return p, nil
 }

@@ -61,7 +61,7 @@ func TestWorkloadsResolved(t *testing.T) {
 					},
 					"buckets": []any{map[string]any{"tier": "raw", "name": "gokinjo-raw-dev"}},
 				}),
-				compNetwork: observedXR(t, v1alpha1.KindNetwork, map[string]any{"vpcId": "vpc-1"}),
+				compNetwork: observedXR(t, v1alpha1.KindNetwork, map[string]any{"vpcId": "vpc-1", "cidr": "10.99.0.0/16"}),
 			},
 			check: func(p v1alpha1.WorkloadsParameters) string {
 				switch {
@@ -73,6 +73,8 @@ func TestWorkloadsResolved(t *testing.T) {
 					return "image repositories missing"
 				case p.Buckets["raw"] != "gokinjo-raw-dev" || p.VPCID != "vpc-1":
 					return "buckets or VPC missing"
+				case p.VPCCIDR != "10.99.0.0/16":
+					return "the network policies must admit the CIDR the network layer reports, not the claim's"
 				}
 				return ""
 			},
