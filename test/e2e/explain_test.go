@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -63,7 +64,10 @@ func (h *harness) faultRefusedOverride(t *testing.T) {
 
 // waitWatch records, while a claim is being created, when one of its layer
 // XRs first says it waits for something (ResourcesReady "waiting for ...")
-// and when the claim first says so.
+// and when the claim first carries a layer's own explanation that it waits
+// (nestedWait). The environment's own waits (the workloads XR waits for the
+// cluster's ProviderConfig) do not count: they show from the first
+// reconcile and would prove nothing about a layer's reaching the claim.
 type waitWatch struct {
 	mu           sync.Mutex
 	layer, claim time.Time
@@ -79,6 +83,10 @@ func (w *waitWatch) close() {
 	w.once.Do(func() { close(w.stop) })
 	<-w.done
 }
+
+// nestedWait is a layer's explanation, copied into the claim's message by
+// the environment: `XCluster "cluster": 0/8 ready; waiting for ...`.
+var nestedWait = regexp.MustCompile(`X[A-Za-z]+ "[a-z0-9-]+": \d+/\d+ ready; waiting for `)
 
 func (h *harness) watchWaiting(ns string) *waitWatch {
 	w := &waitWatch{stop: make(chan struct{}), done: make(chan struct{})}
@@ -119,7 +127,7 @@ func (h *harness) watchWaiting(ns string) *waitWatch {
 			}
 			if w.claim.IsZero() {
 				if c, err := h.c.get(h.ctx, claimAPIVersion, claimKind, ns, claimName); err == nil {
-					if m := waiting(c); m != "" {
+					if m := waiting(c); nestedWait.MatchString(m) {
 						w.claim, w.claimMsg = now, m
 					}
 				}
