@@ -98,6 +98,8 @@ vet:
 
 lint: $(BIN)/actionlint $(BIN)/staticcheck
 	$(BIN)/actionlint .github/workflows/*.yaml
+	@# The workflows' scripts: bash's own syntax check (no shellcheck here).
+	for f in .github/scripts/*; do bash -n "$$f" || exit 1; done
 	$(BIN)/staticcheck ./...
 	cd test/e2e && $(BIN)/staticcheck ./...
 

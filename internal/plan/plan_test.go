@@ -161,9 +161,9 @@ func TestMake(t *testing.T) {
 			want:  want{exit: 1, refusalLayer: "database", refusal: "database.allocatedStorage: Instance \"instance\" runs 50 and the claim asks 20"},
 		},
 		"NewEnvironment": {
-			reason: "Nothing observed: everything is created, and the cost goes from nothing to the estimate.",
+			reason: "Nothing observed: everything is created, and the cost goes from nothing to the estimate, the same as the function's own (status.cost, workloads layer included though its XR is composed later).",
 			env:    "dev", stage: "",
-			want: want{exit: 2, updates: []string{}, text: "Monthly cost (USD, min-max): 0 -> "},
+			want: want{exit: 2, updates: []string{}, text: "Monthly cost (USD, min-max): 0 -> 347-798"},
 		},
 	}
 	r := renderer(t)

@@ -22,12 +22,15 @@ type Line struct {
 // Lines prices an environment from its nested XRs (XNetwork, XCluster,
 // XDatabase, XDataLake, XWorkloads) as they are observed or desired: their
 // spec.parameters are the resolved parameters the environment composed, so
-// the same model prices what exists and what a change would make. Layers not
-// among xrs cost nothing; none at all is an environment that does not exist.
+// the same model prices what exists and what a change would make. AWS layers
+// not among xrs cost nothing; none at all is an environment that does not
+// exist. The workloads layer is priced with every environment, as the
+// function's own estimate prices it: its cost (one ALB and what it carries)
+// does not depend on its parameters, and its XR is composed only once the
+// cluster reports its ProviderConfig, so a new environment's plan has none.
 func Lines(xrs []*unstructured.Unstructured) ([]Line, error) {
 	var in cost.Input
 	var found int
-	var workloads bool
 	for _, xr := range xrs {
 		var target any
 		switch xr.GetKind() {
@@ -39,9 +42,6 @@ func Lines(xrs []*unstructured.Unstructured) ([]Line, error) {
 			target = &in.Database
 		case "XDataLake":
 			target = &in.DataLake
-		case "XWorkloads":
-			workloads = true
-			continue
 		default:
 			continue
 		}
@@ -62,9 +62,7 @@ func Lines(xrs []*unstructured.Unstructured) ([]Line, error) {
 		// Usage assumptions are per environment; any layer names it.
 		in.Network.Environment = firstEnvironment(in)
 	}
-	if workloads {
-		in.Workloads = environment.WorkloadsCost(in.Network.Environment)
-	}
+	in.Workloads = environment.WorkloadsCost(in.Network.Environment)
 	prices, err := cost.Default()
 	if err != nil {
 		return nil, err

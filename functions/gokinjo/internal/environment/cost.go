@@ -31,8 +31,9 @@ type budget struct {
 // WithinBudget=False. With budget.enforce it is a refusal: a new
 // environment (no nested XR observed) gets an error, so nothing is created;
 // an existing one keeps the existing sizes of every layer the change would
-// make dearer (r is changed in place) and creates no new layer. Nothing
-// that exists is ever dropped for cost.
+// make dearer (r is changed in place) and creates no new AWS layer (the
+// workloads layer, priced in every estimate, is not held). Nothing that
+// exists is ever dropped for cost.
 func checkBudget(xr *compose.XR, s *compose.State, p v1alpha1.EnvironmentParameters, r *Resolved) (budget, error) {
 	out := budget{skip: map[string]bool{}}
 	prices, err := cost.Default()

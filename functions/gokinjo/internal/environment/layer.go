@@ -44,6 +44,9 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		return err
 	}
 	e := &env{p: p, r: r, observed: observed}
+	if _, err := s.ObservedInto(compWorkloads, "spec.parameters", &e.workloadsKept); err != nil {
+		return err
+	}
 	for _, l := range nestedLayers {
 		if b.skip[l.comp] || !l.composable(e, s) {
 			continue

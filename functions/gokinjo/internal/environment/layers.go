@@ -105,6 +105,9 @@ type env struct {
 	// observed is the nested layers' observed status: what they report
 	// to each other through the environment.
 	observed v1alpha1.EnvironmentStatus
+	// workloadsKept is the observed XWorkloads' parameters (zero before it
+	// exists): what the other layers reported before.
+	workloadsKept v1alpha1.WorkloadsParameters
 }
 
 // observedStatuses reads every nested layer's observed status.

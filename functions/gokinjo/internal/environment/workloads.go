@@ -1,6 +1,7 @@
 package environment
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
@@ -15,16 +16,44 @@ import (
 func (e *env) workloads() (v1alpha1.WorkloadsParameters, error) {
 	p := e.r.Workloads
 	workloadsObserved(e.observed).Fill(&p)
+	kept := e.workloadsKept
+	// The network policies admit the VPC the network layer built: a CIDR
+	// edit it refuses (AWS cannot change a VPC's primary CIDR) leaves them
+	// as they are.
+	switch n := e.observed.Network; {
+	case n != nil && n.CIDR != "":
+		p.VPCCIDR = n.CIDR
+	case kept.VPCCIDR != "":
+		p.VPCCIDR = kept.VPCCIDR
+	}
 	if n := e.observed.Network; n != nil {
 		p.VPCID = n.VPCID
-		// The network policies admit the VPC the network layer built: a
-		// CIDR edit it refuses (AWS cannot change a VPC's primary CIDR)
-		// leaves them as they are.
-		if n.CIDR != "" {
-			p.VPCCIDR = n.CIDR
-		}
 	}
+	keepReported(&p, kept)
 	return p, nil
+}
+
+// keepReported keeps each value the other layers report where the report is
+// missing now but the observed XWorkloads carries one: a layer whose status
+// was lost (restored from a backup without it, say) must not make the
+// workloads layer drop what it composed. Without the ProviderConfig it
+// composes nothing, and Crossplane would delete every Object and Release,
+// the Ingress and its ALB with them. A value reported now always wins.
+func keepReported(p *v1alpha1.WorkloadsParameters, kept v1alpha1.WorkloadsParameters) {
+	p.Cluster.ProviderConfigName = cmp.Or(p.Cluster.ProviderConfigName, kept.Cluster.ProviderConfigName)
+	p.Cluster.Version = cmp.Or(p.Cluster.Version, kept.Cluster.Version)
+	if len(p.Cluster.ServiceAccountRoleARNs) == 0 {
+		p.Cluster.ServiceAccountRoleARNs = kept.Cluster.ServiceAccountRoleARNs
+	}
+	if p.Database.Address == "" && p.Database.ConnectionSecret == nil {
+		p.Database = kept.Database
+	}
+	if len(p.Buckets) == 0 {
+		p.Buckets = kept.Buckets
+	}
+	p.API.Image = cmp.Or(p.API.Image, kept.API.Image)
+	p.Frontend.Image = cmp.Or(p.Frontend.Image, kept.Frontend.Image)
+	p.VPCID = cmp.Or(p.VPCID, kept.VPCID)
 }
 
 // workloadsObserved is what the workloads layer needs of the other layers'

@@ -188,3 +188,57 @@ func TestWorkloadsStatusSurfaced(t *testing.T) {
 		t.Errorf("status.workloads.appUrl = %q", got)
 	}
 }
+
+// TestWorkloadsKeepReported: when the other layers' status no longer reports
+// what the XWorkloads was composed with (lost in a restore, say), the
+// XWorkloads keeps it: without the ProviderConfig the workloads layer would
+// compose nothing and Crossplane would delete the app and its ALB. A value
+// reported now wins.
+func TestWorkloadsKeepReported(t *testing.T) {
+	kept := map[string]any{
+		"environment": "dev", "vpcId": "vpc-1", "vpcCidr": "10.99.0.0/16",
+		"cluster": map[string]any{"providerConfigName": "gokinjo-dev", "version": "1.35",
+			"serviceAccountRoleArns": map[string]any{"gokinjo-dev/gokinjo-api-sa": "arn:aws:iam::123456789012:role/api"}},
+		"database": map[string]any{"address": "db.example", "port": int64(5432),
+			"connectionSecret": map[string]any{"name": "gokinjo-dev-db", "namespace": "crossplane-system"}},
+		"buckets":  map[string]any{"raw": "gokinjo-raw-dev"},
+		"api":      map[string]any{"image": "1.dkr.ecr/gokinjo-dev-api"},
+		"frontend": map[string]any{"image": "1.dkr.ecr/gokinjo-dev-frontend"},
+	}
+	workloadsXR := observedXR(t, v1alpha1.KindWorkloads, map[string]any{})
+	if err := workloadsXR.Resource.SetValue("spec.parameters", kept); err != nil {
+		t.Fatal(err)
+	}
+	lost := map[resource.Name]resource.ObservedComposed{
+		compNetwork:   observedXR(t, v1alpha1.KindNetwork, map[string]any{}),
+		compCluster:   observedXR(t, v1alpha1.KindCluster, map[string]any{}),
+		compDatabase:  observedXR(t, v1alpha1.KindDatabase, map[string]any{}),
+		compDataLake:  observedXR(t, v1alpha1.KindDataLake, map[string]any{}),
+		compWorkloads: workloadsXR,
+	}
+	s, _, _, err := composeEnv(t, map[string]any{"environment": "dev"}, lost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := nestedParams[v1alpha1.WorkloadsParameters](t, s, compWorkloads)
+	switch {
+	case p.Cluster.ProviderConfigName != "gokinjo-dev" || p.Cluster.Version != "1.35" || p.Cluster.ServiceAccountRoleARNs["gokinjo-dev/gokinjo-api-sa"] == "":
+		t.Errorf("cluster values not kept: %+v", p.Cluster)
+	case p.Database.Address != "db.example" || p.Database.ConnectionSecret == nil:
+		t.Errorf("database values not kept: %+v", p.Database)
+	case p.Buckets["raw"] != "gokinjo-raw-dev" || p.API.Image != "1.dkr.ecr/gokinjo-dev-api" || p.Frontend.Image != "1.dkr.ecr/gokinjo-dev-frontend":
+		t.Errorf("data lake values not kept: buckets %v, images %q %q", p.Buckets, p.API.Image, p.Frontend.Image)
+	case p.VPCID != "vpc-1" || p.VPCCIDR != "10.99.0.0/16":
+		t.Errorf("network values not kept: %q %q", p.VPCID, p.VPCCIDR)
+	}
+
+	// Reported again, a new value wins over the kept one.
+	lost[compCluster] = observedXR(t, v1alpha1.KindCluster, map[string]any{"providerConfigName": "gokinjo-dev-2"})
+	s, _, _, err = composeEnv(t, map[string]any{"environment": "dev"}, lost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := nestedParams[v1alpha1.WorkloadsParameters](t, s, compWorkloads).Cluster.ProviderConfigName; got != "gokinjo-dev-2" {
+		t.Errorf("a reported ProviderConfig must win over the kept one, got %q", got)
+	}
+}
