@@ -1,5 +1,7 @@
 package facts
 
+import "slices"
+
 // ProviderKubernetesFacts: what provider-kubernetes' Object controller writes,
 // which the workloads layer reads (the migration Job, the Ingress's load
 // balancer) and the AWS simulator plays.
@@ -19,12 +21,7 @@ type ProviderKubernetesFacts struct {
 // ReadyWithManifest reports whether an Object with the readiness policy has
 // its Ready condition written together with ObservedManifest.
 func (f ProviderKubernetesFacts) ReadyWithManifest(policy string) bool {
-	for _, p := range f.ReadyFromObservedManifest {
-		if p == policy {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(f.ReadyFromObservedManifest, policy)
 }
 
 // ProviderKubernetes is loaded from data/provider-kubernetes.yaml.

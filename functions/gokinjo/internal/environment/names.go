@@ -10,9 +10,9 @@ import (
 // namePrefix is the prefix of every name of the environment
 // (docs/naming.md). An existing environment keeps the one its nested XRs
 // already carry: the network layer (like every AWS layer) is composed on
-// the first reconcile, so one exists from then on. A nested XR without one was composed before names
-// were unique per claim: its environment keeps gokinjo-<env>, so the
-// upgrade renames and replaces nothing. A new environment gets
+// the first reconcile, so one exists from then on. A nested XR without one
+// was composed before names were unique per claim: its environment keeps
+// gokinjo-<env>, so the upgrade renames and replaces nothing. A new environment gets
 // gokinjo-<env>-<hash of its claim and region>.
 func namePrefix(xr *compose.XR, s *compose.State, p v1alpha1.EnvironmentParameters) (string, error) {
 	for _, l := range nestedLayers {

@@ -9,27 +9,24 @@ import (
 )
 
 // workloads resolves the XWorkloads, composed once the cluster reports its
-// ProviderConfig (layers.go) with what is known; what other layers report (the ProviderConfig, IRSA role
-// ARNs, the database's connection secret, the ECR repositories, the VPC) is
-// filled in as their XRs report it, and the workloads layer waits for what
-// is still missing. The claim's part was validated in resolve.
+// ProviderConfig (layers.go), with what is known; what other layers report
+// (the ProviderConfig, IRSA role ARNs, the database's connection secret, the
+// ECR repositories, the VPC) is filled in as their XRs report it, and the
+// workloads layer waits for what is still missing. The claim's part was
+// validated in resolve.
 func (e *env) workloads() (v1alpha1.WorkloadsParameters, error) {
 	p := e.r.Workloads
 	workloadsObserved(e.observed).Fill(&p)
-	kept := e.workloadsKept
-	// The network policies admit the VPC the network layer built: a CIDR
-	// edit it refuses (AWS cannot change a VPC's primary CIDR) leaves them
-	// as they are.
-	switch n := e.observed.Network; {
-	case n != nil && n.CIDR != "":
-		p.VPCCIDR = n.CIDR
-	case kept.VPCCIDR != "":
-		p.VPCCIDR = kept.VPCCIDR
-	}
+	var reportedCIDR string
 	if n := e.observed.Network; n != nil {
-		p.VPCID = n.VPCID
+		p.VPCID, reportedCIDR = n.VPCID, n.CIDR
 	}
-	keepReported(&p, kept)
+	// The network policies admit the VPC the network layer built, else the
+	// one they admit now, and the claim's only before either: a CIDR edit
+	// the network layer refuses (AWS cannot change a VPC's primary CIDR)
+	// leaves them as they are.
+	p.VPCCIDR = cmp.Or(reportedCIDR, e.workloadsKept.VPCCIDR, p.VPCCIDR)
+	keepReported(&p, e.workloadsKept)
 	return p, nil
 }
 

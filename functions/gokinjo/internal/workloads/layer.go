@@ -5,8 +5,9 @@
 //
 // The environment composes the XR once the cluster reports its
 // ProviderConfig, with what is known then, and the layer waits (XR not
-// ready) for the rest: nothing is composed before the ProviderConfig exists; the database Secret, the migration and the API
-// wait for the database; the apps wait for their image repositories; the
+// ready) for the rest: nothing is composed before the ProviderConfig
+// exists; the database Secret, the migration and the API wait for the
+// database; the apps wait for their image repositories; the
 // Ingress and the add-ons that need IRSA wait for the role ARNs; the API
 // Deployment waits for the migration Job to complete.
 package workloads
