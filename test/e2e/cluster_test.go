@@ -105,20 +105,6 @@ func (p *process) exited() bool {
 	}
 }
 
-// vmHWM is the peak resident set of a process, from /proc/<pid>/status.
-func vmHWM(pid int) string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return "n/a"
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "VmHWM:") {
-			return strings.Join(strings.Fields(strings.TrimPrefix(l, "VmHWM:")), " ")
-		}
-	}
-	return "n/a"
-}
-
 // cpuSeconds is the user+system CPU time a process has used, from
 // /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux).
 func cpuSeconds(pid int) float64 {

@@ -74,6 +74,8 @@ func TestEndToEnd(t *testing.T) {
 	h.step("AWS simulator (zero delay)", func() error { return h.startSimulator(0) })
 	h.figs.add("cluster up and packages installed: %.1fs", time.Since(total).Seconds())
 
+	stopSampling := h.sampleFunction()
+	defer stopSampling()
 	callsBefore := h.functionCalls()
 	cpuBefore, wallBefore := h.cpuByProcess(), time.Now()
 	profiled := h.profileAPIServer()
@@ -123,6 +125,7 @@ func TestEndToEnd(t *testing.T) {
 				t.Errorf("%s: %d composed resources, golden render %s-ready.yaml has %d", e, len(refs), e, want)
 			}
 			h.figs.add("composed resources, %-7s: %d (golden %d)", e, len(refs), want)
+			h.layersFigure(ctx, e, claim)
 			h.trace(t, e)
 		}
 	})
@@ -144,22 +147,6 @@ func TestEndToEnd(t *testing.T) {
 	h.memoryFigures("end of run")
 	h.figs.add("whole test (cluster start to last fault): %.1fs", time.Since(total).Seconds())
 	h.printFigures()
-}
-
-func (h *harness) memoryFigures(when string) {
-	for _, p := range []struct {
-		name string
-		pids []int
-	}{
-		{"crossplane", pidOf(h.crossplane)},
-		{"function-gokinjo", pidOf(h.fn)},
-		{"kube-apiserver", pidsByComm("kube-apiserver")},
-		{"etcd", pidsByComm("etcd")},
-	} {
-		for _, pid := range p.pids {
-			h.figs.add("peak memory (VmHWM) %-16s %s: %s", p.name, when, vmHWM(pid))
-		}
-	}
 }
 
 // cpuByProcess is the CPU seconds each process of the run has used so far;
@@ -325,6 +312,44 @@ type ref struct {
 }
 
 func (r ref) key() string { return r.APIVersion + "/" + r.Kind + "/" + r.Name }
+
+// layersFigure says when each layer XR of a claim was composed and became
+// Ready, in seconds after the claim was created (the API's timestamps have
+// 1 s resolution): the last layer is the one the claim waited for.
+func (h *harness) layersFigure(ctx context.Context, env string, claim *unstructured.Unstructured) {
+	rr, _, _ := unstructured.NestedStringMap(claim.Object, "spec", "resourceRef")
+	xr, err := h.c.get(ctx, rr["apiVersion"], rr["kind"], "", rr["name"])
+	if err != nil {
+		return
+	}
+	since := func(t time.Time) string {
+		return fmt.Sprintf("%.0f", t.Sub(claim.GetCreationTimestamp().Time).Seconds())
+	}
+	refs, ok, _ := unstructured.NestedSlice(xr.Object, "spec", "resourceRefs")
+	if !ok {
+		refs, _, _ = unstructured.NestedSlice(xr.Object, "spec", "crossplane", "resourceRefs")
+	}
+	var parts []string
+	for _, r := range refs {
+		m, _ := r.(map[string]any)
+		av, _ := m["apiVersion"].(string)
+		k, _ := m["kind"].(string)
+		n, _ := m["name"].(string)
+		layer, err := h.c.get(ctx, av, k, "", n)
+		if err != nil {
+			continue
+		}
+		ready := "not Ready"
+		if c := condition(layer, "Ready"); c["status"] == "True" {
+			if t, err := time.Parse(time.RFC3339, fmt.Sprint(c["lastTransitionTime"])); err == nil {
+				ready = "Ready " + since(t)
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s composed %s, %s", k, since(layer.GetCreationTimestamp().Time), ready))
+	}
+	sort.Strings(parts)
+	h.figs.add("layers of %-7s (s after the claim, 1 s resolution): %s", env, strings.Join(parts, "; "))
+}
 
 // composed walks a claim's XR tree and returns every composed resource
 // that is not itself an XR.

@@ -49,6 +49,7 @@ type harness struct {
 	c                    *clients
 	crossplane, kcm, reg *process
 	fn                   *process
+	fnPeaks              residentPeaks // memory_test.go
 	fnBin, fnCerts       string
 	sim                  *simulator.Simulator
 	figs                 *figures
