@@ -45,15 +45,15 @@ var Arches = []string{"amd64", "arm64"}
 // FunctionEnv is the function's runtime environment (its image's Env; the
 // e2e runs the function with exactly this). About 40 MB of the function's
 // resident set are pages of its executable (the provider-aws API packages
-// and what they import add 16 MB of them), which no setting moves; the Go
-// runtime's own memory, 9 MB at rest, is what grows under concurrent
-// RunFunction calls. GOMEMLIMIT makes the collector work harder as the heap
-// nears it. 20MiB, measured in make e2e (three environments applied
-// together, 2 cores): peak 57-64 MiB, the Go runtime's part 18-23 MB, the
-// function 2.4-5.1 CPU-s until all Ready. 18MiB: 59 MiB, 9.2 CPU-s, Ready
-// later. 16MiB kept it at 61-63 MiB but thrashed the collector: 6.1-7.1
-// CPU-s, each RunFunction ~3x the CPU, all Ready 5-10 s later; no limit:
-// 70 MiB, 1.5 CPU-s (docs/operations.md).
+// and what they import add 16 MB of them), which no setting moves; its
+// anonymous memory (heap, stacks, runtime), 9 MB at rest, is what grows
+// under concurrent RunFunction calls. GOMEMLIMIT makes the collector work
+// harder as the heap nears it. 20MiB, measured in make e2e (three
+// environments applied together, 2 cores): peak 57-64 MiB, its anonymous
+// part 22-23 MB, the function 2.4-5.1 CPU-s until all Ready. 18MiB:
+// 59 MiB, 9.2 CPU-s, Ready later. 16MiB kept it at 61-63 MiB but thrashed
+// the collector: 6.1-7.1 CPU-s, each RunFunction ~3x the CPU, all Ready
+// 5-10 s later; no limit: 70 MiB, 1.5 CPU-s (docs/operations.md).
 var FunctionEnv = []string{"GOMEMLIMIT=20MiB"}
 
 // functionImage is the function's runtime image.

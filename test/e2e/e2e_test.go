@@ -85,6 +85,7 @@ func TestEndToEnd(t *testing.T) {
 	if err := h.applyClaimsAndWait(ready); err != nil {
 		t.Errorf("apply claims, wait for Ready: %v\nthe strict AWS simulator refuses:\n%s", err, h.simFailures())
 		t.Run("deletion/all-claims", h.deleteAllClaims)
+		h.memoryFigures("failure")
 		h.printFigures()
 		return
 	}

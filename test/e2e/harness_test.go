@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -49,6 +50,7 @@ type harness struct {
 	c                    *clients
 	crossplane, kcm, reg *process
 	fn                   *process
+	fnMu                 sync.Mutex    // guards fn against the memory sampler
 	fnPeaks              residentPeaks // memory_test.go
 	fnBin, fnCerts       string
 	sim                  *simulator.Simulator
@@ -328,13 +330,24 @@ func (h *harness) playRuntimes() error {
 	return nil
 }
 
+// function is the process playing the function now; scenarios restart it
+// while the memory sampler reads it.
+func (h *harness) function() *process {
+	h.fnMu.Lock()
+	defer h.fnMu.Unlock()
+	return h.fn
+}
+
 func (h *harness) startFunction() {
 	// The runtime environment of the function's image, and E2E_FUNCTION_ENV
 	// to measure others (e.g. GODEBUG=gctrace=1).
 	env := append([]string{"TLS_SERVER_CERTS_DIR=" + h.fnCerts}, xpkgbuild.FunctionEnv...)
 	env = append(env, strings.Fields(os.Getenv("E2E_FUNCTION_ENV"))...)
-	h.fn = startProcess(h.t, h.logs, "function-gokinjo", env, h.fnBin,
+	fn := startProcess(h.t, h.logs, "function-gokinjo", env, h.fnBin,
 		"--address="+functionAddr, "--debug")
+	h.fnMu.Lock()
+	h.fn = fn
+	h.fnMu.Unlock()
 }
 
 func setCondition(u *unstructured.Unstructured, c map[string]any) {
