@@ -326,17 +326,9 @@ func (h *harness) layersFigure(ctx context.Context, env string, claim *unstructu
 	since := func(t time.Time) string {
 		return fmt.Sprintf("%.0f", t.Sub(claim.GetCreationTimestamp().Time).Seconds())
 	}
-	refs, ok, _ := unstructured.NestedSlice(xr.Object, "spec", "resourceRefs")
-	if !ok {
-		refs, _, _ = unstructured.NestedSlice(xr.Object, "spec", "crossplane", "resourceRefs")
-	}
 	var parts []string
-	for _, r := range refs {
-		m, _ := r.(map[string]any)
-		av, _ := m["apiVersion"].(string)
-		k, _ := m["kind"].(string)
-		n, _ := m["name"].(string)
-		layer, err := h.c.get(ctx, av, k, "", n)
+	for _, r := range resourceRefs(xr) {
+		layer, err := h.c.get(ctx, r.APIVersion, r.Kind, "", r.Name)
 		if err != nil {
 			continue
 		}
@@ -346,10 +338,28 @@ func (h *harness) layersFigure(ctx context.Context, env string, claim *unstructu
 				ready = "Ready " + since(t)
 			}
 		}
-		parts = append(parts, fmt.Sprintf("%s composed %s, %s", k, since(layer.GetCreationTimestamp().Time), ready))
+		parts = append(parts, fmt.Sprintf("%s composed %s, %s", r.Kind, since(layer.GetCreationTimestamp().Time), ready))
 	}
 	sort.Strings(parts)
 	h.figs.add("layers of %-7s (s after the claim, 1 s resolution): %s", env, strings.Join(parts, "; "))
+}
+
+// resourceRefs is what an XR composes: spec.resourceRefs of a legacy XR
+// (the claim's XEnvironment), spec.crossplane.resourceRefs of a v2 one.
+func resourceRefs(xr *unstructured.Unstructured) []ref {
+	refs, ok, _ := unstructured.NestedSlice(xr.Object, "spec", "resourceRefs")
+	if !ok {
+		refs, _, _ = unstructured.NestedSlice(xr.Object, "spec", "crossplane", "resourceRefs")
+	}
+	out := make([]ref, 0, len(refs))
+	for _, r := range refs {
+		m, _ := r.(map[string]any)
+		av, _ := m["apiVersion"].(string)
+		k, _ := m["kind"].(string)
+		n, _ := m["name"].(string)
+		out = append(out, ref{APIVersion: av, Kind: k, Name: n})
+	}
+	return out
 }
 
 // composed walks a claim's XR tree and returns every composed resource
@@ -366,27 +376,18 @@ func (h *harness) composed(ctx context.Context, claim *unstructured.Unstructured
 		if err != nil {
 			return err
 		}
-		refs, ok, _ := unstructured.NestedSlice(xr.Object, "spec", "resourceRefs")
-		if !ok {
-			refs, _, _ = unstructured.NestedSlice(xr.Object, "spec", "crossplane", "resourceRefs")
-		}
-		for _, r := range refs {
-			m, _ := r.(map[string]any)
-			av, _ := m["apiVersion"].(string)
-			k, _ := m["kind"].(string)
-			n, _ := m["name"].(string)
-			if strings.HasPrefix(av, xrGroup+"/") {
-				if err := walk(av, k, n); err != nil {
+		for _, r := range resourceRefs(xr) {
+			if strings.HasPrefix(r.APIVersion, xrGroup+"/") {
+				if err := walk(r.APIVersion, r.Kind, r.Name); err != nil {
 					return err
 				}
 				continue
 			}
-			o, err := h.c.get(ctx, av, k, "", n)
-			uid := ""
-			if err == nil {
-				uid = string(o.GetUID())
+			if o, err := h.c.get(ctx, r.APIVersion, r.Kind, "", r.Name); err == nil {
+				r.UID = string(o.GetUID())
 			}
-			out = append(out, ref{APIVersion: av, Kind: k, Name: n, UID: uid, Composite: name})
+			r.Composite = name
+			out = append(out, r)
 		}
 		return nil
 	}

@@ -35,37 +35,34 @@ type residentSet struct{ anon, file int }
 
 func (rs residentSet) sum() int { return rs.anon + rs.file }
 
-func readResidentSet(pid int) (residentSet, bool) {
+// statusKB reads the "Name: N kB" lines of /proc/<pid>/status.
+func statusKB(pid int) (map[string]int, bool) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return residentSet{}, false
+		return nil, false
 	}
-	var rs residentSet
+	out := map[string]int{}
 	for _, l := range strings.Split(string(b), "\n") {
 		name, value, ok := strings.Cut(l, ":")
-		if !ok {
-			continue
-		}
-		kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(value), " kB"))
-		switch name {
-		case "RssAnon":
-			rs.anon = kb
-		case "RssFile":
-			rs.file = kb
+		if v, isKB := strings.CutSuffix(strings.TrimSpace(value), " kB"); ok && isKB {
+			if kb, err := strconv.Atoi(v); err == nil {
+				out[name] = kb
+			}
 		}
 	}
-	return rs, true
+	return out, true
+}
+
+func readResidentSet(pid int) (residentSet, bool) {
+	kb, ok := statusKB(pid)
+	return residentSet{anon: kb["RssAnon"], file: kb["RssFile"]}, ok
 }
 
 // vmHWM is the peak resident set of a process, from /proc/<pid>/status.
 func vmHWM(pid int) string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return "n/a"
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "VmHWM:") {
-			return strings.Join(strings.Fields(strings.TrimPrefix(l, "VmHWM:")), " ")
+	if kb, ok := statusKB(pid); ok {
+		if v, ok := kb["VmHWM"]; ok {
+			return fmt.Sprintf("%d kB", v)
 		}
 	}
 	return "n/a"
