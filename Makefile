@@ -61,8 +61,9 @@ $(BIN)/promtool: tools/promtool/go.mod tools/promtool/go.sum
 $(BIN)/staticcheck: tools/staticcheck/go.mod tools/staticcheck/go.sum
 	cd tools/staticcheck && $(GO) build -o $@ honnef.co/go/tools/cmd/staticcheck
 
+# The function is built as its image builds it (-tags: ociimage.BuildTags says why).
 build:
-	$(GO) build -ldflags "-s -w" -o $(OUT)/bin/function-gokinjo ./functions/gokinjo
+	$(GO) build -tags grpcnotrace -ldflags "-s -w" -o $(OUT)/bin/function-gokinjo ./functions/gokinjo
 	$(GO) build -ldflags "-s -w" -o $(OUT)/bin/gokinjo-render ./cmd/gokinjo-render
 
 # The main job: the function starts locally, crossplane render renders the

@@ -20,7 +20,7 @@ require (
 	github.com/upbound/provider-aws v1.23.0
 	github.com/valyala/fasthttp v1.69.0
 	golang.org/x/sync v0.22.0
-	google.golang.org/protobuf v1.36.10
+	google.golang.org/protobuf v1.36.12
 	gopkg.in/yaml.v3 v3.0.1
 	k8s.io/api v0.33.0
 	k8s.io/apiextensions-apiserver v0.33.0

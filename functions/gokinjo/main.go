@@ -1,38 +1,75 @@
 // Command function-gokinjo is the composition function of the gokinjo
 // platform: one binary serves the composition of every layer.
+//
+// Its flags are those of the function template (function-sdk-go), parsed by
+// the standard library's flag package instead of kong: kong looks methods up
+// by name at run time (reflect.Value.MethodByName), and once a program can do
+// that the Go linker keeps every exported method of every type it uses. With
+// the provider-aws types that is a third of the binary, resident in memory
+// (TestLinkerDropsUnusedMethods says what else must hold for the linker).
 package main
 
 import (
-	"github.com/alecthomas/kong"
+	"flag"
+	"fmt"
+	"os"
 
 	"github.com/crossplane/function-sdk-go"
 )
 
-// CLI of the function.
-type CLI struct {
-	Debug bool `help:"Emit debug logs in addition to info logs." short:"d"`
-
-	Network            string `default:"tcp"    help:"Network on which to listen for gRPC connections."`
-	Address            string `default:":9443"  help:"Address at which to listen for gRPC connections."`
-	TLSCertsDir        string `env:"TLS_SERVER_CERTS_DIR" help:"Directory containing server certs (tls.key, tls.crt) and the CA used to verify client certificates (ca.crt)"`
-	Insecure           bool   `help:"Run without mTLS credentials. If you supply this flag --tls-server-certs-dir will be ignored."`
-	MaxRecvMessageSize int    `default:"4"      help:"Maximum size of received messages in MB."`
+// options of the function, as the function template names them.
+type options struct {
+	debug              bool
+	network, address   string
+	tlsCertsDir        string
+	insecure           bool
+	maxRecvMessageSize int
 }
 
-// Run the function.
-func (c *CLI) Run() error {
-	log, err := function.NewLogger(c.Debug)
+func parse(args []string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("function-gokinjo", flag.ContinueOnError)
+	fs.BoolVar(&o.debug, "debug", false, "Emit debug logs in addition to info logs.")
+	fs.BoolVar(&o.debug, "d", false, "Shorthand for --debug.")
+	fs.StringVar(&o.network, "network", "tcp", "Network on which to listen for gRPC connections.")
+	fs.StringVar(&o.address, "address", ":9443", "Address at which to listen for gRPC connections.")
+	fs.StringVar(&o.tlsCertsDir, "tls-server-certs-dir", os.Getenv("TLS_SERVER_CERTS_DIR"),
+		"Directory containing server certs (tls.key, tls.crt) and the CA used to verify client certificates (ca.crt) ($TLS_SERVER_CERTS_DIR).")
+	fs.BoolVar(&o.insecure, "insecure", false, "Run without mTLS credentials. If you supply this flag --tls-server-certs-dir will be ignored.")
+	fs.IntVar(&o.maxRecvMessageSize, "max-recv-message-size", 4, "Maximum size of received messages in MB.")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		err := fmt.Errorf("unexpected arguments %q", fs.Args())
+		fmt.Fprintln(fs.Output(), err)
+		return o, err
+	}
+	return o, nil
+}
+
+func run(o options) error {
+	log, err := function.NewLogger(o.debug)
 	if err != nil {
 		return err
 	}
 	return function.Serve(NewFunction(log),
-		function.Listen(c.Network, c.Address),
-		function.MTLSCertificates(c.TLSCertsDir),
-		function.Insecure(c.Insecure),
-		function.MaxRecvMessageSize(c.MaxRecvMessageSize*1024*1024))
+		function.Listen(o.network, o.address),
+		function.MTLSCertificates(o.tlsCertsDir),
+		function.Insecure(o.insecure),
+		function.MaxRecvMessageSize(o.maxRecvMessageSize*1024*1024))
 }
 
 func main() {
-	ctx := kong.Parse(&CLI{}, kong.Description("The gokinjo platform composition function."))
-	ctx.FatalIfErrorf(ctx.Run())
+	o, err := parse(os.Args[1:])
+	switch {
+	case err == flag.ErrHelp:
+		return
+	case err != nil: // the flag set has printed it, with the usage
+		os.Exit(2)
+	}
+	if err := run(o); err != nil {
+		fmt.Fprintln(os.Stderr, "function-gokinjo:", err)
+		os.Exit(1)
+	}
 }

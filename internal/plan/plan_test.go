@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -62,10 +61,8 @@ func setUp() error {
 		return err
 	}
 	bin := filepath.Join(shared.dir, "function-gokinjo")
-	build := exec.Command("go", "build", "-o", bin, "./functions/gokinjo")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build the function: %w: %s", err, out)
+	if err := rendertree.BuildFunction(context.Background(), root, bin); err != nil {
+		return err
 	}
 	if shared.fn, err = rendertree.StartFunction(context.Background(), bin); err != nil {
 		return err

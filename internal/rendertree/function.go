@@ -7,12 +7,25 @@ import (
 	"os"
 	"os/exec"
 	"time"
+
+	"github.com/gokinjo/platform/internal/ociimage"
 )
 
 // Function is the composition function running locally for render.
 type Function struct {
 	Addr string
 	cmd  *exec.Cmd
+}
+
+// BuildFunction builds the function of the repository at root into out for
+// this machine, with the build tags of its image.
+func BuildFunction(ctx context.Context, root, out string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", ociimage.BuildTags, "-o", out, "./functions/gokinjo")
+	cmd.Dir = root
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("cannot build the function: %w\n%s", err, b)
+	}
+	return nil
 }
 
 // StartFunction starts the function binary with --insecure on a free

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -77,10 +76,8 @@ func setUp() error {
 	}
 	ctx := context.Background()
 	bin := filepath.Join(binDir, "function-gokinjo")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./functions/gokinjo")
-	build.Dir = repo
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("cannot build the function: %w\n%s", err, out)
+	if err := BuildFunction(ctx, repo, bin); err != nil {
+		return err
 	}
 	fn, err := StartFunction(ctx, bin)
 	if err != nil {
