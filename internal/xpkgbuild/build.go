@@ -43,17 +43,17 @@ const FunctionRefName = "gokinjo-function-gokinjo"
 var Arches = []string{"amd64", "arm64"}
 
 // FunctionEnv is the function's runtime environment (its image's Env; the
-// e2e runs the function with exactly this). About 40 MB of the function's
-// resident set are pages of its executable (the provider-aws API packages
-// and what they import add 16 MB of them), which no setting moves; its
-// anonymous memory (heap, stacks, runtime), 9 MB at rest, is what grows
-// under concurrent RunFunction calls. GOMEMLIMIT makes the collector work
-// harder as the heap nears it. 20MiB, measured in make e2e (three
-// environments applied together, 2 cores): peak 57-64 MiB, its anonymous
-// part 22-23 MB, the function 2.4-5.1 CPU-s until all Ready. 18MiB:
-// 59 MiB, 9.2 CPU-s, Ready later. 16MiB kept it at 61-63 MiB but thrashed
-// the collector: 6.1-7.1 CPU-s, each RunFunction ~3x the CPU, all Ready
-// 5-10 s later; no limit: 70 MiB, 1.5 CPU-s (docs/operations.md).
+// e2e runs the function with exactly this). About 30 MB of the function's
+// resident set are pages of its executable, which no setting moves (the
+// binary is 41 MB only while the linker can drop unused methods:
+// TestLinkerDropsUnusedMethods); its anonymous memory (heap, stacks,
+// runtime), 8.5 MB at rest, is what grows under concurrent RunFunction
+// calls. GOMEMLIMIT makes the collector work harder as the heap nears it.
+// 20MiB, measured in make e2e (three environments applied together, 2
+// cores): peak 52 MiB, its anonymous part 22 MB, the function 3.7 CPU-s
+// until all Ready. With the former 61 MB binary: 18MiB doubled the
+// function's CPU, 16MiB thrashed the collector (each RunFunction ~3x the
+// CPU, all Ready 5-10 s later), no limit cost ~8 MB more (docs/operations.md).
 var FunctionEnv = []string{"GOMEMLIMIT=20MiB"}
 
 // functionImage is the function's runtime image.

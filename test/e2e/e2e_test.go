@@ -131,6 +131,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 	h.memoryFigures("after convergence")
+	h.checkFunctionFootprint(t, "after convergence")
 
 	scenario(t, "fault/function-restart", func(t *testing.T) { h.faultFunctionRestart(t, composed) })
 	scenario(t, "fault/rds-error", func(t *testing.T) { h.faultRDSError(t) })
@@ -146,6 +147,7 @@ func TestEndToEnd(t *testing.T) {
 
 	h.figs.add("RunFunction calls, whole run: %d (Crossplane metric), %d (function log)", h.functionCalls(), h.functionLogCalls())
 	h.memoryFigures("end of run")
+	h.checkFunctionFootprint(t, "the end of the run")
 	h.figs.add("whole test (cluster start to last fault): %.1fs", time.Since(total).Seconds())
 	h.printFigures()
 }

@@ -10,14 +10,15 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 )
 
 // The function's memory is reported three ways:
 //
 //   - VmHWM, the kernel's peak resident set since the process started (so
-//     it includes the install phase), the figure issue 17's 64 MiB target
-//     is about;
+//     it includes the install phase), the figure issue 17's 64 MiB budget
+//     is about (checkFunctionFootprint asserts it);
 //   - its parts, sampled every 100 ms from apply to the end of the run (a
 //     spike between two samples is missed): anonymous memory (the Go heap,
 //     stacks, runtime metadata and the package data the program wrote: what
@@ -58,14 +59,33 @@ func readResidentSet(pid int) (residentSet, bool) {
 	return residentSet{anon: kb["RssAnon"], file: kb["RssFile"]}, ok
 }
 
-// vmHWM is the peak resident set of a process, from /proc/<pid>/status.
-func vmHWM(pid int) string {
-	if kb, ok := statusKB(pid); ok {
-		if v, ok := kb["VmHWM"]; ok {
-			return fmt.Sprintf("%d kB", v)
+// vmHWM is the peak resident set of a process in kB, from /proc/<pid>/status.
+func vmHWM(pid int) (int, bool) {
+	kb, ok := statusKB(pid)
+	v, has := kb["VmHWM"]
+	return v, ok && has
+}
+
+// functionBudgetKB is issue 17's bound on the function's peak resident set
+// during make e2e: 64 MiB.
+const functionBudgetKB = 64 << 10
+
+// checkFunctionFootprint fails the test if the function's resident set went
+// over functionBudgetKB: the kernel's peak of the current process, and the
+// highest 100 ms sample of every process that played the function.
+func (h *harness) checkFunctionFootprint(t *testing.T, when string) {
+	t.Helper()
+	for _, pid := range pidOf(h.fn) {
+		if v, ok := vmHWM(pid); ok && v > functionBudgetKB {
+			t.Errorf("function-gokinjo peak resident set (VmHWM) %s: %d kB, over the %d kB budget (docs/operations.md, the function's footprint)", when, v, functionBudgetKB)
 		}
 	}
-	return "n/a"
+	h.fnPeaks.mu.Lock()
+	peak := h.fnPeaks.sum
+	h.fnPeaks.mu.Unlock()
+	if peak.sum() > functionBudgetKB {
+		t.Errorf("function-gokinjo resident set sampled at %d kB (anonymous %d + file pages %d) before %s, over the %d kB budget", peak.sum(), peak.anon, peak.file, when, functionBudgetKB)
+	}
 }
 
 // residentPeaks keeps the highest anonymous and file parts seen of the
@@ -135,7 +155,11 @@ func (h *harness) memoryFigures(when string) {
 		{"etcd", pidsByComm("etcd")},
 	} {
 		for _, pid := range p.pids {
-			h.figs.add("peak memory (VmHWM) %-16s %s: %s", p.name, when, vmHWM(pid))
+			v := "n/a"
+			if kb, ok := vmHWM(pid); ok {
+				v = fmt.Sprintf("%d kB", kb)
+			}
+			h.figs.add("peak memory (VmHWM) %-16s %s: %s", p.name, when, v)
 		}
 	}
 	h.figs.add("function-gokinjo resident set from apply to %s (100 ms samples): %s", when, h.fnPeaks.String())
