@@ -12,6 +12,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/crossplane/function-sdk-go"
@@ -26,9 +27,11 @@ type options struct {
 	maxRecvMessageSize int
 }
 
-func parse(args []string) (options, error) {
+// parse reads the command line; errors and the usage go to stderr.
+func parse(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("function-gokinjo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.BoolVar(&o.debug, "debug", false, "Emit debug logs in addition to info logs.")
 	fs.BoolVar(&o.debug, "d", false, "Shorthand for --debug.")
 	fs.StringVar(&o.network, "network", "tcp", "Network on which to listen for gRPC connections.")
@@ -61,7 +64,7 @@ func run(o options) error {
 }
 
 func main() {
-	o, err := parse(os.Args[1:])
+	o, err := parse(os.Args[1:], os.Stderr)
 	switch {
 	case err == flag.ErrHelp:
 		return
