@@ -61,7 +61,8 @@ $(BIN)/promtool: tools/promtool/go.mod tools/promtool/go.sum
 $(BIN)/staticcheck: tools/staticcheck/go.mod tools/staticcheck/go.sum
 	cd tools/staticcheck && $(GO) build -o $@ honnef.co/go/tools/cmd/staticcheck
 
-# The function is built as its image builds it (-tags: ociimage.BuildTags says why).
+# The function is built with its image's build tags (ociimage.BuildTags says
+# why; TestMakefileBuildTags checks this line), for this machine.
 build:
 	$(GO) build -tags grpcnotrace -ldflags "-s -w" -o $(OUT)/bin/function-gokinjo ./functions/gokinjo
 	$(GO) build -ldflags "-s -w" -o $(OUT)/bin/gokinjo-render ./cmd/gokinjo-render

@@ -1,8 +1,8 @@
 // Command function-gokinjo is the composition function of the gokinjo
 // platform: one binary serves the composition of every layer.
 //
-// Its flags are those of the function template (function-sdk-go), parsed by
-// the standard library's flag package instead of kong: kong looks methods up
+// Its flags are those the function template (function-sdk-go) gets from kong,
+// parsed by the standard library's flag package instead: kong looks methods up
 // by name at run time (reflect.Value.MethodByName), and once a program can do
 // that the Go linker keeps every exported method of every type it uses. With
 // the provider-aws types that is a third of the binary, resident in memory
@@ -36,9 +36,11 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.debug, "d", false, "Shorthand for --debug.")
 	fs.StringVar(&o.network, "network", "tcp", "Network on which to listen for gRPC connections.")
 	fs.StringVar(&o.address, "address", ":9443", "Address at which to listen for gRPC connections.")
-	fs.StringVar(&o.tlsCertsDir, "tls-server-certs-dir", os.Getenv("TLS_SERVER_CERTS_DIR"),
+	// kong named it after the template's field TLSCertsDir; the template's
+	// help text says --tls-server-certs-dir, which kong never accepted.
+	fs.StringVar(&o.tlsCertsDir, "tls-certs-dir", os.Getenv("TLS_SERVER_CERTS_DIR"),
 		"Directory containing server certs (tls.key, tls.crt) and the CA used to verify client certificates (ca.crt) ($TLS_SERVER_CERTS_DIR).")
-	fs.BoolVar(&o.insecure, "insecure", false, "Run without mTLS credentials. If you supply this flag --tls-server-certs-dir will be ignored.")
+	fs.BoolVar(&o.insecure, "insecure", false, "Run without mTLS credentials. If you supply this flag --tls-certs-dir will be ignored.")
 	fs.IntVar(&o.maxRecvMessageSize, "max-recv-message-size", 4, "Maximum size of received messages in MB.")
 	if err := fs.Parse(args); err != nil {
 		return o, err

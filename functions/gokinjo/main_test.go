@@ -7,7 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// The flags are the function template's: Crossplane's package runtime starts
+// The flags are those kong gave the function template (kong v1.12.1 names
+// TLSCertsDir --tls-certs-dir): Crossplane's package runtime starts
 // the image without arguments and mounts the TLS secret at the directory it
 // names in $TLS_SERVER_CERTS_DIR (crossplane v2.4.0
 // internal/controller/pkg/runtime, mountTLSSecret), crossplane
@@ -26,7 +27,8 @@ func TestParse(t *testing.T) {
 			want: func() options { o := defaults; o.insecure, o.address = true, "127.0.0.1:9443"; return o }()},
 		"Debug":       {args: []string{"-d"}, want: func() options { o := defaults; o.debug = true; return o }()},
 		"DebugLong":   {args: []string{"--debug", "--max-recv-message-size", "8"}, want: func() options { o := defaults; o.debug, o.maxRecvMessageSize = true, 8; return o }()},
-		"CertsFlag":   {args: []string{"--tls-server-certs-dir=/elsewhere"}, want: func() options { o := defaults; o.tlsCertsDir = "/elsewhere"; return o }()},
+		"CertsFlag":   {args: []string{"--tls-certs-dir=/elsewhere"}, want: func() options { o := defaults; o.tlsCertsDir = "/elsewhere"; return o }()},
+		"SpaceValue":  {args: []string{"--address", ":9999"}, want: func() options { o := defaults; o.address = ":9999"; return o }()},
 		"UnknownFlag": {args: []string{"--verbose"}, wantErr: true},
 		"Positional":  {args: []string{"serve"}, wantErr: true},
 	}

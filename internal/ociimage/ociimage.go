@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -50,7 +51,8 @@ type Spec struct {
 // makes the linker keep every exported method of every type the program
 // uses (for the function, 20 MB more executable, resident in memory; see
 // TestLinkerDropsUnusedMethods in functions/gokinjo). The tests that run
-// the function, and the Makefile's build, build it with the same tags.
+// the function, and the Makefile's build, use the same tags
+// (TestMakefileBuildTags).
 const BuildTags = "grpcnotrace"
 
 // LDFlags strip the symbol table and DWARF from every binary built here.
@@ -59,13 +61,21 @@ const LDFlags = "-s -w"
 // GoBuild compiles pkg into out as a static, stripped, reproducible Linux
 // binary for goarch.
 func GoBuild(ctx context.Context, goCmd, dir, pkg, out, goarch string) error {
-	cmd := exec.CommandContext(ctx, goCmd, "build", "-trimpath", "-tags", BuildTags, "-ldflags", LDFlags, "-o", out, pkg)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
+	cmd := GoBuildCommand(ctx, goCmd, dir, pkg, out, goarch)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build %s for %s: %w\n%s", pkg, goarch, err, b)
 	}
 	return nil
+}
+
+// GoBuildCommand is the go build of GoBuild, with extra linker flags (the
+// linker test adds -dumpdep), for callers that read its output themselves.
+func GoBuildCommand(ctx context.Context, goCmd, dir, pkg, out, goarch string, ldflags ...string) *exec.Cmd {
+	ld := strings.Join(append([]string{LDFlags}, ldflags...), " ")
+	cmd := exec.CommandContext(ctx, goCmd, "build", "-trimpath", "-tags", BuildTags, "-ldflags", ld, "-o", out, pkg)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
+	return cmd
 }
 
 // Build returns the image holding binary (the file's bytes) for goarch.

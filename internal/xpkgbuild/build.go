@@ -50,7 +50,7 @@ var Arches = []string{"amd64", "arm64"}
 // runtime), 8.5 MB at rest, is what grows under concurrent RunFunction
 // calls. GOMEMLIMIT makes the collector work harder as the heap nears it.
 // 20MiB, measured in make e2e (three environments applied together, 2
-// cores): peak 52 MiB, its anonymous part 22 MB, the function 3.7 CPU-s
+// cores): peak 48,980-56,108 kB, its anonymous part 19-27 MB, 3.7 CPU-s
 // until all Ready. With the former 61 MB binary: 18MiB doubled the
 // function's CPU, 16MiB thrashed the collector (each RunFunction ~3x the
 // CPU, all Ready 5-10 s later), no limit cost ~8 MB more (docs/operations.md).

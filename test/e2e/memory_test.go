@@ -72,19 +72,29 @@ const functionBudgetKB = 64 << 10
 
 // checkFunctionFootprint fails the test if the function's resident set went
 // over functionBudgetKB: the kernel's peak of the current process, and the
-// highest 100 ms sample of every process that played the function.
+// highest 100 ms sample of every process that played the function. Runs
+// that measure another environment of the function (E2E_FUNCTION_ENV, say
+// without GOMEMLIMIT) only report it.
 func (h *harness) checkFunctionFootprint(t *testing.T, when string) {
 	t.Helper()
-	for _, pid := range pidOf(h.fn) {
+	report := t.Errorf
+	if os.Getenv("E2E_FUNCTION_ENV") != "" {
+		report = t.Logf
+	}
+	pids := pidOf(h.function())
+	if len(pids) == 0 {
+		t.Errorf("function-gokinjo is not running %s: no peak resident set to check", when)
+	}
+	for _, pid := range pids {
 		if v, ok := vmHWM(pid); ok && v > functionBudgetKB {
-			t.Errorf("function-gokinjo peak resident set (VmHWM) %s: %d kB, over the %d kB budget (docs/operations.md, the function's footprint)", when, v, functionBudgetKB)
+			report("function-gokinjo peak resident set (VmHWM) %s: %d kB, over the %d kB budget (docs/operations.md, the function's footprint)", when, v, functionBudgetKB)
 		}
 	}
 	h.fnPeaks.mu.Lock()
 	peak := h.fnPeaks.sum
 	h.fnPeaks.mu.Unlock()
 	if peak.sum() > functionBudgetKB {
-		t.Errorf("function-gokinjo resident set sampled at %d kB (anonymous %d + file pages %d) before %s, over the %d kB budget", peak.sum(), peak.anon, peak.file, when, functionBudgetKB)
+		report("function-gokinjo resident set sampled at %d kB (anonymous %d + file pages %d) before %s, over the %d kB budget", peak.sum(), peak.anon, peak.file, when, functionBudgetKB)
 	}
 }
 
@@ -150,7 +160,7 @@ func (h *harness) memoryFigures(when string) {
 		pids []int
 	}{
 		{"crossplane", pidOf(h.crossplane)},
-		{"function-gokinjo", pidOf(h.fn)},
+		{"function-gokinjo", pidOf(h.function())},
 		{"kube-apiserver", pidsByComm("kube-apiserver")},
 		{"etcd", pidsByComm("etcd")},
 	} {
@@ -163,7 +173,7 @@ func (h *harness) memoryFigures(when string) {
 		}
 	}
 	h.figs.add("function-gokinjo resident set from apply to %s (100 ms samples): %s", when, h.fnPeaks.String())
-	for _, pid := range pidOf(h.fn) {
+	for _, pid := range pidOf(h.function()) {
 		h.figs.add("function-gokinjo binary pages resident %s: %s", when, binaryResidency(pid))
 	}
 }
