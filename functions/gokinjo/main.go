@@ -16,6 +16,8 @@ import (
 	"os"
 
 	"github.com/crossplane/function-sdk-go"
+
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 // options of the function, as the function template names them.
@@ -38,8 +40,11 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.address, "address", ":9443", "Address at which to listen for gRPC connections.")
 	// kong named it after the template's field TLSCertsDir; the template's
 	// help text says --tls-server-certs-dir, which kong never accepted.
-	fs.StringVar(&o.tlsCertsDir, "tls-certs-dir", os.Getenv("TLS_SERVER_CERTS_DIR"),
-		"Directory containing server certs (tls.key, tls.crt) and the CA used to verify client certificates (ca.crt) ($TLS_SERVER_CERTS_DIR).")
+	// The package runtime passes no arguments and names the directory in
+	// this variable (internal/facts, crossplane.yaml functionRuntime).
+	certsEnv := facts.Crossplane.FunctionRuntime.TLSServerCertsEnv
+	fs.StringVar(&o.tlsCertsDir, "tls-certs-dir", os.Getenv(certsEnv),
+		"Directory containing server certs (tls.key, tls.crt) and the CA used to verify client certificates (ca.crt) ($"+certsEnv+").")
 	fs.BoolVar(&o.insecure, "insecure", false, "Run without mTLS credentials. If you supply this flag --tls-certs-dir will be ignored.")
 	fs.IntVar(&o.maxRecvMessageSize, "max-recv-message-size", 4, "Maximum size of received messages in MB.")
 	if err := fs.Parse(args); err != nil {

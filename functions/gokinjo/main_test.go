@@ -5,24 +5,29 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 // The flags are those kong gave the function template (kong v1.12.1 names
-// TLSCertsDir --tls-certs-dir): Crossplane's package runtime starts
-// the image without arguments and mounts the TLS secret at the directory it
-// names in $TLS_SERVER_CERTS_DIR (crossplane v2.4.0
-// internal/controller/pkg/runtime, mountTLSSecret), crossplane
-// render's Development runtime and the tests pass --insecure and --address,
-// and a DeploymentRuntimeConfig may add --debug.
+// TLSCertsDir --tls-certs-dir). What Crossplane passes is in internal/facts
+// (crossplane.yaml functionRuntime): the package runtime no arguments and
+// the TLS directory in a variable, crossplane render's Docker runtime
+// --insecure; our render and tests add --address, and a
+// DeploymentRuntimeConfig may add --debug.
 func TestParse(t *testing.T) {
-	t.Setenv("TLS_SERVER_CERTS_DIR", "/tls/server")
-	defaults := options{network: "tcp", address: ":9443", tlsCertsDir: "/tls/server", maxRecvMessageSize: 4}
+	rt := facts.Crossplane.FunctionRuntime
+	t.Setenv(rt.TLSServerCertsEnv, rt.TLSServerCertsDir)
+	defaults := options{network: "tcp", address: ":9443", tlsCertsDir: rt.TLSServerCertsDir, maxRecvMessageSize: 4}
+	insecure := defaults
+	insecure.insecure = true
 	cases := map[string]struct {
 		args    []string
 		want    options
 		wantErr bool
 	}{
-		"PackageRuntime": {want: defaults},
+		"PackageRuntime": {args: rt.PackageRuntimeArgs, want: defaults},
+		"RenderDocker":   {args: rt.RenderDockerArgs, want: insecure},
 		"Render": {args: []string{"--insecure", "--address=127.0.0.1:9443"},
 			want: func() options { o := defaults; o.insecure, o.address = true, "127.0.0.1:9443"; return o }()},
 		"Debug":       {args: []string{"-d"}, want: func() options { o := defaults; o.debug = true; return o }()},

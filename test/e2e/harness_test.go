@@ -26,6 +26,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/yaml"
 
+	"github.com/gokinjo/platform/internal/facts"
 	"github.com/gokinjo/platform/internal/ociimage"
 	"github.com/gokinjo/platform/internal/xpkgbuild"
 	"github.com/gokinjo/platform/test/e2e/simulator"
@@ -341,7 +342,8 @@ func (h *harness) function() *process {
 func (h *harness) startFunction() {
 	// The runtime environment of the function's image, and E2E_FUNCTION_ENV
 	// to measure others (e.g. GODEBUG=gctrace=1).
-	env := append([]string{"TLS_SERVER_CERTS_DIR=" + h.fnCerts}, xpkgbuild.FunctionEnv...)
+	// TLS as the package runtime gives it, in the directory of our certificates.
+	env := append([]string{facts.Crossplane.FunctionRuntime.TLSServerCertsEnv + "=" + h.fnCerts}, xpkgbuild.FunctionEnv...)
 	env = append(env, strings.Fields(os.Getenv("E2E_FUNCTION_ENV"))...)
 	fn := startProcess(h.t, h.logs, "function-gokinjo", env, h.fnBin,
 		"--address="+functionAddr, "--debug")
