@@ -44,14 +44,11 @@ func TestLinkerDropsUnusedMethods(t *testing.T) {
 	if len(culprits) == 0 {
 		return
 	}
-	// The first one the linker reached is a cause. Once one is reachable the
-	// linker keeps every exported method (type:T -> T.M), which can reach
-	// more of them: the others may be only its effect.
-	// Before any is reached, the linker keeps a method of a type in use
-	// (type:T -> T.M) only when something can call it by its name: an
-	// interface method of the same name and signature, or a MethodByName
-	// with that constant name (protobuf's MethodByName("Methods") kept Go
-	// 1.26's reflect.Value.Methods, which is marked).
+	// The first one the linker reached is a cause: before it, a method of a
+	// type in use (type:T -> T.M) is kept only when something calls M by name
+	// (an interface method, or a MethodByName with that constant name, as
+	// protobuf's MethodByName("Methods") kept Go 1.26's reflect.Value.Methods).
+	// After it, every exported method is kept, and the others may be its effect.
 	t.Errorf("%s is reachable and looks methods up by name, so the linker keeps every exported method of every type in use "+
 		"(%d more marked <ReflectMethod> were reached, perhaps only because of it). Its first references "+
 		"(where one is type:T -> T.M, look for what calls M by name):\n  %s",
@@ -65,7 +62,6 @@ func TestLinkerDropsUnusedMethods(t *testing.T) {
 // order the linker reached them.
 func reachability(dump *bytes.Buffer) (refs map[string]string, marked []string, err error) {
 	refs = map[string]string{}
-	seen := map[string]bool{}
 	sc := bufio.NewScanner(dump)
 	sc.Buffer(make([]byte, 0, 1<<16), 1<<20)
 	for sc.Scan() {
@@ -73,14 +69,14 @@ func reachability(dump *bytes.Buffer) (refs map[string]string, marked []string, 
 		if !ok {
 			continue
 		}
-		for _, s := range []string{from, to} {
-			if sym := symbol(s); strings.Contains(s, reflectMethod) && !seen[sym] {
-				seen[sym] = true
-				marked = append(marked, sym)
-			}
+		// Every symbol but the root is printed as a target when reached.
+		sym := symbol(to)
+		if _, ok := refs[sym]; ok {
+			continue
 		}
-		if _, ok := refs[symbol(to)]; !ok {
-			refs[symbol(to)] = symbol(from)
+		refs[sym] = symbol(from)
+		if strings.Contains(to, reflectMethod) {
+			marked = append(marked, sym)
 		}
 	}
 	return refs, marked, sc.Err()

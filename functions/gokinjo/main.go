@@ -38,10 +38,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.debug, "d", false, "Shorthand for --debug.")
 	fs.StringVar(&o.network, "network", "tcp", "Network on which to listen for gRPC connections.")
 	fs.StringVar(&o.address, "address", ":9443", "Address at which to listen for gRPC connections.")
-	// kong named it after the template's field TLSCertsDir; the template's
-	// help text says --tls-server-certs-dir, which kong never accepted.
-	// The package runtime passes no arguments and names the directory in
-	// this variable (internal/facts, crossplane.yaml functionRuntime).
+	// kong's name for the template's TLSCertsDir (its help text says
+	// --tls-server-certs-dir, which kong never accepted). The package runtime
+	// passes no arguments and names the directory in a variable (facts).
 	certsEnv := facts.Crossplane.FunctionRuntime.TLSServerCertsEnv
 	fs.StringVar(&o.tlsCertsDir, "tls-certs-dir", os.Getenv(certsEnv),
 		"Directory containing server certs (tls.key, tls.crt) and the CA used to verify client certificates (ca.crt) ($"+certsEnv+").")

@@ -163,7 +163,7 @@ func (h *harness) cpuByProcess() map[string]float64 {
 		{"kube-apiserver", pidsByComm("kube-apiserver")},
 		{"etcd", pidsByComm("etcd")},
 		{"crossplane", pidOf(h.crossplane)},
-		{"function-gokinjo", pidOf(h.fn)},
+		{"function-gokinjo", pidOf(h.function())},
 		{"kube-controller-manager", pidsByComm("kube-controller")},
 	} {
 		for _, pid := range p.pids {
