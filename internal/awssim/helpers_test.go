@@ -24,9 +24,17 @@ func testFacts() Facts {
 			{Version: "1.33", Addons: map[string]string{"vpc-cni": "v1.19.5-eksbuild.1"}},
 			{Version: "1.34", Addons: map[string]string{"vpc-cni": "v1.20.4-eksbuild.1"}},
 		}},
-		IAM: facts.IAMFacts{Controllers: map[string]facts.ControllerPolicy{
-			LBControllerChart: {Actions: []string{"ec2:DescribeSubnets", "elasticloadbalancing:DescribeCapacityReservation"}},
-		}},
+		IAM: facts.IAMFacts{
+			Controllers: map[string]facts.ControllerPolicy{
+				LBControllerChart: {Actions: []string{"ec2:DescribeSubnets", "elasticloadbalancing:DescribeCapacityReservation"}},
+			},
+			S3SSEKMS: facts.S3SSEKMS{
+				ObjectActions: map[string]string{"GetObject": "s3:GetObject", "PutObject": "s3:PutObject", "CreateMultipartUpload": "s3:PutObject", "UploadPart": "s3:PutObject"},
+				Actions: map[string][]string{"GetObject": {"kms:Decrypt"}, "PutObject": {"kms:GenerateDataKey"},
+					"CreateMultipartUpload": {"kms:GenerateDataKey"}, "UploadPart": {"kms:Decrypt"}},
+				ViaService: "s3.<region>.amazonaws.com", EncryptionContextKey: "aws:s3:arn",
+			},
+		},
 		Charts: facts.ChartFacts{Charts: map[string]facts.Chart{
 			"airflow": {Chart: "airflow", Defaults: map[string]any{"migrateDatabaseJob.useHelmHooks": true}},
 		}},

@@ -29,6 +29,7 @@ const (
 	extARN                            // common.ARNExtractor(): status.atProvider.arn
 	extIdentifier                     // resource.ExtractParamPath("identifier", false)
 	extClusterActive                  // eks ExternalNameIfClusterActive(): only once status.atProvider.status is ACTIVE
+	extParamARN                       // resource.ExtractParamPath("arn", true): status.atProvider.arn
 )
 
 // A refField is one reference field of a kind: forProvider.<parent[]>.<Field>
@@ -39,7 +40,7 @@ const (
 type refField struct {
 	// goPath is the field as the resolver's error names it.
 	goPath string
-	parent string // a list-of-objects parent (vpcConfig), or ""
+	parent string // list-of-objects parents, dot-separated (vpcConfig, rule.applyServerSideEncryptionByDefault), or ""
 	field  string // JSON name of the id field (vpcId, subnetIds)
 	multi  bool
 	target schema.GroupKind
@@ -80,6 +81,12 @@ func init() { // The S3 bucket settings kinds all reference their bucket by id.
 		"BucketOwnershipControls", "BucketPolicy", "BucketLifecycleConfiguration"} {
 		refTable[gk("s3", k)] = []refField{{goPath: "Bucket", field: "bucket", target: gk("s3", "Bucket"), ext: extID}}
 	}
+	// SSE-KMS default encryption names its key by ARN.
+	sse := gk("s3", "BucketServerSideEncryptionConfiguration")
+	refTable[sse] = append(refTable[sse], refField{
+		goPath: "Rule[i3].ApplyServerSideEncryptionByDefault[i4].KMSMasterKeyID", parent: "rule.applyServerSideEncryptionByDefault",
+		field: "kmsMasterKeyId", target: gk("kms", "Key"), ext: extParamARN,
+	})
 }
 
 // A resolvedRef is an edge from a resource to the AWS resource one of its
@@ -109,18 +116,7 @@ func (a *Account) resolve(u *unstructured.Unstructured) ([]resolvedRef, error) {
 		return nil, nil
 	}
 	for _, f := range fields {
-		objs := []map[string]any{}
-		if f.parent != "" {
-			list, _ := fp[f.parent].([]any)
-			for _, e := range list {
-				if m, ok := e.(map[string]any); ok {
-					objs = append(objs, m)
-				}
-			}
-		} else {
-			objs = append(objs, fp)
-		}
-		for _, obj := range objs {
+		for _, obj := range within(fp, f.parent) {
 			refs, err := a.resolveField(u, obj, f)
 			if err != nil {
 				return nil, fmt.Errorf("%s: mg.Spec.ForProvider.%s: %w", errResolveReferences, f.goPath, err)
@@ -131,6 +127,28 @@ func (a *Account) resolve(u *unstructured.Unstructured) ([]resolvedRef, error) {
 	// Resolved values are written back, as the provider patches them.
 	_ = unstructured.SetNestedMap(u.Object, fp, "spec", "forProvider")
 	return out, nil
+}
+
+// within lists the objects a parent path (lists of objects, dot-separated)
+// leads to from forProvider; an empty path is forProvider itself.
+func within(fp map[string]any, parent string) []map[string]any {
+	objs := []map[string]any{fp}
+	if parent == "" {
+		return objs
+	}
+	for _, step := range strings.Split(parent, ".") {
+		var next []map[string]any
+		for _, o := range objs {
+			list, _ := o[step].([]any)
+			for _, e := range list {
+				if m, ok := e.(map[string]any); ok {
+					next = append(next, m)
+				}
+			}
+		}
+		objs = next
+	}
+	return objs
 }
 
 // resolveField resolves one field of obj (a map inside u's forProvider) in place.
@@ -287,7 +305,7 @@ func extract(t *Resource, e extractor) string {
 	switch e {
 	case extID:
 		return at("id")
-	case extARN:
+	case extARN, extParamARN:
 		return at("arn")
 	case extIdentifier:
 		s, _, _ := unstructured.NestedString(u.Object, "spec", "forProvider", "identifier")

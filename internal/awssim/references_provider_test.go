@@ -19,6 +19,7 @@ var extractorSource = map[extractor]*regexp.Regexp{
 	extARN:           regexp.MustCompile(`^common\.ARNExtractor\(\)`),
 	extIdentifier:    regexp.MustCompile(`^resource\.ExtractParamPath\("identifier", false\)`),
 	extClusterActive: regexp.MustCompile(`^ExternalNameIfClusterActive\(\)`),
+	extParamARN:      regexp.MustCompile(`^resource\.ExtractParamPath\("arn", true\)`),
 }
 
 // TestReferenceTableMatchesProvider checks every entry of refTable against

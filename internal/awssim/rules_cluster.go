@@ -351,6 +351,25 @@ func (a *Account) lbControllerMissing(ctrl *Resource) []string {
 // attached customer-managed policies name (conditions and resources are not
 // evaluated).
 func (a *Account) roleActions(roleArn string) ([]string, bool) {
+	docs, found := a.rolePolicies(roleArn)
+	if !found {
+		return nil, false
+	}
+	var out []string
+	for _, d := range docs {
+		for _, s := range d.Statement {
+			if s.Effect == "Allow" {
+				out = append(out, s.Action...)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, true
+}
+
+// rolePolicies are the documents of a live role's available inline and
+// attached customer-managed policies; false if no such role exists.
+func (a *Account) rolePolicies(roleArn string) ([]policyDoc, bool) {
 	var role *Resource
 	for _, r := range a.res {
 		if r.Kind == gk("iam", "Role") && r.State == StateAvailable && at(r.Observed, "arn") == roleArn {
@@ -360,61 +379,31 @@ func (a *Account) roleActions(roleArn string) ([]string, bool) {
 	if role == nil {
 		return nil, false
 	}
-	var docs []string
+	var docs []policyDoc
+	add := func(src string) {
+		var d policyDoc
+		if json.Unmarshal([]byte(src), &d) == nil {
+			docs = append(docs, d)
+		}
+	}
 	for _, u := range a.users(role) {
 		switch u.Kind {
 		case gk("iam", "RolePolicy"):
 			if u.State == StateAvailable {
-				docs = append(docs, fp(u.Observed, "policy"))
+				add(fp(u.Observed, "policy"))
 			}
 		case gk("iam", "RolePolicyAttachment"):
 			if p := a.refTarget(u, "policyArn"); p != nil && p.State == StateAvailable && u.State == StateAvailable {
-				docs = append(docs, fp(p.Observed, "policy"))
+				add(fp(p.Observed, "policy"))
 			}
 		}
 	}
-	var out []string
-	for _, d := range docs {
-		var doc struct {
-			Statement []struct {
-				Effect string
-				Action any
-			}
-		}
-		if json.Unmarshal([]byte(d), &doc) != nil {
-			continue
-		}
-		for _, s := range doc.Statement {
-			if s.Effect != "Allow" {
-				continue
-			}
-			switch x := s.Action.(type) {
-			case string:
-				out = append(out, x)
-			case []any:
-				for _, e := range x {
-					if s, ok := e.(string); ok {
-						out = append(out, s)
-					}
-				}
-			}
-		}
-	}
-	sort.Strings(out)
-	return out, true
+	return docs, true
 }
 
 // allows matches an action against IAM action patterns (case-insensitive,
 // * and ? wildcards).
-func allows(patterns []string, action string) bool {
-	for _, p := range patterns {
-		re := "(?i)^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(p)) + "$"
-		if ok, _ := regexp.MatchString(re, action); ok {
-			return true
-		}
-	}
-	return false
-}
+func allows(patterns []string, action string) bool { return globMatch(patterns, action, true) }
 
 func at(u *unstructured.Unstructured, f string) string {
 	s, _, _ := unstructured.NestedString(u.Object, "status", "atProvider", f)
