@@ -29,10 +29,24 @@ const (
 // place in the cluster and what it may do in AWS.
 type serviceAccount struct {
 	key, namespace, name string
-	// policy is the inline policy document, if any.
+	// policy is the inline policy document of a controller, if any.
 	policy func(c *cluster) string
 	// managed are AWS managed policies attached to the role.
 	managed []string
+	// lake is an app's use of the data lake: its inline policy follows
+	// from it (lakePolicy).
+	lake *lakeAccess
+}
+
+// document is the role's inline policy, "" if it has none.
+func (sa serviceAccount) document(c *cluster) string {
+	switch {
+	case sa.policy != nil:
+		return sa.policy(c)
+	case sa.lake != nil:
+		return c.lakePolicy(*sa.lake)
+	}
+	return ""
 }
 
 // serviceAccounts are the IRSA roles of an environment, one per service
@@ -43,9 +57,9 @@ func (c *cluster) serviceAccounts() []serviceAccount {
 		{key: saClusterAutoscaler, namespace: kubeSystem, name: "cluster-autoscaler", policy: clusterAutoscalerPolicy},
 		{key: saLBController, namespace: kubeSystem, name: "aws-load-balancer-controller", policy: lbControllerPolicy},
 		{key: saEBSCSI, namespace: kubeSystem, name: "ebs-csi-controller-sa", managed: []string{"service-role/AmazonEBSCSIDriverPolicy"}},
-		{key: saAPI, namespace: app, name: "gokinjo-api-sa", policy: apiPolicy},
-		{key: saAirflowWorker, namespace: app, name: "airflow-worker", policy: airflowPolicy},
-		{key: saAirflowScheduler, namespace: app, name: "airflow-scheduler", policy: airflowPolicy},
+		{key: saAPI, namespace: app, name: "gokinjo-api-sa", lake: &apiLake},
+		{key: saAirflowWorker, namespace: app, name: "airflow-worker", lake: &airflowLake},
+		{key: saAirflowScheduler, namespace: app, name: "airflow-scheduler", lake: &airflowLake},
 	}
 }
 
@@ -106,10 +120,11 @@ func (c *cluster) irsaRoles() error {
 		if err := c.role(comp, name, c.irsaTrust(sa), sa.managed); err != nil {
 			return err
 		}
-		if sa.policy == nil {
+		doc := sa.document(c)
+		if doc == "" {
 			continue
 		}
-		if err := c.rolePolicy(irsaPolicyComponent(sa.key), name, comp, sa.policy(c)); err != nil {
+		if err := c.rolePolicy(irsaPolicyComponent(sa.key), name, comp, doc); err != nil {
 			return err
 		}
 	}

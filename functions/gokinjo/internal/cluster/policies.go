@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 // The inline policies of the IRSA roles. The AWS documentation publishes
@@ -194,33 +196,106 @@ func lbControllerPolicy(c *cluster) string {
 // one bucket-name function), or without a suffix for an XCluster written
 // before the names were passed.
 func (c *cluster) bucketARN(tier string) string {
-	name := c.p.Buckets[tier]
-	if name == "" {
-		name = naming.BucketName(c.p.Owner, tier, "")
-	}
-	return "arn:" + partition(c.p.Region) + ":s3:::" + name
+	return "arn:" + partition(c.p.Region) + ":s3:::" + c.bucketName(tier)
 }
 
-// s3Access allows listing the buckets and the object actions on them.
-func (c *cluster) s3Access(objectActions []string, tiers ...string) string {
+func (c *cluster) bucketName(tier string) string {
+	if name := c.p.Buckets[tier]; name != "" {
+		return name
+	}
+	return naming.BucketName(c.p.Owner, tier, "")
+}
+
+// An app's use of the data lake: the tiers it reads, or reads and writes.
+type lakeAccess struct {
+	tiers []string
+	write bool
+}
+
+// The S3 operations of each kind of access. A write may be a multipart
+// upload (clients switch to it for large files) and may be aborted.
+var (
+	lakeReadOps  = []string{"GetObject"}
+	lakeWriteOps = []string{"GetObject", "PutObject", "CreateMultipartUpload", "UploadPart"}
+)
+
+// The data-lake access of each app role.
+var (
+	// apiLake: the API serves the curated data set, read only.
+	apiLake = lakeAccess{tiers: []string{naming.BucketCurated}}
+	// airflowLake: the ETL reads and writes every tier.
+	airflowLake = lakeAccess{tiers: []string{naming.BucketRaw, naming.BucketProcessed, naming.BucketCurated}, write: true}
+)
+
+// DataLakeAccess maps each app service account (<namespace>/<name>, as in
+// status.serviceAccountRoleArns) to the S3 operations it performs on which
+// buckets: what its role must allow, and what the tests prove with the
+// simulator's S3 data plane.
+func DataLakeAccess(p v1alpha1.ClusterParameters) map[string]map[string][]string {
+	c := &cluster{p: p}
+	out := map[string]map[string][]string{}
+	for _, sa := range c.serviceAccounts() {
+		if sa.lake == nil {
+			continue
+		}
+		ops := lakeReadOps
+		if sa.lake.write {
+			ops = lakeWriteOps
+		}
+		byBucket := map[string][]string{}
+		for _, t := range sa.lake.tiers {
+			byBucket[c.bucketName(t)] = ops
+		}
+		out[sa.namespace+"/"+sa.name] = byBucket
+	}
+	return out
+}
+
+// lakePolicy allows listing the buckets and the object actions on them and,
+// when the buckets use SSE-KMS, the KMS actions S3 calls with the role's
+// credentials for those operations (facts data/iam.yaml s3SseKms).
+func (c *cluster) lakePolicy(a lakeAccess) string {
+	objectActions := []string{"s3:GetObject"}
+	ops := lakeReadOps
+	if a.write {
+		objectActions = []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"}
+		ops = lakeWriteOps
+	}
 	var buckets, objects []string
-	for _, t := range tiers {
+	for _, t := range a.tiers {
 		buckets = append(buckets, c.bucketARN(t))
 		objects = append(objects, c.bucketARN(t)+"/*")
 	}
-	return document(
+	st := []statement{
 		allow([]string{"s3:ListBucket", "s3:GetBucketLocation"}, buckets...),
 		allow(objectActions, objects...),
-	)
+	}
+	if c.p.BucketEncryption == v1alpha1.EncryptionKMS {
+		st = append(st, c.lakeKMS(facts.IAM.S3SSEKMS.ActionsFor(ops...), a.tiers))
+	}
+	return document(st...)
 }
 
-// apiPolicy: the API serves the curated data set, read only.
-func apiPolicy(c *cluster) string {
-	return c.s3Access([]string{"s3:GetObject"}, naming.BucketCurated)
-}
-
-// airflowPolicy: the ETL reads and writes every tier of the data lake.
-func airflowPolicy(c *cluster) string {
-	return c.s3Access([]string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"},
-		naming.BucketRaw, naming.BucketProcessed, naming.BucketCurated)
+// lakeKMS allows the KMS actions only when S3 in the environment's region
+// calls them (kms:ViaService) for one of the app's buckets (the encryption
+// context S3 sets: the bucket ARN with the S3 Bucket Keys the data lake
+// enables, the object ARN for an object written without one). It needs no
+// key ARN: the data lake's key is created by another layer, and naming it
+// would make the roles wait for it to be observed. The key's default key
+// policy lets IAM policies grant its use.
+func (c *cluster) lakeKMS(actions, tiers []string) statement {
+	s3kms := facts.IAM.S3SSEKMS
+	var contexts []string
+	for _, t := range tiers {
+		contexts = append(contexts, c.bucketARN(t), c.bucketARN(t)+"/*")
+	}
+	return statement{
+		Effect:   "Allow",
+		Action:   actions,
+		Resource: []string{"arn:" + partition(c.p.Region) + ":kms:" + c.p.Region + ":*:key/*"},
+		Condition: map[string]map[string]any{
+			"StringEquals": {"kms:ViaService": s3kms.ViaServiceIn(c.p.Region)},
+			"StringLike":   {"kms:EncryptionContext:" + s3kms.EncryptionContextKey: contexts},
+		},
+	}
 }

@@ -34,6 +34,7 @@ func TestClusterParameters(t *testing.T) {
 				"environmentId": "gokinjo-abcde", "environment": "dev", "region": "ap-northeast-1", "providerConfigName": "default",
 				"namePrefix": devPrefix, "name": devPrefix, "version": "1.35", "supportType": "STANDARD", "logRetentionDays": float64(7),
 				"accessEntries": false, "appNamespace": "gokinjo-dev", "buckets": map[string]any{"raw": "gokinjo-raw-dev-" + id.Hash(), "processed": "gokinjo-processed-dev-" + id.Hash(), "curated": "gokinjo-curated-dev-" + id.Hash()},
+				"bucketEncryption": "AES256",
 				"nodeGroups": []any{
 					map[string]any{"name": "general", "instanceType": "t3.medium", "minSize": float64(2), "maxSize": float64(5), "desiredSize": float64(2)},
 					map[string]any{"name": "compute", "instanceType": "c5.xlarge", "minSize": float64(0), "maxSize": float64(2), "desiredSize": float64(0)},
@@ -56,9 +57,24 @@ func TestClusterParameters(t *testing.T) {
 				"namePrefix": prodPrefix, "name": prodPrefix, "version": "1.34", "supportType": "STANDARD", "logRetentionDays": float64(90), "publicAccessCidrs": []any{"203.0.113.0/24"},
 				"adminPrincipalArn": "arn:aws:iam::123456789012:role/platform-admin",
 				"accessEntries":     true, "appNamespace": "gokinjo-prod", "buckets": map[string]any{"raw": "gokinjo-raw-prod-" + id.Hash(), "processed": "gokinjo-processed-prod-" + id.Hash(), "curated": "gokinjo-curated-prod-" + id.Hash()},
+				"bucketEncryption": "AES256",
 				"nodeGroups": []any{
 					map[string]any{"name": "general", "instanceType": "t3.large", "minSize": float64(2), "maxSize": float64(10), "desiredSize": float64(2)},
 					map[string]any{"name": "compute", "instanceType": "c6i.xlarge", "minSize": float64(2), "maxSize": float64(4), "desiredSize": float64(2)},
+				},
+			}},
+		},
+		"KMSDataLake": {
+			reason: "The data lake's aws:kms reaches the XCluster, whose app roles then get the KMS actions S3 calls for them.",
+			params: map[string]any{"environment": "dev", "region": "ap-northeast-1", "providerConfigName": "default", "dataLake": map[string]any{"encryption": "aws:kms"}},
+			want: want{params: map[string]any{
+				"environmentId": "gokinjo-abcde", "environment": "dev", "region": "ap-northeast-1", "providerConfigName": "default",
+				"namePrefix": devPrefix, "name": devPrefix, "version": "1.35", "supportType": "STANDARD", "logRetentionDays": float64(7),
+				"accessEntries": false, "appNamespace": "gokinjo-dev", "buckets": map[string]any{"raw": "gokinjo-raw-dev-" + id.Hash(), "processed": "gokinjo-processed-dev-" + id.Hash(), "curated": "gokinjo-curated-dev-" + id.Hash()},
+				"bucketEncryption": "aws:kms",
+				"nodeGroups": []any{
+					map[string]any{"name": "general", "instanceType": "t3.medium", "minSize": float64(2), "maxSize": float64(5), "desiredSize": float64(2)},
+					map[string]any{"name": "compute", "instanceType": "c5.xlarge", "minSize": float64(0), "maxSize": float64(2), "desiredSize": float64(0)},
 				},
 			}},
 		},

@@ -56,6 +56,8 @@ func resolve(name, prefix string, p v1alpha1.EnvironmentParameters, clientSG str
 	r.DataLake = preset.ResolveDataLake(r.Owner, pre, p)
 	// The IRSA policies name the real buckets, suffix included.
 	r.Cluster.Buckets = datalake.BucketNames(r.DataLake)
+	// With SSE-KMS they also grant the KMS actions S3 calls on their behalf.
+	r.Cluster.BucketEncryption = r.DataLake.Encryption
 	r.Workloads = preset.ResolveWorkloads(r.Owner, pre, p)
 	r.Workloads.VPCCIDR = r.Network.CIDR
 	if err := r.validate(field.NewPath("spec", "parameters")).ToAggregate(); err != nil {

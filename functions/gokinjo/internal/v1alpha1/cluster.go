@@ -72,6 +72,11 @@ type ClusterParameters struct {
 	// Buckets maps a data-lake tier to its bucket name (with the data lake's
 	// bucketSuffix), for the IRSA policies of the API and Airflow.
 	Buckets map[string]string `json:"buckets,omitempty"`
+	// BucketEncryption is the data lake's default encryption, AES256 or
+	// aws:kms: with aws:kms the app roles also need the KMS actions S3 calls
+	// with their credentials. Empty is AES256 (an XCluster written before
+	// it was passed).
+	BucketEncryption string `json:"bucketEncryption,omitempty"`
 }
 
 // NodeGroupParams is one resolved managed node group.

@@ -6,7 +6,11 @@ package composetest
 import (
 	"context"
 	"slices"
+	"sort"
 	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
@@ -119,6 +123,41 @@ func Converge(t testing.TB, l Layer, kind, name string, params any) ([][]string,
 	}
 	t.Fatalf("did not converge: %v", rounds[len(rounds)-1])
 	return nil, Round{}
+}
+
+// ConvergeIn composes kind with the parameters against a strict simulated
+// account shared with other layers (their references resolve across
+// layers, as in AWS) until the layer desires the same resources twice and
+// waits for nothing. Each composed resource is controlled by the XR, as
+// Crossplane makes it. Refusals stay in the account (Account.Failures).
+func ConvergeIn(t testing.TB, a *awssim.Account, l Layer, kind, name string, params any) Round {
+	t.Helper()
+	observed := Observed{}
+	var prev []string
+	controller := true
+	for i := 0; i < 12; i++ {
+		r := MustRun(t, l, kind, name, params, observed)
+		names := r.State.Names()
+		if i > 0 && slices.Equal(names, prev) && len(r.State.Waiting()) == 0 {
+			return r
+		}
+		prev = names
+		var objs []*unstructured.Unstructured
+		comp := map[*unstructured.Unstructured]resource.Name{}
+		for n, d := range r.State.Desired() {
+			u := d.Resource.Unstructured.DeepCopy()
+			u.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: v1alpha1.APIVersion, Kind: kind, Name: name, Controller: &controller}})
+			comp[u] = n
+			objs = append(objs, u)
+		}
+		sort.Slice(objs, func(i, j int) bool { return comp[objs[i]] < comp[objs[j]] })
+		observed = Observed{}
+		for i, o := range a.ApplyAll(name, objs, func(u *unstructured.Unstructured) string { return string(comp[u]) }) {
+			observed[comp[objs[i]]] = resource.ObservedComposed{Resource: &composed.Unstructured{Unstructured: *o}}
+		}
+	}
+	t.Fatalf("%s %s did not converge in the simulated account: %v", kind, name, a.Failures())
+	return Round{}
 }
 
 // Str reads a string field of a composed resource, "" if it is not set.
