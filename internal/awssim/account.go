@@ -85,6 +85,11 @@ type Resource struct {
 	Err     *AWSError
 	Refs    []resolvedRef
 	Created time.Time
+	// updating: the reconcile being checked is an update of a resource AWS
+	// already has (rules name the update call in their errors).
+	updating bool
+	// updateRefused: AWS refused the last update; the resource is as it was.
+	updateRefused bool
 	// userNamed: the composition chose the external name (a bucket, a
 	// role); otherwise AWS chose it (vpc-...).
 	userNamed bool
@@ -140,12 +145,17 @@ func (a *Account) apply(xrName, compName string, desired *unstructured.Unstructu
 		r = &Resource{key: k, Kind: gk, Name: u.GetName(), Created: a.now(), userNamed: ann[AnnotationExternalName] != ""}
 		a.res[k] = r
 	}
+	// prev is what AWS reported before this reconcile: a reconcile of a
+	// resource AWS has is an update.
+	var prev *unstructured.Unstructured
 	if r.State == StateAvailable || r.State == StateCreating {
+		prev = r.Observed
 		// The external name is the provider's once created.
 		if ext := r.ExternalName(); ext != "" {
 			ann[AnnotationExternalName] = ext
 		}
 	}
+	r.updating, r.updateRefused = prev != nil, false
 	r.Observed = u
 
 	refs, err := a.resolve(u)
@@ -165,6 +175,11 @@ func (a *Account) apply(xrName, compName string, desired *unstructured.Unstructu
 		return r
 	}
 	r.Observed = obs
+	if prev != nil {
+		if f := carries[gk]; f != nil {
+			f(prev, obs)
+		}
+	}
 	// Keep the resolved references in status as the provider's late
 	// initialization does.
 	if e := a.check(r); e != nil {
@@ -173,6 +188,16 @@ func (a *Account) apply(xrName, compName string, desired *unstructured.Unstructu
 			name = id // RDS names its instances by identifier.
 		} else if r.userNamed {
 			name = r.ExternalName()
+		}
+		if prev != nil {
+			// AWS refused the update: the resource keeps what it had, still
+			// Ready, and the provider reports Synced=False.
+			r.Err, r.Message, r.updateRefused = e, updateMessage(gk.Kind, name, e), true
+			kept := u.DeepCopy()
+			kept.Object["status"] = prev.DeepCopy().Object["status"]
+			setUpdateFailed(kept, r.Message)
+			r.Observed = kept
+			return r
 		}
 		r.State, r.Err = StateFailed, e
 		r.Message = createMessage(gk.Kind, name, e)
@@ -250,7 +275,7 @@ func (a *Account) Failures() []Failure {
 	defer a.mu.Unlock()
 	var out []Failure
 	for _, r := range a.res {
-		if r.State == StateFailed || r.State == StateUnresolved || (r.State == StateCreating && r.Err != nil) {
+		if r.State == StateFailed || r.State == StateUnresolved || (r.State == StateCreating && r.Err != nil) || r.updateRefused {
 			f := Failure{Kind: r.Kind.Kind, Name: r.Name, Message: r.Message, Err: r.Err}
 			for _, o := range r.Observed.GetOwnerReferences() {
 				if o.Controller != nil && *o.Controller {

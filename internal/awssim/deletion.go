@@ -192,7 +192,7 @@ func (a *Account) delete(r *Resource) *AWSError {
 	if r.Kind == kindObject {
 		a.deleteInCluster(r)
 	}
-	r.State, r.Err, r.Message = StateDeleted, nil, ""
+	r.State, r.Err, r.Message, r.updateRefused = StateDeleted, nil, "", false
 	if r.Kind == gk("s3", "Bucket") && a.Cloud != nil {
 		a.Cloud.mu.Lock()
 		if a.Cloud.buckets[r.ExternalName()] == r {

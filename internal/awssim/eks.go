@@ -2,6 +2,7 @@ package awssim
 
 import (
 	"encoding/base64"
+	"fmt"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -64,13 +65,14 @@ func simulateCluster(u *unstructured.Unstructured, id string) {
 }
 
 // simulateNodeGroup reports an ACTIVE node group whose scaling config
-// merges forProvider's range with initProvider's desired size, as AWS does.
+// merges initProvider's into forProvider's, forProvider winning, as upjet
+// merges them for the create.
 func simulateNodeGroup(u *unstructured.Unstructured, id string) {
 	region := forProviderString(u, "region")
 	SetAtProvider(u, ARN("eks", region, "nodegroup/"+id), "arn")
 	SetAtProvider(u, "ACTIVE", "status")
 	sc := map[string]any{}
-	for _, src := range []string{"forProvider", "initProvider"} {
+	for _, src := range []string{"initProvider", "forProvider"} {
 		if cfg, ok, _ := unstructured.NestedSlice(u.Object, "spec", src, "scalingConfig"); ok && len(cfg) > 0 {
 			if m, ok := cfg[0].(map[string]any); ok {
 				for k, v := range m {
@@ -85,4 +87,70 @@ func simulateNodeGroup(u *unstructured.Unstructured, id string) {
 func forProviderString(u *unstructured.Unstructured, field string) string {
 	s, _, _ := unstructured.NestedString(u.Object, "spec", "forProvider", field)
 	return s
+}
+
+// carryNodeGroupSize: on an update the provider sends the group's current
+// desired size unless forProvider sets one (upjet drops the diff of a field
+// only initProvider sets), so AWS keeps it: the autoscaler's, not the one
+// the group was created with.
+func carryNodeGroupSize(prev, now *unstructured.Unstructured) {
+	if _, set := scalingConfig(now, "spec", "forProvider")["desiredSize"]; set {
+		return
+	}
+	was, ok := scalingConfig(prev, "status", "atProvider")["desiredSize"]
+	if !ok {
+		return
+	}
+	sc := scalingConfig(now, "status", "atProvider")
+	sc["desiredSize"] = was
+	SetAtProvider(now, []any{sc}, "scalingConfig")
+}
+
+// scalingConfig is the first scalingConfig entry under path (an empty map
+// if there is none).
+func scalingConfig(u *unstructured.Unstructured, path ...string) map[string]any {
+	cfg, _, _ := unstructured.NestedSlice(u.Object, append(path, "scalingConfig")...)
+	if len(cfg) == 0 {
+		return map[string]any{}
+	}
+	m, _ := cfg[0].(map[string]any)
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+// ScaleNodeGroup plays the Cluster Autoscaler: it sets the desired capacity
+// of a node group's Auto Scaling group, which EKS then reports as the node
+// group's desiredSize. name is the NodeGroup's metadata.name. Like the
+// autoscaler it stays within the group's [minSize, maxSize].
+func (a *Account) ScaleNodeGroup(name string, desired int) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	r := a.res[key(gk("eks", "NodeGroup"), name)]
+	if r == nil || r.State != StateAvailable {
+		return fmt.Errorf("node group %s is not available in the simulated account", name)
+	}
+	sc := scalingConfig(r.Observed, "status", "atProvider")
+	lo, _ := number(sc["minSize"])
+	hi, _ := number(sc["maxSize"])
+	if float64(desired) < lo || float64(desired) > hi {
+		return fmt.Errorf("the Cluster Autoscaler keeps node group %s within [%v, %v], not %d", name, lo, hi, desired)
+	}
+	sc["desiredSize"] = float64(desired)
+	SetAtProvider(r.Observed, []any{sc}, "scalingConfig")
+	return nil
+}
+
+// number reads a JSON number however it was decoded.
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case int64:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	}
+	return 0, false
 }

@@ -61,6 +61,22 @@ func createMessage(kind, name string, e *AWSError) string {
 	return fmt.Sprintf("create failed: async create failed: failed to create the resource: [{0 creating %s (%s): %s  []}]", kind, name, e.Error())
 }
 
+// updateMessage is the message written when the AWS update call fails; the
+// resource keeps its last state in AWS and the provider retries.
+func updateMessage(kind, name string, e *AWSError) string {
+	return fmt.Sprintf("update failed: async update failed: failed to update the resource: [{0 updating %s (%s): %s  []}]", kind, name, e.Error())
+}
+
+// setUpdateFailed sets the conditions of a resource whose update AWS refused:
+// still Ready (it exists as it was), Synced=False with the error.
+func setUpdateFailed(u *unstructured.Unstructured, msg string) {
+	conds := []any{
+		map[string]any{"type": "Ready", "status": "True", "reason": "Available", "lastTransitionTime": TransitionTime},
+		map[string]any{"type": "Synced", "status": "False", "reason": "ReconcileError", "message": msg, "lastTransitionTime": TransitionTime},
+	}
+	_ = unstructured.SetNestedSlice(u.Object, conds, "status", "conditions")
+}
+
 // deleteMessage is the message written when the AWS delete call fails; the
 // provider keeps the finalizer and retries.
 func deleteMessage(kind, name string, e *AWSError) string {

@@ -20,7 +20,10 @@ func testFacts() Facts {
 		RDS: facts.RDSFacts{Engine: "postgres", Major: "15", Versions: []facts.EngineVersion{
 			{Version: "15.4", Deprecated: true}, {Version: "15.12", PostGIS: "3.4.3"},
 		}},
-		EKS: facts.EKSFacts{DefaultStorageClass: "ebs-gp3-default", Versions: []facts.KubernetesVersion{
+		EKS: facts.EKSFacts{DefaultStorageClass: "ebs-gp3-default", NodeGroupScaling: facts.NodeGroupScaling{
+			MinAboveDesired: "Minimum capacity %d can't be greater than desired size %d",
+			DesiredAboveMax: "desiredSize can't be greater than maxSize",
+		}, Versions: []facts.KubernetesVersion{
 			{Version: "1.33", Addons: map[string]string{"vpc-cni": "v1.19.5-eksbuild.1"}},
 			{Version: "1.34", Addons: map[string]string{"vpc-cni": "v1.20.4-eksbuild.1"}},
 		}},

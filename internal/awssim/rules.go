@@ -17,14 +17,21 @@ type createRule func(a *Account, r *Resource) *AWSError
 // by itself (an image nobody pushed), so tests report it.
 type waitRule func(a *Account, r *Resource) (string, *AWSError)
 
+// A carry copies into an update's observation what AWS keeps from before
+// the update (prev) where the update does not set it: a node group's
+// current desired size, say.
+type carry func(prev, now *unstructured.Unstructured)
+
 // One registry of rules per kind, like the function's readiness registry.
 var (
 	createRules = map[schema.GroupKind][]createRule{}
 	waitRules   = map[schema.GroupKind][]waitRule{}
+	carries     = map[schema.GroupKind]carry{}
 )
 
 func onCreate(k schema.GroupKind, f createRule) { createRules[k] = append(createRules[k], f) }
 func onWait(k schema.GroupKind, f waitRule)     { waitRules[k] = append(waitRules[k], f) }
+func onUpdateCarry(k schema.GroupKind, f carry) { carries[k] = f }
 
 func (a *Account) check(r *Resource) *AWSError {
 	for _, f := range createRules[r.Kind] {

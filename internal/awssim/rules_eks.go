@@ -7,13 +7,41 @@ import (
 
 // EKS rules: only Kubernetes versions in facts.EKS; add-on versions that
 // match the cluster's version (the per-minor table in facts.EKS); a node
-// group never ahead of its control plane; control-plane subnets in two
-// zones.
+// group never ahead of its control plane, and its desired size within its
+// range; control-plane subnets in two zones.
 func init() { // Rule registration.
 	onCreate(gk("eks", "Cluster"), eksVersion)
 	onCreate(gk("eks", "Cluster"), eksZones)
 	onCreate(gk("eks", "Addon"), eksAddonVersion)
 	onCreate(gk("eks", "NodeGroup"), eksNodeGroupVersion)
+	onCreate(gk("eks", "NodeGroup"), eksNodeGroupScaling)
+	onUpdateCarry(gk("eks", "NodeGroup"), carryNodeGroupSize)
+}
+
+// eksNodeGroupScaling: EKS refuses a scaling config whose desired size is
+// outside [minSize, maxSize]. On an update the desired size is forProvider's
+// if set, else the group's current one (carryNodeGroupSize): raising minSize
+// above it, or lowering maxSize below it, is refused on every retry.
+func eksNodeGroupScaling(a *Account, r *Resource) *AWSError {
+	sc := scalingConfig(r.Observed, "status", "atProvider")
+	lo, okLo := number(sc["minSize"])
+	hi, okHi := number(sc["maxSize"])
+	want, okWant := number(sc["desiredSize"])
+	if !okLo || !okHi || !okWant {
+		return nil
+	}
+	op := "CreateNodegroup"
+	if r.updating {
+		op = "UpdateNodegroupConfig"
+	}
+	msgs := a.Facts.EKS.NodeGroupScaling
+	switch {
+	case want < lo:
+		return awsErr("eks-nodegroup-scaling", op, "InvalidParameterException", msgs.MinAboveDesired, int(lo), int(want))
+	case want > hi:
+		return awsErr("eks-nodegroup-scaling", op, "InvalidParameterException", "%s", msgs.DesiredAboveMax)
+	}
+	return nil
 }
 
 func eksVersion(a *Account, r *Resource) *AWSError {

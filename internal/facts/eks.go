@@ -21,6 +21,8 @@ type EKSFacts struct {
 	// NodeGroupMaxSize bounds a managed node group's min, max and desired size.
 	NodeGroupMaxSize       int    `json:"nodeGroupMaxSize"`
 	NodeGroupMaxSizeSource Source `json:"nodeGroupMaxSizeSource"`
+	// NodeGroupScaling is how EKS refuses a desired size outside the range.
+	NodeGroupScaling NodeGroupScaling `json:"nodeGroupScaling"`
 	// AddonsSource is where the per-minor add-on versions were read.
 	AddonsSource Source `json:"addonsSource"`
 	// ClusterAutoscalerSource is where the autoscaler tags were read.
@@ -41,6 +43,15 @@ type KubernetesVersion struct {
 	// ClusterAutoscalerImageTag matches the cluster minor, as the autoscaler
 	// project requires.
 	ClusterAutoscalerImageTag string `json:"clusterAutoscalerImageTag,omitempty"`
+}
+
+// NodeGroupScaling holds EKS's messages (fmt formats) for a node group
+// scaling config whose desired size is outside [minSize, maxSize].
+type NodeGroupScaling struct {
+	// MinAboveDesired takes the min and the desired size.
+	MinAboveDesired string `json:"minAboveDesired"`
+	DesiredAboveMax string `json:"desiredAboveMax"`
+	Source          Source `json:"source"`
 }
 
 // EKS is loaded from data/eks.yaml.

@@ -3,6 +3,7 @@ package facts
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -16,6 +17,7 @@ func TestEKSSources(t *testing.T) {
 	checkSource(t, "eks", EKS.Source)
 	checkSource(t, "eks defaultStorageClass", EKS.DefaultStorageClassSource)
 	checkSource(t, "eks nodeGroupMaxSize", EKS.NodeGroupMaxSizeSource)
+	checkSource(t, "eks nodeGroupScaling", EKS.NodeGroupScaling.Source)
 	checkSource(t, "eks addons", EKS.AddonsSource)
 	checkSource(t, "eks cluster autoscaler", EKS.ClusterAutoscalerSource)
 }
@@ -66,6 +68,9 @@ func TestEKSDefaultInStandardSupport(t *testing.T) {
 	}
 	if EKS.DefaultStorageClass == "" || EKS.NodeGroupMaxSize < 1 {
 		t.Errorf("defaultStorageClass and nodeGroupMaxSize must be set: %+v", EKS)
+	}
+	if sc := EKS.NodeGroupScaling; strings.Count(sc.MinAboveDesired, "%d") != 2 || sc.DesiredAboveMax == "" {
+		t.Errorf("nodeGroupScaling needs minAboveDesired with two %%d (min, desired) and desiredAboveMax: %+v", sc)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	eks "github.com/upbound/provider-aws/apis/eks/v1beta1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
@@ -25,11 +26,11 @@ const (
 func nodeGroupComponent(name string) string { return "node-group-" + name }
 
 // nodeGroups composes the managed node groups in the private subnets.
-// forProvider holds only min and max; the desired size sits in initProvider
-// alone, so it is set at creation and then left to the Cluster Autoscaler
-// (found by the k8s.io/cluster-autoscaler tags, which EKS copies to the
-// node group's Auto Scaling group).
-func (c *cluster) nodeGroups() error {
+// forProvider holds min and max; the desired size sits in initProvider, so
+// it is set at creation and then left to the Cluster Autoscaler. EKS tags
+// each managed group's Auto Scaling group for the autoscaler's discovery
+// itself; the node group's own tags never reach it.
+func (c *cluster) nodeGroups(xr *compose.XR) error {
 	if !c.composed {
 		return nil
 	}
@@ -51,14 +52,11 @@ func (c *cluster) nodeGroups() error {
 			InstanceTypes: strs([]string{ng.InstanceType}),
 			// The AMI of the instance type's architecture: Graviton
 			// (arm64) types boot the ARM AMI.
-			AMIType:      mr.Str(amiType),
-			CapacityType: mr.Str("ON_DEMAND"),
-			ScalingConfig: []eks.ScalingConfigParameters{{
-				MinSize: mr.Float(float64(ng.MinSize)),
-				MaxSize: mr.Float(float64(ng.MaxSize)),
-			}},
-			UpdateConfig: []eks.UpdateConfigParameters{{MaxUnavailable: mr.Float(1)}},
-			Labels:       map[string]*string{"node-group": mr.Str(ng.Name)},
+			AMIType:       mr.Str(amiType),
+			CapacityType:  mr.Str("ON_DEMAND"),
+			ScalingConfig: []eks.ScalingConfigParameters{c.scaling(xr, ng)},
+			UpdateConfig:  []eks.UpdateConfigParameters{{MaxUnavailable: mr.Float(1)}},
+			Labels:        map[string]*string{"node-group": mr.Str(ng.Name)},
 			Tags: c.tags(name, map[string]string{
 				"k8s.io/cluster-autoscaler/enabled":     "true",
 				"k8s.io/cluster-autoscaler/" + c.p.Name: "owned",
@@ -83,6 +81,38 @@ func (c *cluster) nodeGroups() error {
 		}
 	}
 	return nil
+}
+
+// scaling is a node group's forProvider scaling config. A range change
+// reaches EKS with the group's current desired size (upjet ignores the one
+// in initProvider after creation), and EKS refuses a range that excludes it
+// on every retry: so when the observed size is outside the new range, the
+// size clamped into it is set here too, until AWS reports it; then the
+// autoscaler owns the size again. Without an observed size (not created
+// yet) or with one inside the range, the desired size is left out.
+func (c *cluster) scaling(xr *compose.XR, ng v1alpha1.NodeGroupParams) eks.ScalingConfigParameters {
+	sc := eks.ScalingConfigParameters{MinSize: mr.Float(float64(ng.MinSize)), MaxSize: mr.Float(float64(ng.MaxSize))}
+	have, ok := c.observedDesired(ng.Name)
+	if !ok || (have >= ng.MinSize && have <= ng.MaxSize) {
+		return sc
+	}
+	to := min(max(have, ng.MinSize), ng.MaxSize)
+	sc.DesiredSize = mr.Float(float64(to))
+	xr.Warn(fmt.Sprintf("spec.parameters.nodeGroups.%s: the node group runs at desired size %d, outside the new range [%d, %d], which EKS refuses: setting its desired size to %d with the range; the Cluster Autoscaler owns the size again once AWS reports it",
+		ng.Name, have, ng.MinSize, ng.MaxSize, to))
+	return sc
+}
+
+// observedDesired is the desired size AWS reports for a node group (the
+// Cluster Autoscaler's), if it is observed.
+func (c *cluster) observedDesired(name string) (int, bool) {
+	var sizes []struct {
+		DesiredSize *float64 `json:"desiredSize"`
+	}
+	if ok, _ := c.s.ObservedInto(nodeGroupComponent(name), "status.atProvider.scalingConfig", &sizes); !ok || len(sizes) == 0 || sizes[0].DesiredSize == nil {
+		return 0, false
+	}
+	return int(*sizes[0].DesiredSize), true
 }
 
 // generalReady reports whether the general node group is observed ready:

@@ -24,11 +24,7 @@ func (c *cluster) status() v1alpha1.ClusterStatus {
 			Name: ng.Name, InstanceType: ng.InstanceType, MinSize: ng.MinSize, MaxSize: ng.MaxSize,
 			Status: c.s.ObservedString(comp, "status.atProvider.status"),
 		}
-		var sizes []struct {
-			DesiredSize *float64 `json:"desiredSize"`
-		}
-		if ok, _ := c.s.ObservedInto(comp, "status.atProvider.scalingConfig", &sizes); ok && len(sizes) > 0 && sizes[0].DesiredSize != nil {
-			d := int(*sizes[0].DesiredSize)
+		if d, ok := c.observedDesired(ng.Name); ok {
 			ns.DesiredSize = &d
 		}
 		st.NodeGroups = append(st.NodeGroups, ns)

@@ -87,7 +87,8 @@ type NodeGroupParams struct {
 	MinSize      int    `json:"minSize"`
 	MaxSize      int    `json:"maxSize"`
 	// DesiredSize is the size at creation only: the Cluster Autoscaler owns
-	// it afterwards.
+	// it afterwards (a new range that excludes the running size moves it to
+	// the nearest bound).
 	DesiredSize int `json:"desiredSize"`
 }
 
