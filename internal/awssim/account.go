@@ -93,6 +93,8 @@ type Resource struct {
 	// userNamed: the composition chose the external name (a bucket, a
 	// role); otherwise AWS chose it (vpc-...).
 	userNamed bool
+	// helm is provider-helm's memory of a Release (rules_helm.go).
+	helm *helmState
 }
 
 func (r *Resource) gone() bool { return r.State == StateDeleted }
@@ -209,7 +211,11 @@ func (a *Account) apply(xrName, compName string, desired *unstructured.Unstructu
 	if r.State != StateCreating && r.State != StateAvailable {
 		r.Created = a.now() // AWS accepted the create now.
 	}
-	if msg, e := a.pending(r); msg != "" {
+	msg, e := a.pending(r)
+	if r.Kind == kindRelease {
+		a.helmRecord(r, msg, e)
+	}
+	if msg != "" {
 		r.State, r.Message, r.Err = StateCreating, msg, e
 		a.stalled(r)
 		_ = SetConditions(r.Observed, false)

@@ -40,6 +40,17 @@ func testFacts() Facts {
 		},
 		Charts: facts.ChartFacts{Charts: map[string]facts.Chart{
 			"airflow": {Chart: "airflow", Defaults: map[string]any{"migrateDatabaseJob.useHelmHooks": true}},
+			LBControllerChart: {Chart: LBControllerChart, Defaults: map[string]any{
+				"enableServiceMutatorWebhook": true, "serviceMutatorWebhookConfig.failurePolicy": "Fail",
+			}},
+			"cluster-autoscaler": {
+				Chart: "cluster-autoscaler",
+				ByKubernetesVersion: map[string]facts.Chart{
+					"1.32": {Version: "9.46.6", AppVersion: "1.32.0", Defaults: map[string]any{"image.tag": "v1.32.0"}},
+					"1.35": {Version: "9.59.0", AppVersion: "1.35.0", Defaults: map[string]any{"image.tag": "v1.35.0"}},
+				},
+				DynamicResourceAllocation: &facts.AutoscalerDRA{FromImageMinor: 35, RBACFromChart: "9.54.0"},
+			},
 		}},
 		Limits: facts.LimitFacts{
 			Names: map[string]facts.NameLimit{

@@ -50,6 +50,11 @@ func (a *Account) pending(r *Resource) (string, *AWSError) {
 			return fmt.Sprintf("Creating: simulated AWS takes %s for a %s", d.Round(time.Millisecond), r.Kind.Kind), nil
 		}
 	}
+	if r.Kind == kindRelease {
+		if msg, e := a.helmRetry(r); msg != "" {
+			return msg, e
+		}
+	}
 	for _, f := range waitRules[r.Kind] {
 		if msg, e := f(a, r); msg != "" {
 			return msg, e

@@ -430,6 +430,7 @@ func chartValue(a *Account, rel *unstructured.Unstructured, path string) any {
 	name := chartName(rel)
 	for k, c := range a.Facts.Charts.Charts {
 		if k == name || c.Chart == name {
+			c = c.At(fp(rel, "chart", "version")) // A chart pinned per minor: that version's defaults.
 			if v, ok := c.Defaults[strings.ReplaceAll(path, `\.`, ".")]; ok {
 				return v
 			}

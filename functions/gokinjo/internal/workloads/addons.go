@@ -2,6 +2,7 @@ package workloads
 
 import (
 	"sort"
+	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -36,7 +37,10 @@ const (
 
 // chartOf is the pinned chart of an add-on, from facts data/charts.yaml.
 func chartOf(addon string) chart {
-	c := facts.Charts.Charts[addon]
+	return chartAt(facts.Charts.Charts[addon])
+}
+
+func chartAt(c facts.Chart) chart {
 	return chart{Name: c.Chart, Repository: c.Repository, Version: c.Version}
 }
 
@@ -60,7 +64,11 @@ func (w *workloads) addons() error {
 		if !ok {
 			continue
 		}
-		if err := w.helmRelease(addonComp(a.name), a.name, chartOf(a.name), a.namespace, r); err != nil {
+		c := r.Chart
+		if c.Version == "" {
+			c = chartOf(a.name)
+		}
+		if err := w.helmRelease(addonComp(a.name), a.name, c, a.namespace, r); err != nil {
 			return err
 		}
 	}
@@ -105,12 +113,18 @@ func (w *workloads) lbControllerValues() (release, bool) {
 		"serviceAccount": serviceAccount(addonLBController, arn),
 		// The chart leaves these unset, which the controller reads as true:
 		// it would then call the WAF, WAFv2 and Shield APIs for every ALB.
-		"enableShield":       false,
-		"enableWaf":          false,
-		"enableWafv2":        false,
-		"podSecurityContext": helmPodSecurity(),
-		"securityContext":    helmContainerSecurity(),
-		"resources":          helmResources("100m", "128Mi", "500m", "512Mi"),
+		"enableShield": false,
+		"enableWaf":    false,
+		"enableWafv2":  false,
+		// The chart's default (true) registers a mutating webhook with
+		// failurePolicy Fail on the creation of every Service in the cluster
+		// (it only matters for Services of type LoadBalancer, which the
+		// platform has none of): while the controller is not ready, every
+		// Service creation fails, the other charts' included.
+		"enableServiceMutatorWebhook": false,
+		"podSecurityContext":          helmPodSecurity(),
+		"securityContext":             helmContainerSecurity(),
+		"resources":                   helmResources("100m", "128Mi", "500m", "512Mi"),
 	}
 	if w.p.VPCID != "" {
 		v["vpcId"] = w.p.VPCID
@@ -118,14 +132,27 @@ func (w *workloads) lbControllerValues() (release, bool) {
 	return release{Values: v}, true
 }
 
+// clusterAutoscalerValues: the chart and the image follow the cluster's
+// Kubernetes minor (facts charts.yaml byKubernetesVersion, eks.yaml
+// clusterAutoscalerImageTag): the autoscaler requires its minor to match the
+// cluster's, and each chart's ClusterRole grants what its own minor's
+// autoscaler reads (1.35 blocks at start without the resource.k8s.io RBAC
+// that charts before 9.54.0 lack).
 func (w *workloads) clusterAutoscalerValues() (release, bool) {
 	arn := w.roleARN(kubeSystem, addonClusterAutoscaler)
 	if arn == "" {
 		return w.waitFor("the IRSA role of " + kubeSystem + "/" + addonClusterAutoscaler)
 	}
+	ver := w.p.Cluster.Version
+	k, ok := facts.EKS.Version(ver)
+	c, cok := facts.Charts.Charts[addonClusterAutoscaler].ForKubernetes(ver)
+	if !ok || !cok || k.ClusterAutoscalerImageTag == "" {
+		return w.waitFor("a cluster-autoscaler chart and image for the cluster's Kubernetes version " + strconv.Quote(ver) + " (facts charts.yaml, eks.yaml)")
+	}
 	v := map[string]any{
 		"autoDiscovery": map[string]any{"clusterName": w.p.ClusterName},
 		"awsRegion":     w.p.Region,
+		"image":         map[string]any{"tag": k.ClusterAutoscalerImageTag},
 		"rbac": map[string]any{
 			"create":         true,
 			"serviceAccount": serviceAccount(addonClusterAutoscaler, arn),
@@ -141,12 +168,7 @@ func (w *workloads) clusterAutoscalerValues() (release, bool) {
 		"containerSecurityContext": helmContainerSecurity(),
 		"resources":                helmResources("100m", "300Mi", "500m", "600Mi"),
 	}
-	// The autoscaler's minor must match the cluster's: the image tag comes
-	// from the EKS facts of the observed cluster version.
-	if k, ok := facts.EKS.Version(w.p.Cluster.Version); ok && k.ClusterAutoscalerImageTag != "" {
-		v["image"] = map[string]any{"tag": k.ClusterAutoscalerImageTag}
-	}
-	return release{Values: v}, true
+	return release{Values: v, Chart: chartAt(c)}, true
 }
 
 // monitoringValues install Prometheus, Alertmanager and Grafana. Prometheus
@@ -176,6 +198,16 @@ func (w *workloads) monitoringValues() (release, bool) {
 			"securityContext": podSec,
 			"resources":       helmResources("50m", "64Mi", "200m", "256Mi"),
 		}},
+		// EKS runs the control plane out of reach: the controller manager,
+		// scheduler and etcd have no pods or endpoints in the cluster, and
+		// the kube-proxy add-on serves its metrics on 127.0.0.1 only. The
+		// chart's ServiceMonitors for them would never scrape and their
+		// *Down and TargetDown alerts would fire forever; enabled: false
+		// drops the Services, ServiceMonitors and alert rules.
+		"kubeControllerManager": map[string]any{"enabled": false},
+		"kubeScheduler":         map[string]any{"enabled": false},
+		"kubeEtcd":              map[string]any{"enabled": false},
+		"kubeProxy":             map[string]any{"enabled": false},
 		"prometheusOperator": map[string]any{
 			"securityContext":          helmPodSecurity(),
 			"containerSecurityContext": helmContainerSecurity(),
@@ -186,8 +218,16 @@ func (w *workloads) monitoringValues() (release, bool) {
 		// its Secret (kube-prometheus-stack-grafana, key admin-password) and
 		// keeps it on upgrades (Helm lookup against the live cluster).
 		"grafana": map[string]any{
-			"adminPassword":            "",
-			"persistence":              map[string]any{"enabled": true, "storageClassName": storageClass(), "size": gi(grafanaGiB)},
+			"adminPassword": "",
+			"persistence":   map[string]any{"enabled": true, "storageClassName": storageClass(), "size": gi(grafanaGiB)},
+			// The volume is ReadWriteOnce (EBS): with the chart's default
+			// RollingUpdate a new pod scheduled on another node waits on
+			// Multi-Attach until the old one is gone, which it never is.
+			"deploymentStrategy": map[string]any{"type": "Recreate"},
+			// The root file system is read-only and the chart mounts nothing
+			// on /tmp, where Grafana stages plugin downloads (the
+			// background plugin installer): give it an emptyDir there.
+			"extraEmptyDirMounts":      []any{map[string]any{"name": "tmp", "mountPath": "/tmp"}},
 			"securityContext":          grafanaPod,
 			"containerSecurityContext": helmContainerSecurity(),
 			"resources":                helmResources("100m", "256Mi", "500m", "512Mi"),
@@ -229,7 +269,9 @@ func (w *workloads) airflowValues() (release, bool) {
 		return w.waitFor("the database for Airflow's metadata (XDatabase status.connectionSecret)")
 	case worker == "" || scheduler == "":
 		return w.waitFor("the IRSA roles of the Airflow service accounts")
-	case !w.s.ObservedReady(compAirflowDBInit):
+	case !w.s.ObservedReady(compAirflowDBInit) && !w.s.ObservedExists(addonComp(addonAirflow)):
+		// Only the first install waits: a new Job (its pod spec changed)
+		// must not drop the installed release, which would uninstall it.
 		return w.waitFor("the Job that creates Airflow's metadata database")
 	case !w.desired(compAirflowMetadata):
 		return w.waitFor("Airflow's metadata connection Secret")

@@ -2,9 +2,12 @@ package workloads
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/crossplane/function-sdk-go/resource"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
@@ -56,12 +59,73 @@ func TestAddonValues(t *testing.T) {
 	if got := get(addonMonitoring, "grafana.adminPassword"); got != "" {
 		t.Errorf("grafana.adminPassword = %v, want empty (the chart generates one)", got)
 	}
+	for path, want := range map[string]any{
+		// Else a Fail webhook on every Service creation while the
+		// controller is not ready.
+		addonLBController + ":enableServiceMutatorWebhook": false,
+		// ReadWriteOnce volume: a rolling update's new pod never attaches.
+		addonMonitoring + ":grafana.deploymentStrategy.type": "Recreate",
+		// EKS's control plane and kube-proxy metrics are out of reach.
+		addonMonitoring + ":kubeControllerManager.enabled": false,
+		addonMonitoring + ":kubeScheduler.enabled":         false,
+		addonMonitoring + ":kubeEtcd.enabled":              false,
+		addonMonitoring + ":kubeProxy.enabled":             false,
+	} {
+		addon, p, _ := strings.Cut(path, ":")
+		if got := get(addon, p); got != want {
+			t.Errorf("%s values.%s = %v, want %v", addon, p, got, want)
+		}
+	}
+	// Grafana's root is read-only: /tmp (plugin downloads) is an emptyDir.
+	if m, _ := get(addonMonitoring, "grafana.extraEmptyDirMounts").([]any); len(m) != 1 || m[0].(map[string]any)["mountPath"] != "/tmp" {
+		t.Errorf("grafana.extraEmptyDirMounts = %v, want an emptyDir on /tmp", m)
+	}
 	for _, c := range []string{addonLBController, addonClusterAutoscaler, addonMetricsServer, addonMonitoring, addonAirflow} {
 		r := s.Desired()[resource.Name(addonComp(c))].Resource
 		v, _ := r.GetString("spec.forProvider.chart.version")
-		if want := facts.Charts.Charts[c].Version; v != want || v == "" {
+		pin, _ := facts.Charts.Charts[c].ForKubernetes("1.34")
+		if want := pin.Version; v != want || v == "" {
 			t.Errorf("%s chart version %q, want %q from facts charts.yaml", c, v, want)
 		}
+		// provider-helm retries a failed or pending release only with a
+		// rollback limit.
+		if l, err := r.GetInteger("spec.rollbackLimit"); err != nil || l != releaseRollbackLimit {
+			t.Errorf("%s spec.rollbackLimit = %d (%v), want %d", c, l, err, releaseRollbackLimit)
+		}
+	}
+}
+
+// TestAutoscalerChartFollowsCluster: the autoscaler's chart and image are
+// the pins of the cluster's minor (facts), for every offered version; with
+// no pin for the version, nothing is composed and the XR says so.
+func TestAutoscalerChartFollowsCluster(t *testing.T) {
+	for _, v := range append(facts.EKS.Offered(), "1.99", "") {
+		t.Run("v"+v, func(t *testing.T) {
+			p := params("dev", known("dev"), func(p *v1alpha1.WorkloadsParameters) { p.Cluster.Version = v })
+			pin, pinned := facts.Charts.Charts[addonClusterAutoscaler].ForKubernetes(v)
+			k, _ := facts.EKS.Version(v)
+			if !pinned || k.ClusterAutoscalerImageTag == "" {
+				s := composetest.MustRun(t, Layer{}, v1alpha1.KindWorkloads, testXR, p, nil).State
+				_, ok := s.Desired()[resource.Name(addonComp(addonClusterAutoscaler))]
+				if ok {
+					t.Fatalf("Kubernetes %q has no pinned autoscaler chart, yet one is composed", v)
+				}
+				if w := strings.Join(s.Waiting(), "; "); !strings.Contains(w, "cluster-autoscaler chart") {
+					t.Errorf("waits %q, want one for the autoscaler chart", w)
+				}
+				return
+			}
+			_, s, _ := converge(t, p)
+			d, ok := s.Desired()[resource.Name(addonComp(addonClusterAutoscaler))]
+			if !ok {
+				t.Fatalf("no autoscaler release for Kubernetes %s", v)
+			}
+			ver, _ := d.Resource.GetString("spec.forProvider.chart.version")
+			tag, _ := d.Resource.GetString("spec.forProvider.values.image.tag")
+			if ver != pin.Version || tag != k.ClusterAutoscalerImageTag {
+				t.Errorf("chart %s image %s, want chart %s image %s", ver, tag, pin.Version, k.ClusterAutoscalerImageTag)
+			}
+		})
 	}
 }
 

@@ -143,6 +143,13 @@ type appSpec struct {
 	DBClient bool
 }
 
+// The stop sequence of an app pod behind the ALB: sleep in preStop while
+// the target deregisters, then SIGTERM and the server's graceful shutdown.
+const (
+	preStopSleepSeconds     = 15
+	terminationGraceSeconds = 45
+)
+
 // app composes the Deployment, Service, HPA and PDB of one app; c is its
 // container without the settings every container shares.
 func (w *workloads) app(a appSpec, p v1alpha1.AppParams, c corev1.Container) error {
@@ -153,14 +160,24 @@ func (w *workloads) app(a appSpec, p v1alpha1.AppParams, c corev1.Container) err
 	c.SecurityContext = containerSecurity()
 	c.VolumeMounts = append(c.VolumeMounts, mount)
 	c.ImagePullPolicy = corev1.PullIfNotPresent
+	// A stopping pod keeps serving while the ALB deregisters it: the load
+	// balancer controller removes the target only after the endpoint goes,
+	// and the ALB sends to it until then. The images have no shell, so the
+	// kubelet's own sleep action (beta, on by default since Kubernetes 1.30,
+	// GA in 1.34; EKS offers 1.32 on) holds the pod before SIGTERM.
+	c.Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: preStopSleepSeconds}}}
 
 	replicas := int32(p.Replicas) // Validated: 1 <= replicas <= maxReplicas.
 	spec := corev1.PodSpec{
 		ServiceAccountName:           serviceAccount,
 		AutomountServiceAccountToken: ptr(serviceAccount != ""),
 		SecurityContext:              podSecurity(),
-		Containers:                   []corev1.Container{c},
-		Volumes:                      []corev1.Volume{vol},
+		// The grace period runs from the preStop sleep on and must cover
+		// it plus the servers' own shutdown (the API's SHUTDOWN_TIMEOUT
+		// default 20 s, the frontend's 10 s).
+		TerminationGracePeriodSeconds: ptr(int64(terminationGraceSeconds)),
+		Containers:                    []corev1.Container{c},
+		Volumes:                       []corev1.Volume{vol},
 		TopologySpreadConstraints: []corev1.TopologySpreadConstraint{{
 			MaxSkew: 1, TopologyKey: "topology.kubernetes.io/zone",
 			WhenUnsatisfiable: corev1.ScheduleAnyway,

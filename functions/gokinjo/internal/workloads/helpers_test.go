@@ -9,6 +9,7 @@ import (
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 const testXR = "gokinjo-abcde-w0rk1"
@@ -20,6 +21,7 @@ func known(env string) preset.WorkloadsObserved {
 	return preset.WorkloadsObserved{
 		Cluster: v1alpha1.ClusterInput{
 			ProviderConfigName: "gokinjo-" + env,
+			Version:            facts.EKS.DefaultVersion,
 			ServiceAccountRoleARNs: map[string]string{
 				"kube-system/cluster-autoscaler":           role("cluster-autoscaler"),
 				"kube-system/aws-load-balancer-controller": role("aws-load-balancer-controller"),

@@ -2,6 +2,7 @@ package workloads
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -339,8 +340,8 @@ func TestMigrationJobRecovers(t *testing.T) {
 		t.Error("the migration Job has activeDeadlineSeconds: a pod waiting for an unpushed image would fail it for good")
 	}
 	base, _ := job.GetString("spec.forProvider.manifest.metadata.name")
-	if base != "gokinjo-api-migrate-v0-1-0" {
-		t.Fatalf("first attempt named %q", base)
+	if !regexp.MustCompile(`^gokinjo-api-migrate-v0-1-0-[0-9a-f]{8}$`).MatchString(base) {
+		t.Fatalf("first attempt named %q, want gokinjo-api-migrate-v0-1-0-<pod spec hash>", base)
 	}
 
 	cases := map[string]struct {

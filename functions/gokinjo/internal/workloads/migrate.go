@@ -1,6 +1,10 @@
 package workloads
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -8,6 +12,8 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 )
 
 // Components of the database set-up Jobs.
@@ -22,10 +28,14 @@ const (
 	psqlImage = "public.ecr.aws/docker/library/postgres:15.8-alpine"
 )
 
-// jobName is a Job name with the version in it: a Job's pod template is
-// immutable, so each version gets its own Job (the previous one stays as a
-// record of that version's migration).
-func jobName(prefix, tag string) string {
+// jobName is a Job name with the version and the hash of its pod spec in
+// it: a Job's pod template is immutable, so each version, and each change
+// of the pod spec under one version (another image repository, other
+// resources), gets its own Job (the previous one stays as a record). The
+// tag part is cut so that the hash and an attempt suffix always fit in 63
+// characters. An empty hash gives the names composed before names carried
+// one (legacyJobName).
+func jobName(prefix, tag, hash string) string {
 	t := strings.Map(func(r rune) rune {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
@@ -36,11 +46,62 @@ func jobName(prefix, tag string) string {
 			return '-'
 		}
 	}, tag)
-	n := prefix + "-" + t
-	if len(n) > 63 {
-		n = n[:63]
+	n, max := prefix+"-"+t, 63
+	if hash != "" {
+		max = 63 - len("-"+hash) - len("-"+strconv.Itoa(maxMigrationAttempts))
 	}
-	return strings.TrimRight(n, "-")
+	if len(n) > max {
+		n = n[:max]
+	}
+	n = strings.TrimRight(n, "-")
+	if hash != "" {
+		n += "-" + hash
+	}
+	return n
+}
+
+// podSpecHash is a short hash of a pod spec as it is composed (its JSON
+// content, keys sorted), so the same spec read back from an observed Object
+// hashes the same.
+func podSpecHash(spec any) string {
+	c, err := compose.ToContent(spec)
+	if err != nil {
+		return ""
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:8]
+}
+
+// composedPodHash is the hash of the pod spec of the Job the observed
+// Object of comp holds ("" before it exists).
+func (w *workloads) composedPodHash(comp string) string {
+	var spec map[string]any
+	if ok, _ := w.s.ObservedInto(comp, "spec.forProvider.manifest.spec.template.spec", &spec); !ok {
+		return ""
+	}
+	return podSpecHash(spec)
+}
+
+// keptName is the name of the Job an existing environment composed before
+// names carried the pod spec hash (legacy, or legacy-<attempt>), when its pod
+// spec is the one composed now: that Job keeps its name, so an upgrade of the
+// package re-runs nothing. Otherwise "".
+func (w *workloads) keptName(comp, legacy, hash string) string {
+	observed := w.s.ObservedString(comp, "spec.forProvider.manifest.metadata.name")
+	if observed == "" || w.composedPodHash(comp) != hash {
+		return ""
+	}
+	if observed == legacy {
+		return observed
+	}
+	if n, err := strconv.Atoi(strings.TrimPrefix(observed, legacy+"-")); err == nil && strings.HasPrefix(observed, legacy+"-") && n > 1 && n <= maxMigrationAttempts {
+		return observed
+	}
+	return ""
 }
 
 // dbEnv is the database settings of a container: the PG* variables and
@@ -58,7 +119,9 @@ func (w *workloads) job(name string, c corev1.Container) *batchv1.Job {
 	c.SecurityContext = containerSecurity()
 	c.Resources = resources("100m", "128Mi", "500m", "256Mi")
 	c.VolumeMounts = append(c.VolumeMounts, mount)
-	c.EnvFrom, c.Env = dbEnv()
+	// The database settings first, then the container's own variables.
+	envFrom, env := dbEnv()
+	c.EnvFrom, c.Env = envFrom, append(env, c.Env...)
 	return &batchv1.Job{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
 		ObjectMeta: w.meta(name),
@@ -94,23 +157,42 @@ func (w *workloads) migration() error {
 		return nil
 	}
 	deps := []reference{{DependsOn: w.objectName(compDBSecret)}}
+	j := w.job("", airflowDBInitContainer())
+	hash := podSpecHash(j.Spec.Template.Spec)
+	name := cmp.Or(w.keptName(compAirflowDBInit, airflowDBInitName, hash), airflowDBInitName+"-"+hash)
+	if err := w.object(compAirflowDBInit, w.job(name, airflowDBInitContainer()), readyComplete, deps...); err != nil {
+		return err
+	}
+	c, ok := w.migrationContainer()
+	if !ok {
+		return nil
+	}
+	return w.object(compMigrate, w.job(w.migrationJobName(), c), readyComplete, deps...)
+}
+
+// airflowDBInitName is the name (before its pod spec hash) of the Job that
+// creates Airflow's metadata database.
+const airflowDBInitName = "airflow-db-init"
+
+// airflowDBInitContainer runs psql to create the database if it is missing.
+func airflowDBInitContainer() corev1.Container {
 	create := "SELECT 'CREATE DATABASE " + AirflowDatabase + "' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '" + AirflowDatabase + "')\\gexec"
-	c := corev1.Container{
+	return corev1.Container{
 		Name:    "create-database",
 		Image:   psqlImage,
 		Command: []string{"sh", "-c", "echo \"$SQL\" | psql -v ON_ERROR_STOP=1"},
+		Env:     []corev1.EnvVar{{Name: "SQL", Value: create}},
 	}
-	j := w.job("airflow-db-init", c)
-	j.Spec.Template.Spec.Containers[0].Env = append(j.Spec.Template.Spec.Containers[0].Env, corev1.EnvVar{Name: "SQL", Value: create})
-	if err := w.object(compAirflowDBInit, j, readyComplete, deps...); err != nil {
-		return err
-	}
+}
+
+// migrationContainer runs the API image's migrate subcommand; false while
+// the API image is not known.
+func (w *workloads) migrationContainer() (corev1.Container, bool) {
 	img := image(w.p.API)
 	if img == "" {
-		return nil
+		return corev1.Container{}, false
 	}
-	c = corev1.Container{Name: "migrate", Image: img, Args: []string{"migrate"}}
-	return w.object(compMigrate, w.job(w.migrationJobName(), c), readyComplete, deps...)
+	return corev1.Container{Name: "migrate", Image: img, Args: []string{"migrate"}}, true
 }
 
 // maxMigrationAttempts bounds the Jobs one tag gets: a transient failure
@@ -127,7 +209,12 @@ const maxMigrationAttempts = 3
 // its own first attempt: for a revert that is the Job that already
 // completed, so the revert is ready at once.
 func (w *workloads) migrationJobName() string {
-	base := jobName(apiName+"-migrate", w.p.API.Tag)
+	c, _ := w.migrationContainer()
+	hash := podSpecHash(w.job("", c).Spec.Template.Spec)
+	base := jobName(apiName+"-migrate", w.p.API.Tag, hash)
+	if w.keptName(compMigrate, jobName(apiName+"-migrate", w.p.API.Tag, ""), hash) != "" {
+		base = jobName(apiName+"-migrate", w.p.API.Tag, "")
+	}
 	observed := w.composedJobName()
 	attempt := 1
 	switch {

@@ -20,6 +20,14 @@ func withTag(tag string) v1alpha1.WorkloadsParameters {
 	})
 }
 
+// migrateJobOf is the first migration Job composed for tag.
+func migrateJobOf(t *testing.T, tag string) string {
+	t.Helper()
+	s := composetest.MustRun(t, Layer{}, v1alpha1.KindWorkloads, testXR, withTag(tag), nil).State
+	n, _ := s.Desired()[resource.Name(compMigrate)].Resource.GetString("spec.forProvider.manifest.metadata.name")
+	return n
+}
+
 // observedRelease is what the providers report while the API Deployment
 // runs runningTag and the migration Job named job has the given Job status
 // (ready: the Object's Ready condition, as its readiness policy sets it).
@@ -82,7 +90,7 @@ var (
 // ResourcesReady condition reaches the claim); reverting the tag recovers
 // with the Job that already completed, nobody deleting a Job.
 func TestReleaseByTag(t *testing.T) {
-	v2job, v3job := jobName(apiName+"-migrate", "v2"), jobName(apiName+"-migrate", "v3")
+	v2job, v3job := migrateJobOf(t, "v2"), migrateJobOf(t, "v3")
 	cases := map[string]struct {
 		reason    string
 		tag       string
@@ -95,14 +103,14 @@ func TestReleaseByTag(t *testing.T) {
 		"NewTagJobNotObservedYet": {
 			reason:   "Right after the edit the observed Job is still v1's, complete: the API must stay on v1 until v2's own Job completes.",
 			tag:      "v2",
-			observed: observedRelease(t, "v1", jobName(apiName+"-migrate", "v1"), true, complete),
+			observed: observedRelease(t, "v1", migrateJobOf(t, "v1"), true, complete),
 			wantJob:  v2job, wantAPI: "v1",
 			wantWait: []string{"the schema migration Job to complete"},
 		},
 		"NewTagStatusStale": {
 			reason:   "The Object's spec names v2's Job but its status (and Ready) is still v1's complete Job: the API must stay on v1.",
 			tag:      "v2",
-			observed: seenEarlier(t, observedRelease(t, "v1", v2job, true, complete), jobName(apiName+"-migrate", "v1"), complete),
+			observed: seenEarlier(t, observedRelease(t, "v1", v2job, true, complete), migrateJobOf(t, "v1"), complete),
 			wantJob:  v2job, wantAPI: "v1",
 			wantWait: []string{"the schema migration Job to complete"},
 		},
@@ -210,5 +218,77 @@ func TestReadinessFromObservedManifest(t *testing.T) {
 	}
 	if got := observed("metadata.name"); got != "status.atProvider.manifest.metadata.name" {
 		t.Errorf("observed(metadata.name) = %q", got)
+	}
+}
+
+// TestJobNamesFollowPodSpec: a Job's pod template is immutable, so a Job
+// whose pod spec changes under the same tag (another image repository)
+// gets a new name; an environment whose Job was composed before names
+// carried the hash keeps that Job (nothing re-runs on the package upgrade)
+// while its pod spec is the one composed now; and a new Airflow database
+// Job never drops the installed Airflow release.
+func TestJobNamesFollowPodSpec(t *testing.T) {
+	p := params("dev", known("dev"), nil)
+	_, s, _ := converge(t, p)
+	obs := composetest.Observe(t, testXR, s)
+	name := func(s *compose.State, comp string) string {
+		n, _ := s.Desired()[resource.Name(comp)].Resource.GetString("spec.forProvider.manifest.metadata.name")
+		return n
+	}
+	mig, db := name(s, compMigrate), name(s, compAirflowDBInit)
+
+	moved := p
+	moved.API.Image = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/other-api"
+	s2 := composetest.MustRun(t, Layer{}, v1alpha1.KindWorkloads, testXR, moved, obs).State
+	if got := name(s2, compMigrate); got == mig || !strings.HasPrefix(got, "gokinjo-api-migrate-v0-1-0-") {
+		t.Errorf("another image repository under the same tag: migration Job %q, want a new gokinjo-api-migrate-v0-1-0-<hash> (was %q)", got, mig)
+	}
+
+	// An existing environment: the observed Objects name the Jobs the way
+	// the package did before (no hash), with the same pod spec.
+	legacy := map[string]string{compMigrate: "gokinjo-api-migrate-v0-1-0", compAirflowDBInit: "airflow-db-init"}
+	old := map[resource.Name]resource.ObservedComposed{}
+	for k, v := range obs {
+		old[k] = v
+	}
+	for comp, n := range legacy {
+		u := obs[resource.Name(comp)].Resource.DeepCopy()
+		for _, f := range []string{"spec.forProvider.manifest.metadata.name", "status.atProvider.manifest.metadata.name"} {
+			if err := u.SetValue(f, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		old[resource.Name(comp)] = resource.ObservedComposed{Resource: u}
+	}
+	s3 := composetest.MustRun(t, Layer{}, v1alpha1.KindWorkloads, testXR, p, old).State
+	for comp, n := range legacy {
+		if got := name(s3, comp); got != n {
+			t.Errorf("%s: existing Job %q renamed to %q: it would run again", comp, n, got)
+		}
+	}
+	if _, ok := s3.Desired()[resource.Name(addonComp(addonAirflow))]; !ok {
+		t.Error("the Airflow release is dropped")
+	}
+
+	// A changed pod spec of the database Job (as the next package version
+	// may compose): a new Job runs, and the installed release stays.
+	changed := map[resource.Name]resource.ObservedComposed{}
+	for k, v := range old {
+		changed[k] = v
+	}
+	u := old[resource.Name(compAirflowDBInit)].Resource.DeepCopy()
+	if err := u.SetValue("spec.forProvider.manifest.spec.template.spec.containers[0].image", "public.ecr.aws/docker/library/postgres:15.7-alpine"); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.SetValue("status.conditions", []any{map[string]any{"type": "Ready", "status": "False", "reason": "Creating"}}); err != nil {
+		t.Fatal(err)
+	}
+	changed[resource.Name(compAirflowDBInit)] = resource.ObservedComposed{Resource: u}
+	s4 := composetest.MustRun(t, Layer{}, v1alpha1.KindWorkloads, testXR, p, changed).State
+	if got := name(s4, compAirflowDBInit); got != db {
+		t.Errorf("database Job %q, want %q (the current pod spec's)", got, db)
+	}
+	if _, ok := s4.Desired()[resource.Name(addonComp(addonAirflow))]; !ok {
+		t.Error("the Airflow release is dropped while a new database Job runs: Crossplane would uninstall it")
 	}
 }

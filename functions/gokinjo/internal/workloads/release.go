@@ -16,6 +16,19 @@ var releaseGVK = schema.GroupVersionKind{Group: "helm.crossplane.io", Version: "
 // resources to become ready.
 const releaseWaitTimeout = "15m"
 
+// releaseRollbackLimit is spec.rollbackLimit of every Release. provider-helm
+// v1.2.0 retries a failed (or pending) release only when it is set: without
+// it a release whose install timed out stays failed for good (an unchanged
+// spec is "up to date"), and one left pending-install keeps failing with
+// "another operation is in progress". With it, each retry uninstalls a
+// failed first revision and installs it again, or rolls a later one back
+// (the next reconcile upgrades again), counting status.failed, which resets
+// once the release is deployed with the desired spec. Three retries of up
+// to releaseWaitTimeout each ride out what clears by itself (nodes, volumes,
+// IRSA, webhooks coming up); a release that still fails waits for a spec
+// change, which provider-helm always tries once.
+const releaseRollbackLimit = 3
+
 // A chart is a pinned Helm chart.
 type chart struct {
 	Name, Repository, Version string
@@ -27,6 +40,9 @@ type release struct {
 	// Sets are values copied from management-cluster secrets (set with
 	// valueFrom).
 	Sets []map[string]any
+	// Chart, when set, is the chart to install instead of the add-on's one
+	// pin (a chart pinned per Kubernetes minor).
+	Chart chart
 }
 
 // helmRelease composes a provider-helm Release of a pinned chart into a
@@ -63,6 +79,7 @@ func (w *workloads) helmRelease(comp, releaseName string, c chart, namespace str
 		"spec": map[string]any{
 			"providerConfigRef": map[string]any{"name": w.p.Cluster.ProviderConfigName},
 			"forProvider":       fp,
+			"rollbackLimit":     int64(releaseRollbackLimit),
 		},
 	}
 	return w.s.AddUnstructured(comp, content, w.labels(comp))

@@ -31,11 +31,20 @@ const (
 	passwordKey = "password"
 )
 
+// readinessGateLabel is the namespace label the AWS Load Balancer
+// Controller's pod mutating webhook selects on (chart 1.17.1
+// templates/webhook.yaml, mpod.elbv2.k8s.aws namespaceSelector).
+const readinessGateLabel = "elbv2.k8s.aws/pod-readiness-gate-inject"
+
 // namespace composes the app namespace.
 func (w *workloads) namespace() error {
 	ns := &corev1.Namespace{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
-		ObjectMeta: metav1.ObjectMeta{Name: w.p.Namespace},
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
+		// The load balancer controller injects its target-health readiness
+		// gate into pods of namespaces with this label (the chart's pod
+		// webhook selects them): a rolling update then waits until the
+		// new pod is healthy in the ALB before it stops an old one.
+		ObjectMeta: metav1.ObjectMeta{Name: w.p.Namespace, Labels: map[string]string{readinessGateLabel: "enabled"}},
 	}
 	return w.object(compNamespace, ns, "")
 }

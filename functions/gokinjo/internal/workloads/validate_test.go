@@ -112,16 +112,22 @@ func TestValidate(t *testing.T) {
 }
 
 func TestJobName(t *testing.T) {
-	cases := map[string]struct{ tag, want string }{
-		"Semver":   {"v0.1.0", "gokinjo-api-migrate-v0-1-0"},
-		"Upper":    {"V1_2", "gokinjo-api-migrate-v1-2"},
-		"TooLong":  {strings.Repeat("a", 80), "gokinjo-api-migrate-" + strings.Repeat("a", 43)},
-		"Trailing": {"v1.", "gokinjo-api-migrate-v1"},
+	cases := map[string]struct{ tag, hash, want string }{
+		"Semver":        {"v0.1.0", "0a1b2c3d", "gokinjo-api-migrate-v0-1-0-0a1b2c3d"},
+		"Upper":         {"V1_2", "0a1b2c3d", "gokinjo-api-migrate-v1-2-0a1b2c3d"},
+		"TooLong":       {strings.Repeat("a", 80), "0a1b2c3d", "gokinjo-api-migrate-" + strings.Repeat("a", 32) + "-0a1b2c3d"},
+		"Trailing":      {"v1.", "0a1b2c3d", "gokinjo-api-migrate-v1-0a1b2c3d"},
+		"LegacySemver":  {"v0.1.0", "", "gokinjo-api-migrate-v0-1-0"},
+		"LegacyTooLong": {strings.Repeat("a", 80), "", "gokinjo-api-migrate-" + strings.Repeat("a", 43)},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if got := jobName(apiName+"-migrate", tc.tag); got != tc.want {
-				t.Errorf("jobName(%q) = %q, want %q", tc.tag, got, tc.want)
+			got := jobName(apiName+"-migrate", tc.tag, tc.hash)
+			if got != tc.want {
+				t.Errorf("jobName(%q, %q) = %q, want %q", tc.tag, tc.hash, got, tc.want)
+			}
+			if len(got+"-3") > 63 && tc.hash != "" {
+				t.Errorf("%q with an attempt suffix is over 63 characters", got)
 			}
 		})
 	}
