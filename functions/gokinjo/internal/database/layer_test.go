@@ -240,7 +240,7 @@ func TestInstanceSettings(t *testing.T) {
 		got[p.Name] = p.Value + "/" + p.ApplyMethod
 	}
 	want := map[string]string{
-		"rds.force_ssl": "1/immediate", "log_min_duration_statement": "1000/immediate",
+		"rds.force_ssl": "1/pending-reboot", "log_min_duration_statement": "1000/immediate",
 		"log_connections": "1/immediate", "log_disconnections": "1/immediate",
 		"shared_preload_libraries": "pg_stat_statements/pending-reboot",
 	}
@@ -528,18 +528,37 @@ func TestLogGroupsBeforeExports(t *testing.T) {
 
 // TestParameterGroupApplyMethods guards against the provider-aws v1.23.0
 // Modify loop (crossplane-contrib/provider-upjet-aws#1286, fixed after
-// v1.23.0 by #2182): AWS ignores an apply method unless the value changes
-// and reports pending-reboot for a parameter it was not asked to change. So
-// every parameter names its method, and a static parameter (or one whose
-// value may equal the RDS default) uses pending-reboot, what AWS reports.
+// v1.23.0): AWS ignores an apply method unless the value changes and reports
+// pending-reboot for a parameter it was not asked to change. So, by the RDS
+// facts, a parameter whose value equals the RDS default, or that is static,
+// uses pending-reboot (what AWS reports); every other one immediate.
 func TestParameterGroupApplyMethods(t *testing.T) {
-	static := map[string]bool{"shared_preload_libraries": true}
-	for _, p := range dbParameters {
-		switch {
-		case p.apply != "immediate" && p.apply != "pending-reboot":
-			t.Errorf("%s: apply method %q must be set explicitly to immediate or pending-reboot", p.name, p.apply)
-		case static[p.name] && p.apply != "pending-reboot":
-			t.Errorf("%s is static (or may equal the RDS default): its method must be pending-reboot, got %s", p.name, p.apply)
+	p := preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvDev), preset.Presets[v1alpha1.EnvDev], v1alpha1.EnvironmentParameters{})
+	s, _, err := run(t, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var params []struct {
+		Name        string `json:"name"`
+		Value       string `json:"value"`
+		ApplyMethod string `json:"applyMethod"`
+	}
+	_ = s.Desired()[compParameterGroup].Resource.GetValueInto("spec.forProvider.parameter", &params)
+	if len(params) != len(dbParameters) {
+		t.Fatalf("%d parameters composed, want %d", len(params), len(dbParameters))
+	}
+	for _, c := range params {
+		d, ok := facts.RDS.Parameter(c.Name)
+		if !ok {
+			t.Errorf("%s: no RDS default in internal/facts/data/rds.yaml parameterDefaults: add it with its source", c.Name)
+			continue
+		}
+		want := "immediate"
+		if c.Value == d.Default || d.Apply == "static" {
+			want = "pending-reboot"
+		}
+		if c.ApplyMethod != want {
+			t.Errorf("%s=%s (RDS default %q, %s): apply method %q, want %q", c.Name, c.Value, d.Default, d.Apply, c.ApplyMethod, want)
 		}
 	}
 }
