@@ -237,7 +237,7 @@ func (a *Account) delete(r *Resource) *AWSError {
 	// makes RDS create it again, without retention: a group nobody manages.
 	if r.Kind == gk("cloudwatchlogs", "Group") && r.inAWS() {
 		if db := a.exportingInstance(r); db != nil {
-			r.recreatedBy = db.ExternalName()
+			r.recreatedBy = fp(db.Observed, "identifier")
 		}
 	}
 	r.State, r.Err, r.Message = StateDeleted, nil, ""
