@@ -64,6 +64,9 @@ type Account struct {
 	res map[string]*Resource
 	// Snapshots are the final DB snapshots taken at deletion.
 	Snapshots []string
+	// Retained is what a deleted RDS instance left: its final snapshot
+	// and, with deleteAutomatedBackups false, its automated backups.
+	Retained []RetainedData
 	// deleting is what a DeleteEnvironment pass deletes concurrently.
 	deleting map[string]bool
 }
@@ -95,6 +98,9 @@ type Resource struct {
 	userNamed bool
 	// helm is provider-helm's memory of a Release (rules_helm.go).
 	helm *helmState
+	// recreatedBy: a log group deleted while an RDS instance still
+	// exported into it, which RDS created again without retention.
+	recreatedBy string
 }
 
 func (r *Resource) gone() bool { return r.State == StateDeleted }

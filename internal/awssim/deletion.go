@@ -145,7 +145,48 @@ func rdsDelete(a *Account, r *Resource) *AWSError {
 	if snap == "" {
 		return awsErr("rds-final-snapshot", "DeleteDBInstance", "InvalidParameterCombination", "FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified (instance %s)", r.ExternalName())
 	}
+	// Snapshot names are unique per account and region and outlive the
+	// instance: a second environment of the same names deleting with the
+	// same final snapshot name never finishes.
+	for _, s := range a.Snapshots {
+		if s == snap {
+			return awsErr("rds-final-snapshot", "DeleteDBInstance", "DBSnapshotAlreadyExists", "Cannot create the snapshot because a snapshot with the identifier %s already exists.", snap)
+		}
+	}
 	a.Snapshots = append(a.Snapshots, snap)
+	env, key := envOf(r.Observed), a.refTarget(r, "kmsKeyId")
+	a.Retained = append(a.Retained, RetainedData{What: "final snapshot " + snap, env: env, key: key})
+	// The provider's default (delete_automated_backups true) deletes them.
+	if keep, set := boolField(r.Observed, "deleteAutomatedBackups"); set && !keep {
+		a.Retained = append(a.Retained, RetainedData{What: "automated backups of " + fp(r.Observed, "identifier"), env: env, key: key})
+	}
+	return nil
+}
+
+// RetainedData is data RDS keeps after deleting an instance, encrypted with
+// the instance's KMS key: unreadable once the key is deleted.
+type RetainedData struct {
+	What string
+	env  string
+	key  *Resource
+}
+
+// exportingInstance is an RDS instance that exports logs into the log group
+// g and still runs: in AWS, or deleted in the same pass as g (worst case,
+// after it). RDS creates an export group that is missing (with no retention).
+func (a *Account) exportingInstance(g *Resource) *Resource {
+	for _, r := range a.res {
+		if r.Kind != gk("rds", "Instance") || !(r.inAWS() || a.deleting[r.key]) {
+			continue
+		}
+		id := fp(r.Observed, "identifier")
+		exports, _, _ := unstructured.NestedStringSlice(r.Observed.Object, "spec", "forProvider", "enabledCloudwatchLogsExports")
+		for _, t := range exports {
+			if g.ExternalName() == "/aws/rds/instance/"+id+"/"+t {
+				return r
+			}
+		}
+	}
 	return nil
 }
 
@@ -191,6 +232,13 @@ func (a *Account) delete(r *Resource) *AWSError {
 	}
 	if r.Kind == kindObject {
 		a.deleteInCluster(r)
+	}
+	// SIMULATED (RDS): an instance still exporting into a deleted log group
+	// makes RDS create it again, without retention: a group nobody manages.
+	if r.Kind == gk("cloudwatchlogs", "Group") && r.inAWS() {
+		if db := a.exportingInstance(r); db != nil {
+			r.recreatedBy = fp(db.Observed, "identifier")
+		}
 	}
 	r.State, r.Err, r.Message, r.updateRefused = StateDeleted, nil, "", false
 	if r.Kind == gk("s3", "Bucket") && a.Cloud != nil {
@@ -350,6 +398,8 @@ func (a *Account) audit(envID string, rep *DeletionReport) {
 			rep.Orphaned = append(rep.Orphaned, r.Kind.Kind+" "+r.ExternalName())
 		case r.Kind == kindLoadBalancer && r.State == StateAvailable:
 			rep.Leaked = append(rep.Leaked, "LoadBalancer "+r.ExternalName()+" (its controller was gone before its Ingress; it blocks its subnets and VPC)")
+		case r.recreatedBy != "":
+			rep.Leaked = append(rep.Leaked, "Group "+r.ExternalName()+" (deleted while RDS instance "+r.recreatedBy+" still exported into it: RDS created it again with no retention)")
 		}
 		if r.State != StateOrphaned && !(r.Kind == kindLoadBalancer && r.State == StateAvailable) {
 			continue
@@ -358,6 +408,11 @@ func (a *Account) audit(envID string, rep *DeletionReport) {
 			if t := a.res[e.target]; t != nil && t.gone() {
 				rep.Dangling = append(rep.Dangling, fmt.Sprintf("%s %s (%s) uses %s %s, which was deleted", r.Kind.Kind, r.ExternalName(), r.State, t.Kind.Kind, t.ExternalName()))
 			}
+		}
+	}
+	for _, d := range a.Retained {
+		if d.env == envID && d.key != nil && d.key.gone() {
+			rep.Dangling = append(rep.Dangling, fmt.Sprintf("%s is encrypted with Key %s, which was deleted: it can no longer be restored", d.What, d.key.ExternalName()))
 		}
 	}
 	sort.Strings(rep.Orphaned)
@@ -426,8 +481,11 @@ func (a *Account) Leftovers() []string {
 	defer a.mu.Unlock()
 	var out []string
 	for _, r := range a.res {
-		if r.inAWS() {
+		switch {
+		case r.inAWS():
 			out = append(out, fmt.Sprintf("%s %s (%s)", r.Kind.Kind, r.ExternalName(), r.State))
+		case r.recreatedBy != "":
+			out = append(out, fmt.Sprintf("%s %s (re-created by RDS, no retention)", r.Kind.Kind, r.ExternalName()))
 		}
 	}
 	sort.Strings(out)

@@ -264,3 +264,87 @@ func TestLoadBalancerControllerOfRecreatedEnvironment(t *testing.T) {
 		t.Errorf("deleting the environment created again did not complete:\n%s", rep)
 	}
 }
+
+// TestFinalSnapshotRetained: a final snapshot outlives its instance, so a
+// second environment of the same names that deletes with the same snapshot
+// name is refused (DBSnapshotAlreadyExists) and never finishes; the
+// snapshot and the kept automated backups are encrypted with the instance's
+// key, so deleting the key with the instance leaves them unreadable.
+func TestFinalSnapshotRetained(t *testing.T) {
+	key := func(orphaned bool) *unstructured.Unstructured {
+		if orphaned {
+			return mr("kms", "Key", "key", nil, orphan)
+		}
+		return mr("kms", "Key", "key", nil)
+	}
+	inst := func(snapshot string, keepBackups bool) *unstructured.Unstructured {
+		fp := map[string]any{"kmsKeyIdSelector": sel("key"), "finalSnapshotIdentifier": snapshot}
+		if keepBackups {
+			fp["deleteAutomatedBackups"] = false
+		}
+		return db("gokinjo-prod", fp)
+	}
+	cases := map[string]struct {
+		keyOrphan, keepBackups bool
+		earlier                string // a snapshot left by an earlier environment of the same names
+		snapshot               string
+		complete               bool
+		want                   string
+	}{
+		"KeyKept":            {keyOrphan: true, keepBackups: true, snapshot: "gokinjo-prod-final-aaaaaa", complete: true},
+		"KeyDeleted":         {keepBackups: true, snapshot: "gokinjo-prod-final-aaaaaa", want: "dangling: automated backups of gokinjo-prod is encrypted with Key"},
+		"SnapshotNameTaken":  {keyOrphan: true, earlier: "gokinjo-prod-final", snapshot: "gokinjo-prod-final", want: "DBSnapshotAlreadyExists"},
+		"PerEnvironmentName": {keyOrphan: true, earlier: "gokinjo-prod-final-aaaaaa", snapshot: "gokinjo-prod-final-bbbbbb", complete: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := newAccount(NewCloud(), "111111111111")
+			if tc.earlier != "" {
+				a.Snapshots = append(a.Snapshots, tc.earlier)
+			}
+			apply(t, a, key(tc.keyOrphan), inst(tc.snapshot, tc.keepBackups))
+			rep := a.DeleteEnvironment(testEnv)
+			if rep.Complete() != tc.complete || !strings.Contains(rep.String(), tc.want) {
+				t.Errorf("complete=%v, want %v with %q:\n%s", rep.Complete(), tc.complete, tc.want, rep)
+			}
+			if tc.complete && a.Snapshots[len(a.Snapshots)-1] != tc.snapshot {
+				t.Errorf("snapshots %v: the final snapshot %s was not taken", a.Snapshots, tc.snapshot)
+			}
+		})
+	}
+}
+
+// TestRDSLogGroupRecreated: SIMULATED RDS behaviour. An instance exports
+// into /aws/rds/instance/<id>/<log> and creates the group, without
+// retention, if it is missing. Deleted together with its instance, the
+// group may go first and come back as a group nobody manages; a Usage
+// keeping it until the instance is gone makes the deletion clean.
+func TestRDSLogGroupRecreated(t *testing.T) {
+	group := mr("cloudwatchlogs", "Group", "log-group-instance-postgresql", map[string]any{"retentionInDays": 7.0}, ext("/aws/rds/instance/gokinjo-dev/postgresql"))
+	inst := db("instance", map[string]any{"identifier": "gokinjo-dev", "skipFinalSnapshot": true, "enabledCloudwatchLogsExports": []any{"postgresql"}})
+	usage := mr("protection.crossplane.io", "ClusterUsage", "usage-log-group-by-instance", nil)
+	usage.Object["spec"] = map[string]any{
+		"of": map[string]any{"apiVersion": "cloudwatchlogs.aws.upbound.io/v1beta1", "kind": "Group", "resourceSelector": sel("log-group-instance-postgresql")},
+		"by": map[string]any{"apiVersion": "rds.aws.upbound.io/v1beta1", "kind": "Instance", "resourceSelector": sel("instance")},
+	}
+	for name, tc := range map[string]struct {
+		objs     []*unstructured.Unstructured
+		complete bool
+	}{
+		"NoUsage":   {objs: []*unstructured.Unstructured{group, inst}},
+		"WithUsage": {objs: []*unstructured.Unstructured{group, inst, usage}, complete: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newAccount(NewCloud(), "111111111111")
+			apply(t, a, tc.objs...)
+			rep := a.DeleteEnvironment(testEnv)
+			if rep.Complete() != tc.complete {
+				t.Errorf("complete = %v, want %v:\n%s", rep.Complete(), tc.complete, rep)
+			}
+			left := strings.Join(a.Leftovers(), "\n")
+			if recreated := strings.Contains(left, "/aws/rds/instance/gokinjo-dev/postgresql (re-created by RDS"); recreated == tc.complete {
+				t.Errorf("leftovers %q: re-created group %t, want %t", left, recreated, !tc.complete)
+			}
+		})
+	}
+}

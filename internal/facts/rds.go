@@ -26,6 +26,28 @@ type RDSFacts struct {
 	StorageSource Source                  `json:"storageSource"`
 	// BackupRetentionDays is the automated backup retention RDS accepts.
 	BackupRetentionDays Range `json:"backupRetentionDays"`
+	// ParameterDefaults are the RDS defaults of the PostgreSQL parameters
+	// the database layer sets.
+	ParameterDefaults []ParameterDefault `json:"parameterDefaults"`
+}
+
+// ParameterDefault is a PostgreSQL parameter's value in RDS's default
+// parameter group of the major, and when a change takes effect.
+type ParameterDefault struct {
+	Name    string `json:"name"`
+	Default string `json:"default"`
+	// Apply is dynamic (no restart) or static (only after a reboot).
+	Apply  string `json:"apply"`
+	Source Source `json:"source"`
+}
+
+// Parameter returns the defaults of a parameter.
+func (f RDSFacts) Parameter(name string) (ParameterDefault, bool) {
+	i := slices.IndexFunc(f.ParameterDefaults, func(p ParameterDefault) bool { return p.Name == name })
+	if i < 0 {
+		return ParameterDefault{}, false
+	}
+	return f.ParameterDefaults[i], true
 }
 
 // EngineVersion is one engine version.

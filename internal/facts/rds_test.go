@@ -36,6 +36,12 @@ func TestRDSFacts(t *testing.T) {
 	if r := RDS.BackupRetentionDays; r.Min < 1 || r.Max < r.Min {
 		t.Errorf("backup retention %+v", r)
 	}
+	for _, p := range RDS.ParameterDefaults {
+		checkSource(t, "rds.yaml parameterDefaults "+p.Name, p.Source)
+		if p.Apply != "dynamic" && p.Apply != "static" {
+			t.Errorf("parameter %s: apply %q is not dynamic or static", p.Name, p.Apply)
+		}
+	}
 }
 
 func TestCompareVersions(t *testing.T) {

@@ -51,6 +51,9 @@ func namesOf(objs []*unstructured.Unstructured) map[string]string {
 		if id, _, _ := unstructured.NestedString(o.Object, "spec", "forProvider", "identifier"); id != "" {
 			add(kind+" identifier", id)
 		}
+		if fs, _, _ := unstructured.NestedString(o.Object, "spec", "forProvider", "finalSnapshotIdentifier"); fs != "" {
+			add(kind+" final snapshot", fs)
+		}
 		walk(o.Object, func(m map[string]any) {
 			if m["namespace"] == managementSecretsNamespace {
 				if n, ok := m["name"].(string); ok {
@@ -222,6 +225,32 @@ func overLimit(objs []*unstructured.Unstructured) []string {
 		}
 		if l.Pattern != "" && !regexp.MustCompile(l.Pattern).MatchString(name) {
 			problems = append(problems, fmt.Sprintf("%s %q breaks the %s rule: %s", gk, name, key, l.Rule))
+		}
+		problems = append(problems, overLimitField(o, gk)...)
+	}
+	return problems
+}
+
+// namedFields are names the function chooses in fields other than the
+// external name: kind -> forProvider field -> limit.
+var namedFields = map[string]map[string]string{
+	"rds.aws.upbound.io/Instance": {"finalSnapshotIdentifier": "rdsSnapshotIdentifier"},
+}
+
+func overLimitField(o *unstructured.Unstructured, gk string) []string {
+	var problems []string
+	for f, key := range namedFields[gk] {
+		name, _, _ := unstructured.NestedString(o.Object, "spec", "forProvider", f)
+		if name == "" {
+			continue
+		}
+		l, ok := facts.Limits.Names[key]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("%s %s: no limit %q in facts/data/limits.yaml", gk, f, key))
+			continue
+		}
+		if len(name) < l.Min || len(name) > l.Max || !regexp.MustCompile(l.Pattern).MatchString(name) {
+			problems = append(problems, fmt.Sprintf("%s %s %q breaks the %s rule: %d-%d characters, %s", gk, f, name, key, l.Min, l.Max, l.Rule))
 		}
 	}
 	return problems

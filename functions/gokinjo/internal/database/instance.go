@@ -81,7 +81,7 @@ func (d *database) primary() error {
 		PerformanceInsightsRetentionPeriod: mr.Float(7),
 		EnabledCloudwatchLogsExports:       d.exports(compInstance),
 		DeletionProtection:                 mr.Bool(d.p.DeletionProtection),
-		SkipFinalSnapshot:                  mr.Bool(!d.p.DeletionProtection),
+		SkipFinalSnapshot:                  mr.Bool(!d.p.TakesFinalSnapshot()),
 		ApplyImmediately:                   mr.Bool(!d.p.DeletionProtection),
 		Tags:                               d.tags(id),
 	}
@@ -89,8 +89,17 @@ func (d *database) primary() error {
 		SecretReference: xpv1.SecretReference{Name: PasswordSecretName(o), Namespace: ConnectionSecretNamespace},
 		Key:             "password",
 	}
-	if d.p.DeletionProtection {
-		fp.FinalSnapshotIdentifier = mr.Str(id + "-final")
+	// The final snapshot, independent of deletion protection: with
+	// protection on Crossplane never deletes the instance, so the snapshot
+	// matters exactly when an owner turns protection off to tear the
+	// environment down. The automated backups are kept too (the provider's
+	// default deletes them with the instance), and the KMS key that
+	// encrypts both is kept (keySpec). These three fields are read only by
+	// DeleteDBInstance: changing them on an existing instance is a state
+	// change, no AWS call.
+	if d.p.TakesFinalSnapshot() {
+		fp.FinalSnapshotIdentifier = mr.Str(naming.FinalSnapshotName(o, id))
+		fp.DeleteAutomatedBackups = mr.Bool(false)
 	}
 	i := &rds.Instance{Spec: rds.InstanceSpec{ResourceSpec: spec, ForProvider: fp}}
 	return d.s.Add(compInstance, i, d.labels(compInstance))
@@ -98,7 +107,8 @@ func (d *database) primary() error {
 
 // replica composes the read replica in the same region. It takes engine,
 // storage encryption, subnet group and credentials from its source; a
-// replica has no final snapshot of its own. RDS refuses a replica of a
+// replica has no final snapshot of its own (RDS refuses
+// FinalDBSnapshotIdentifier for a read replica: skipFinalSnapshot true). RDS refuses a replica of a
 // source that is not available yet, so the replica is composed only once the
 // primary is observed ready (and, once it exists, always).
 func (d *database) replica() error {

@@ -1,6 +1,7 @@
 package database
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -15,6 +16,8 @@ import (
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 	"github.com/gokinjo/platform/internal/facts"
@@ -68,16 +71,18 @@ func TestComposePresets(t *testing.T) {
 			reason: "dev is single-AZ, without replica, protection or Orphan policies",
 			env:    v1alpha1.EnvDev,
 			want: want{
-				resources: []string{compInstance, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup, "log-group-instance-postgresql", "log-group-instance-upgrade"},
-				class:     "db.t3.medium", storage: 50, deletionPolicy: "",
+				resources: []string{compInstance, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup, "log-group-instance-postgresql", "log-group-instance-upgrade",
+					"usage-log-group-instance-postgresql-by-instance", "usage-log-group-instance-upgrade-by-instance"},
+				class: "db.t3.medium", storage: 50, deletionPolicy: "",
 			},
 		},
 		"Staging": {
 			reason: "staging is Multi-AZ on db.t3.large, without replica",
 			env:    v1alpha1.EnvStaging,
 			want: want{
-				resources: []string{compInstance, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup, "log-group-instance-postgresql", "log-group-instance-upgrade"},
-				class:     "db.t3.large", storage: 100, multiAZ: true,
+				resources: []string{compInstance, compKMSKey, compParameterGroup, compSecurityGroup, compSubnetGroup, "log-group-instance-postgresql", "log-group-instance-upgrade",
+					"usage-log-group-instance-postgresql-by-instance", "usage-log-group-instance-upgrade-by-instance"},
+				class: "db.t3.large", storage: 100, multiAZ: true,
 			},
 		},
 		"Prod": {
@@ -112,6 +117,8 @@ func TestComposePresets(t *testing.T) {
 			if dp := boolean(t, i, "spec.forProvider.deletionProtection"); dp != tc.want.deletionProtection {
 				t.Errorf("%s: deletionProtection: want %t, got %t", tc.reason, tc.want.deletionProtection, dp)
 			}
+			// The presets take a final snapshot exactly where they protect
+			// the instance (prod); TestFinalSnapshot covers the knobs apart.
 			if skip := boolean(t, i, "spec.forProvider.skipFinalSnapshot"); skip == tc.want.deletionProtection {
 				t.Errorf("%s: skipFinalSnapshot: want %t, got %t", tc.reason, !tc.want.deletionProtection, skip)
 			}
@@ -124,6 +131,9 @@ func TestComposePresets(t *testing.T) {
 				t.Errorf("%s: allocatedStorage: want %v, got %v", tc.reason, tc.want.storage, storage)
 			}
 			for n, r := range d {
+				if r.Resource.GetKind() == mr.ClusterUsageGVK.Kind {
+					continue // a Crossplane object, not an AWS resource
+				}
 				if dp, _ := r.Resource.GetString("spec.deletionPolicy"); dp != tc.want.deletionPolicy {
 					t.Errorf("%s: %s deletionPolicy: want %q, got %q", tc.reason, n, tc.want.deletionPolicy, dp)
 				}
@@ -230,7 +240,7 @@ func TestInstanceSettings(t *testing.T) {
 		got[p.Name] = p.Value + "/" + p.ApplyMethod
 	}
 	want := map[string]string{
-		"rds.force_ssl": "1/immediate", "log_min_duration_statement": "1000/immediate",
+		"rds.force_ssl": "1/pending-reboot", "log_min_duration_statement": "1000/immediate",
 		"log_connections": "1/immediate", "log_disconnections": "1/immediate",
 		"shared_preload_libraries": "pg_stat_statements/pending-reboot",
 	}
@@ -518,18 +528,192 @@ func TestLogGroupsBeforeExports(t *testing.T) {
 
 // TestParameterGroupApplyMethods guards against the provider-aws v1.23.0
 // Modify loop (crossplane-contrib/provider-upjet-aws#1286, fixed after
-// v1.23.0 by #2182): AWS ignores an apply method unless the value changes
-// and reports pending-reboot for a parameter it was not asked to change. So
-// every parameter names its method, and a static parameter (or one whose
-// value may equal the RDS default) uses pending-reboot, what AWS reports.
+// v1.23.0): AWS ignores an apply method unless the value changes and reports
+// pending-reboot for a parameter it was not asked to change. So, by the RDS
+// facts, a parameter whose value equals the RDS default, or that is static,
+// uses pending-reboot (what AWS reports); every other one immediate.
 func TestParameterGroupApplyMethods(t *testing.T) {
-	static := map[string]bool{"shared_preload_libraries": true}
-	for _, p := range dbParameters {
-		switch {
-		case p.apply != "immediate" && p.apply != "pending-reboot":
-			t.Errorf("%s: apply method %q must be set explicitly to immediate or pending-reboot", p.name, p.apply)
-		case static[p.name] && p.apply != "pending-reboot":
-			t.Errorf("%s is static (or may equal the RDS default): its method must be pending-reboot, got %s", p.name, p.apply)
+	p := preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvDev), preset.Presets[v1alpha1.EnvDev], v1alpha1.EnvironmentParameters{})
+	s, _, err := run(t, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var params []struct {
+		Name        string `json:"name"`
+		Value       string `json:"value"`
+		ApplyMethod string `json:"applyMethod"`
+	}
+	_ = s.Desired()[compParameterGroup].Resource.GetValueInto("spec.forProvider.parameter", &params)
+	if len(params) != len(dbParameters) {
+		t.Fatalf("%d parameters composed, want %d", len(params), len(dbParameters))
+	}
+	for _, c := range params {
+		d, ok := facts.RDS.Parameter(c.Name)
+		if !ok {
+			t.Errorf("%s: no RDS default in internal/facts/data/rds.yaml parameterDefaults: add it with its source", c.Name)
+			continue
 		}
+		want := "immediate"
+		if c.Value == d.Default || d.Apply == "static" {
+			want = "pending-reboot"
+		}
+		if c.ApplyMethod != want {
+			t.Errorf("%s=%s (RDS default %q, %s): apply method %q, want %q", c.Name, c.Value, d.Default, d.Apply, c.ApplyMethod, want)
+		}
+	}
+}
+
+// TestFinalSnapshot: the final snapshot is its own knob. Deletion protection
+// alone never lets Crossplane delete the instance (everything is Orphan), so
+// the snapshot matters when protection is off: then RDS must take it, keep
+// the automated backups (the provider deletes them by default), and the
+// KMS key encrypting both must stay. A read replica takes none (RDS refuses
+// FinalDBSnapshotIdentifier for one).
+func TestFinalSnapshot(t *testing.T) {
+	yes, no := true, false
+	cases := map[string]struct {
+		reason     string
+		env        string
+		protection bool
+		final      *bool
+		want       bool
+	}{
+		"Prod":               {reason: "prod: protected, with a final snapshot", env: v1alpha1.EnvProd, protection: true, final: &yes, want: true},
+		"ProdTornDown":       {reason: "prod with protection turned off to delete it: the final snapshot stays", env: v1alpha1.EnvProd, final: &yes, want: true},
+		"Dev":                {reason: "dev: neither", env: v1alpha1.EnvDev, final: &no},
+		"DevWithSnapshot":    {reason: "dev may keep a final snapshot without protection", env: v1alpha1.EnvDev, final: &yes, want: true},
+		"ProtectedNoSnap":    {reason: "protection without a final snapshot", env: v1alpha1.EnvProd, protection: true, final: &no},
+		"LegacyProtected":    {reason: "an XDatabase written before finalSnapshot existed: protection meant a final snapshot", env: v1alpha1.EnvProd, protection: true, want: true},
+		"LegacyNotProtected": {reason: "an XDatabase written before finalSnapshot existed, unprotected: none", env: v1alpha1.EnvStaging},
+	}
+	snapshotName := regexp.MustCompile(facts.Limits.Names["rdsSnapshotIdentifier"].Pattern)
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := preset.ResolveDatabase(composetest.Owner(tc.env), preset.Presets[tc.env], v1alpha1.EnvironmentParameters{})
+			p.DeletionProtection, p.FinalSnapshot = tc.protection, tc.final
+			s, _, err := run(t, p, ready(compInstance, compReplica))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := s.Desired()
+			i := d[compInstance].Resource
+			if skip := boolean(t, i, "spec.forProvider.skipFinalSnapshot"); skip == tc.want {
+				t.Errorf("%s: skipFinalSnapshot %t", tc.reason, skip)
+			}
+			id := composetest.Str(i, "spec.forProvider.finalSnapshotIdentifier")
+			keepBackups, set := i.GetBool("spec.forProvider.deleteAutomatedBackups")
+			if tc.want {
+				// <identifier>-final-<hash of the XEnvironment>: unique per
+				// environment (naming tests the hash).
+				prefix := "gokinjo-" + tc.env + "-final-"
+				if !strings.HasPrefix(id, prefix) || len(id) != len(prefix)+naming.HashLength || !snapshotName.MatchString(id) {
+					t.Errorf("%s: finalSnapshotIdentifier %q, want %s<hash>, a valid snapshot name", tc.reason, id, prefix)
+				}
+				if set != nil || keepBackups {
+					t.Errorf("%s: deleteAutomatedBackups must be false (the provider's default deletes them)", tc.reason)
+				}
+			} else if id != "" || set == nil {
+				t.Errorf("%s: no final snapshot, but finalSnapshotIdentifier %q or deleteAutomatedBackups set", tc.reason, id)
+			}
+			key, _ := d[compKMSKey].Resource.GetString("spec.deletionPolicy")
+			if (key == "Orphan") != (tc.want || tc.protection) {
+				t.Errorf("%s: KMS key deletionPolicy %q: the key must be kept exactly when the snapshot or the instance is", tc.reason, key)
+			}
+			if inst, _ := i.GetString("spec.deletionPolicy"); (inst == "Orphan") != tc.protection {
+				t.Errorf("%s: instance deletionPolicy %q with deletion protection %t", tc.reason, inst, tc.protection)
+			}
+			if r, ok := d[compReplica]; ok {
+				if !boolean(t, r.Resource, "spec.forProvider.skipFinalSnapshot") || composetest.Str(r.Resource, "spec.forProvider.finalSnapshotIdentifier") != "" {
+					t.Errorf("%s: the replica must skip its final snapshot (RDS takes none of a read replica)", tc.reason)
+				}
+			}
+		})
+	}
+}
+
+// TestFinalSnapshotNameChange: an instance created with the old fixed name
+// <identifier>-final gets the per-environment name. DeleteDBInstance is the
+// only reader of the field, so the change is in place; no guard may refuse it.
+func TestFinalSnapshotNameChange(t *testing.T) {
+	p := preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
+	observed := ready(compInstance)
+	inst := observed[compInstance].Resource
+	inst.SetAPIVersion("rds.aws.upbound.io/v1beta2")
+	inst.SetKind("Instance")
+	_ = inst.SetValue("spec.forProvider", map[string]any{
+		"identifier": "gokinjo-prod", "engine": "postgres", "engineVersion": p.EngineVersion, "dbName": DBName, "username": MasterUsername,
+		"storageEncrypted": true, "allocatedStorage": float64(p.AllocatedStorage),
+		"skipFinalSnapshot": false, "finalSnapshotIdentifier": "gokinjo-prod-final",
+	})
+	s, _, err := run(t, p, observed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.GuardReplacement(); err != nil {
+		t.Errorf("changing the final snapshot name is refused: %v", err)
+	}
+	if got := composetest.Str(s.Desired()[compInstance].Resource, "spec.forProvider.finalSnapshotIdentifier"); got == "gokinjo-prod-final" {
+		t.Errorf("finalSnapshotIdentifier kept the fixed name %q, which a re-created claim would collide with", got)
+	}
+}
+
+// TestLogGroupUsages: a log group that is deleted with the claim waits for
+// its instance (RDS re-creates a missing export group without retention
+// while the instance runs); orphaned groups need no Usage.
+func TestLogGroupUsages(t *testing.T) {
+	cases := map[string]struct {
+		reason     string
+		env        string
+		protection bool
+		want       int
+	}{
+		"Dev":             {reason: "dev deletes the primary's two groups: two Usages", env: v1alpha1.EnvDev, want: 2},
+		"ProdOrphan":      {reason: "prod orphans its groups: no Usage", env: v1alpha1.EnvProd, protection: true},
+		"ProdUnprotected": {reason: "prod without protection deletes the primary's and the replica's groups: four Usages", env: v1alpha1.EnvProd, want: 4},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := preset.ResolveDatabase(composetest.Owner(tc.env), preset.Presets[tc.env], v1alpha1.EnvironmentParameters{})
+			p.DeletionProtection = tc.protection
+			s, _, err := run(t, p, ready(compInstance, compReplica))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for name, d := range s.Desired() {
+				u := d.Resource
+				if u.GetKind() != mr.ClusterUsageGVK.Kind {
+					continue
+				}
+				n++
+				var of, by struct {
+					Kind             string `json:"kind"`
+					ResourceSelector struct {
+						MatchControllerRef bool              `json:"matchControllerRef"`
+						MatchLabels        map[string]string `json:"matchLabels"`
+					} `json:"resourceSelector"`
+				}
+				_ = u.GetValueInto("spec.of", &of)
+				_ = u.GetValueInto("spec.by", &by)
+				group, inst := of.ResourceSelector.MatchLabels[naming.LabelComponent], by.ResourceSelector.MatchLabels[naming.LabelComponent]
+				g, ok := s.Desired()[resource.Name(group)]
+				if !ok || of.Kind != "Group" || g.Resource.GetKind() != "Group" || !of.ResourceSelector.MatchControllerRef {
+					t.Errorf("%s: %s: of selects %s %q, not a log group of this XR", tc.reason, name, of.Kind, group)
+					continue
+				}
+				i, ok := s.Desired()[resource.Name(inst)]
+				if !ok || by.Kind != "Instance" || i.Resource.GetKind() != "Instance" || !by.ResourceSelector.MatchControllerRef {
+					t.Errorf("%s: %s: by selects %s %q, not an instance of this XR", tc.reason, name, by.Kind, inst)
+					continue
+				}
+				id := composetest.Str(i.Resource, "spec.forProvider.identifier")
+				if ext := g.Resource.GetAnnotations()[meta.AnnotationKeyExternalName]; !strings.HasPrefix(ext, LogGroupName(id, "")) {
+					t.Errorf("%s: %s keeps %s until %s, which does not export into it", tc.reason, name, ext, id)
+				}
+			}
+			if n != tc.want {
+				t.Errorf("%s: %d Usages, want %d", tc.reason, n, tc.want)
+			}
+		})
 	}
 }

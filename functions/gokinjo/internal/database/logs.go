@@ -1,7 +1,9 @@
 package database
 
 import (
+	xpv1 "github.com/crossplane/crossplane-runtime/apis/common/v1"
 	cwl "github.com/upbound/provider-aws/apis/cloudwatchlogs/v1beta1"
+	rds "github.com/upbound/provider-aws/apis/rds/v1beta2"
 
 	"github.com/crossplane/crossplane-runtime/pkg/meta"
 
@@ -49,8 +51,27 @@ func (d *database) logGroups(instanceComp, identifier string) error {
 		if err := d.s.Add(comp, g, d.labels(comp)); err != nil {
 			return err
 		}
+		if err := d.logGroupUsage(comp, instanceComp); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// logGroupUsage keeps a log group until its instance is gone, where both
+// are deleted with the claim: RDS exports until the instance is deleted and
+// re-creates a missing group without retention (kept and billed forever,
+// outside Crossplane). Orphaned groups need none: nothing deletes them.
+func (d *database) logGroupUsage(groupComp, instanceComp string) error {
+	if d.spec().DeletionPolicy == xpv1.DeletionOrphan {
+		return nil
+	}
+	comp := "usage-" + groupComp + "-by-" + instanceComp
+	u := mr.ClusterUsage(
+		mr.LocalRef(cwl.CRDGroupVersion.String(), cwl.Group_Kind, groupComp),
+		mr.LocalRef(rds.CRDGroupVersion.String(), rds.Instance_Kind, instanceComp),
+	)
+	return d.s.AddUnstructured(comp, u, d.labels(comp))
 }
 
 // exports are the log types an instance exports: none until its log groups

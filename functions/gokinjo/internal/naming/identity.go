@@ -56,8 +56,11 @@ func (id Identity) key() string {
 
 // Hash is the claim hash of names: the first HashLength characters of the
 // base32 SHA-256 of the identity.
-func (id Identity) Hash() string {
-	sum := sha256.Sum256([]byte(id.key()))
+func (id Identity) Hash() string { return shortHash(id.key()) }
+
+// shortHash is HashLength characters of the base32 SHA-256 of s.
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
 	return hashEncoding.EncodeToString(sum[:])[:HashLength]
 }
 

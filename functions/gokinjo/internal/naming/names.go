@@ -42,3 +42,14 @@ func LogGroupName(o v1alpha1.Owner, app string) string {
 	}
 	return n + app
 }
+
+// FinalSnapshotName is the final DB snapshot RDS takes when the instance
+// identifier is deleted: <identifier>-final-<hash of the XEnvironment>.
+// Snapshot names are unique per account and region and outlive the
+// instance, so a fixed <identifier>-final would collide
+// (DBSnapshotAlreadyExists, a deletion that never finishes) when a claim
+// re-created with the same names (its XEnvironment has a new name) is
+// deleted again.
+func FinalSnapshotName(o v1alpha1.Owner, identifier string) string {
+	return identifier + "-final-" + shortHash("snapshot:"+o.EnvironmentID)
+}

@@ -76,3 +76,22 @@ func TestIdentityHash(t *testing.T) {
 		t.Errorf("an XR with a claim name but no claim namespace is identified by its own name; key %q", got)
 	}
 }
+
+// TestFinalSnapshotName: the final snapshot of an instance is unique per
+// XEnvironment, so a claim re-created with the same names (a new XR) does
+// not collide with the snapshot its predecessor left.
+func TestFinalSnapshotName(t *testing.T) {
+	a := v1alpha1.Owner{EnvironmentID: "gokinjo-abcde", Environment: "prod", NamePrefix: "gokinjo-prod-abc234"}
+	b := a
+	b.EnvironmentID = "gokinjo-fghij"
+	got := FinalSnapshotName(a, AWSName(a))
+	if !regexp.MustCompile(`^gokinjo-prod-abc234-final-[a-z2-7]{6}$`).MatchString(got) {
+		t.Errorf("FinalSnapshotName() = %q, want <identifier>-final-<6 characters of base32>", got)
+	}
+	if got == FinalSnapshotName(b, AWSName(b)) {
+		t.Errorf("two XEnvironments of the same claim share the final snapshot name %q", got)
+	}
+	if got != FinalSnapshotName(a, AWSName(a)) {
+		t.Error("FinalSnapshotName() is not stable")
+	}
+}

@@ -70,6 +70,11 @@ type Database struct {
 	MultiAZ             bool
 	ReadReplica         bool
 	DeletionProtection  bool
+	// FinalSnapshot: a final snapshot when the instance is deleted, its
+	// automated backups and KMS key kept; independent of DeletionProtection
+	// so that turning protection off to tear an environment down still
+	// keeps its data.
+	FinalSnapshot       bool
 	BackupRetentionDays int
 	// LogRetentionDays of the RDS log groups (a CloudWatch retention value).
 	LogRetentionDays int
@@ -179,7 +184,7 @@ var Presets = map[string]Preset{
 		},
 		Database: Database{
 			InstanceClass: "db.r6g.large", AllocatedStorage: 200, MaxAllocatedStorage: 500,
-			MultiAZ: true, ReadReplica: true, DeletionProtection: true, BackupRetentionDays: 7, LogRetentionDays: 90,
+			MultiAZ: true, ReadReplica: true, DeletionProtection: true, FinalSnapshot: true, BackupRetentionDays: 7, LogRetentionDays: 90,
 		},
 		DataLake: DataLake{IntelligentTieringAfterDays: 30, RetainOnDelete: true, LogRetentionDays: 90, MonthlyBudgetUSD: 2000},
 		Workloads: Workloads{

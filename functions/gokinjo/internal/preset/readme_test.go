@@ -62,12 +62,10 @@ func TestREADMETable(t *testing.T) {
 			return fmt.Sprintf("%d (%d) GiB", r.Database.AllocatedStorage, r.Database.MaxAllocatedStorage)
 		},
 		"PostgreSQL (from `internal/facts/data/rds.yaml`)": func(r resolved) string { return r.Database.EngineVersion },
-		"backups": func(r resolved) string {
-			s := fmt.Sprintf("%d days", r.Database.BackupRetentionDays)
-			if r.Database.DeletionProtection {
-				s += ", deletion protection, final snapshot"
-			}
-			return s
+		"backups":                 func(r resolved) string { return fmt.Sprintf("%d days", r.Database.BackupRetentionDays) },
+		"RDS deletion protection": func(r resolved) string { return yesNo(r.Database.DeletionProtection) },
+		"final snapshot on delete (automated backups and KMS key kept)": func(r resolved) string {
+			return yesNo(r.Database.TakesFinalSnapshot())
 		},
 		"RDS log retention": func(r resolved) string { return days(r.Database.LogRetentionDays) },
 		"deletion policy of data": func(r resolved) string {

@@ -113,6 +113,7 @@ func ResolveDatabase(owner v1alpha1.Owner, pre Preset, claim v1alpha1.Environmen
 		MultiAZ:             or(o.MultiAZ, d.MultiAZ),
 		ReadReplica:         or(o.ReadReplica, d.ReadReplica),
 		DeletionProtection:  or(o.DeletionProtection, d.DeletionProtection),
+		FinalSnapshot:       ptr(or(o.FinalSnapshot, d.FinalSnapshot)),
 		BackupRetentionDays: or(o.BackupRetentionDays, d.BackupRetentionDays),
 		LogRetentionDays:    d.LogRetentionDays,
 	}
@@ -206,3 +207,7 @@ func deref[T any](v *T) T {
 	var zero T
 	return zero
 }
+
+// ptr is a resolved value for a parameter that is optional only for
+// composite resources written before it existed.
+func ptr[T any](v T) *T { return &v }

@@ -19,9 +19,14 @@ type DatabaseParameters struct {
 	MultiAZ bool `json:"multiAz"`
 	// ReadReplica adds an asynchronous read replica.
 	ReadReplica bool `json:"readReplica"`
-	// DeletionProtection turns on RDS deletion protection, a final snapshot
-	// and the Orphan deletion policy on everything the layer composes.
+	// DeletionProtection turns on RDS deletion protection and the Orphan
+	// deletion policy on everything the layer composes.
 	DeletionProtection bool `json:"deletionProtection"`
+	// FinalSnapshot makes RDS take a final snapshot when the instance is
+	// deleted, keep its automated backups, and keeps the layer's KMS key
+	// (which encrypts both). Nil (XDatabases written before the field
+	// existed) follows DeletionProtection, what such an XDatabase meant.
+	FinalSnapshot *bool `json:"finalSnapshot,omitempty"`
 	// BackupRetentionDays is 1 to 35.
 	BackupRetentionDays int `json:"backupRetentionDays"`
 	// LogRetentionDays of the RDS log groups the instance exports to; 0
@@ -42,7 +47,17 @@ type DatabaseOverrides struct {
 	MultiAZ             *bool  `json:"multiAz,omitempty"`
 	ReadReplica         *bool  `json:"readReplica,omitempty"`
 	DeletionProtection  *bool  `json:"deletionProtection,omitempty"`
+	FinalSnapshot       *bool  `json:"finalSnapshot,omitempty"`
 	BackupRetentionDays *int   `json:"backupRetentionDays,omitempty"`
+}
+
+// TakesFinalSnapshot tells whether deleting the instance takes a final
+// snapshot (FinalSnapshot, or DeletionProtection where it is unset).
+func (p DatabaseParameters) TakesFinalSnapshot() bool {
+	if p.FinalSnapshot != nil {
+		return *p.FinalSnapshot
+	}
+	return p.DeletionProtection
 }
 
 // SecretReference names a Kubernetes secret.

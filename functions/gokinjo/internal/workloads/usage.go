@@ -3,14 +3,13 @@ package workloads
 import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 )
 
 // clusterUsageGVK is Crossplane's cluster-scoped Usage (the composed
 // resources here are cluster-scoped: Objects, Releases, the EKS Cluster).
-// Checked against the core CRDs of v2.2.1 and v2.4.0:
-// protection.crossplane.io/v1beta1 ClusterUsage.
-var clusterUsageGVK = schema.GroupVersionKind{Group: "protection.crossplane.io", Version: "v1beta1", Kind: "ClusterUsage"}
+var clusterUsageGVK = mr.ClusterUsageGVK
 
 // The EKS cluster, as the cluster layer labels it.
 const (
@@ -106,10 +105,5 @@ func ref(apiVersion, kind string, selector map[string]any) map[string]any {
 
 // usage composes a ClusterUsage: of may not be deleted while by exists.
 func (w *workloads) usage(comp string, of, by map[string]any) error {
-	u := map[string]any{
-		"apiVersion": clusterUsageGVK.GroupVersion().String(),
-		"kind":       clusterUsageGVK.Kind,
-		"spec":       map[string]any{"of": of, "by": by, "replayDeletion": true},
-	}
-	return w.s.AddUnstructured(comp, u, w.labels(comp))
+	return w.s.AddUnstructured(comp, mr.ClusterUsage(of, by), w.labels(comp))
 }
