@@ -36,26 +36,60 @@ func (c *cluster) rolePermissions() []string {
 	return out
 }
 
-// usages keep the roles and their attachments until the EKS cluster is gone.
-// The cluster is enough as the user: AWS refuses to delete it while it has
-// node groups (ResourceInUseException), so it outlives them.
+// ebsCSIDependencies are what the EBS CSI controller runs with: its pods
+// (the node groups), its IRSA role and policy, and the OIDC provider the
+// role trusts. The workloads layer keeps the add-on until what has volumes
+// is gone; these keep the controller working until the add-on is gone.
+func (c *cluster) ebsCSIDependencies() []string {
+	out := []string{compOIDCProvider}
+	for _, ng := range c.p.NodeGroups {
+		out = append(out, nodeGroupComponent(ng.Name))
+	}
+	for _, sa := range c.serviceAccounts() {
+		if sa.key != saEBSCSI {
+			continue
+		}
+		out = append(out, irsaComponent(sa.key))
+		for _, p := range sa.managed {
+			out = append(out, irsaComponent(sa.key)+"-"+policyComponent(p))
+		}
+	}
+	return out
+}
+
+// usages keep the roles and their attachments until the EKS cluster is gone
+// (the cluster is enough as the user: AWS refuses to delete it while it has
+// node groups, ResourceInUseException, so it outlives them), and what the
+// EBS CSI controller runs with until its add-on is gone.
 func (c *cluster) usages() error {
 	if !c.composed {
 		return nil
 	}
-	by := c.usageRef(compCluster)
 	for _, of := range c.rolePermissions() {
-		comp := "usage-" + of + "-by-" + compCluster
-		u := map[string]any{
-			"apiVersion": clusterUsageAPIVersion,
-			"kind":       clusterUsageKind,
-			"spec":       map[string]any{"of": c.usageRef(of), "by": by, "replayDeletion": true},
+		if err := c.usage(of, compCluster); err != nil {
+			return err
 		}
-		if err := c.s.AddUnstructured(comp, u, c.labels(comp)); err != nil {
+	}
+	if _, ok := c.s.Desired()[resource.Name(addonComponent(addonEBSCSI))]; !ok {
+		return nil
+	}
+	for _, of := range c.ebsCSIDependencies() {
+		if err := c.usage(of, addonComponent(addonEBSCSI)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// usage composes a ClusterUsage: of may not be deleted while by exists.
+func (c *cluster) usage(of, by string) error {
+	comp := "usage-" + of + "-by-" + by
+	u := map[string]any{
+		"apiVersion": clusterUsageAPIVersion,
+		"kind":       clusterUsageKind,
+		"spec":       map[string]any{"of": c.usageRef(of), "by": c.usageRef(by), "replayDeletion": true},
+	}
+	return c.s.AddUnstructured(comp, u, c.labels(comp))
 }
 
 // usageRef selects a resource of the layer by its component.

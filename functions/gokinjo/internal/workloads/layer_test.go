@@ -292,10 +292,10 @@ func TestUsages(t *testing.T) {
 	// cluster by the namespace and each of the five releases, the eight
 	// things the controller needs to delete the ALB by the Ingress (its
 	// pods, access, IAM role, the role's policy, the OIDC provider) and the
-	// XNetwork (its egress), and the EBS CSI driver and both node groups by
-	// kube-prometheus-stack, Airflow and the namespace (their volumes).
-	if n != 27 {
-		t.Errorf("%d usages, want 27", n)
+	// XNetwork (its egress), and the EBS CSI driver by kube-prometheus-stack,
+	// Airflow and the namespace (their volumes).
+	if n != 21 {
+		t.Errorf("%d usages, want 21", n)
 	}
 	net := s.Desired()[resource.Name(usageComp(networkComponent, compIngress))]
 	if net == nil {

@@ -47,15 +47,14 @@ var albDependencies = []struct {
 // volumeDependencies: the EBS volumes of the claims that kube-prometheus-stack
 // (Grafana, and Prometheus with its claim retention), Airflow (the triggerer)
 // and the namespace (the claims in it) make are deleted by the EBS CSI
-// controller, which runs on the node groups. Deleted first, the volumes
-// stay in AWS, billed, with nothing left to delete them.
+// controller. Deleted first, the volumes stay in AWS, billed, with nothing
+// left to delete them. The cluster layer keeps what the add-on runs with
+// (its nodes, IRSA role, the OIDC provider) until the add-on is gone.
 var volumeDependencies = []struct {
 	component string
 	gvk       schema.GroupVersionKind
 }{
 	{"addon-aws-ebs-csi-driver", schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "Addon"}},
-	{"node-group-general", schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "NodeGroup"}},
-	{"node-group-compute", schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "NodeGroup"}},
 }
 
 // networkComponent is the usage name of the environment's XNetwork.
@@ -70,7 +69,7 @@ func usageComp(of, by string) string { return "usage-" + of + "-by-" + by }
 // Usage of the XR keeps all it composes, as Kubernetes deletes composed
 // resources only once their XR is gone), the ServiceMonitor and the rules
 // before kube-prometheus-stack (which owns their CRDs), what has volumes
-// before the EBS CSI driver and its nodes (volumeDependencies), and every
+// before the EBS CSI driver (volumeDependencies), and every
 // add-on and the namespace before the EKS cluster.
 func (w *workloads) usages() error {
 	type pair struct{ of, by string }
