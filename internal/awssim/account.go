@@ -88,6 +88,9 @@ type Resource struct {
 	// userNamed: the composition chose the external name (a bucket, a
 	// role); otherwise AWS chose it (vpc-...).
 	userNamed bool
+	// leakedVolumes are the volume claims whose EBS volumes deleting this
+	// resource left in AWS (volumes.go).
+	leakedVolumes []string
 }
 
 func (r *Resource) gone() bool { return r.State == StateDeleted }
