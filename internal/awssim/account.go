@@ -148,6 +148,7 @@ func (a *Account) apply(xrName, compName string, desired *unstructured.Unstructu
 		if ext := r.ExternalName(); ext != "" {
 			ann[AnnotationExternalName] = ext
 		}
+		cached(r.Observed, u)
 	}
 	r.Observed = u
 
