@@ -101,6 +101,9 @@ type Resource struct {
 	// recreatedBy: a log group deleted while an RDS instance still
 	// exported into it, which RDS created again without retention.
 	recreatedBy string
+	// leakedVolumes are the volume claims whose EBS volumes deleting this
+	// resource left in AWS (volumes.go).
+	leakedVolumes []string
 }
 
 func (r *Resource) gone() bool { return r.State == StateDeleted }
@@ -162,6 +165,7 @@ func (a *Account) apply(xrName, compName string, desired *unstructured.Unstructu
 		if ext := r.ExternalName(); ext != "" {
 			ann[AnnotationExternalName] = ext
 		}
+		cached(r.Observed, u)
 	}
 	r.updating, r.updateRefused = prev != nil, false
 	r.Observed = u

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -33,8 +34,9 @@ var deleteRules = map[schema.GroupKind]deleteRule{
 	gk("rds", "ParameterGroup"): blockedBy("DeleteDBParameterGroup", "InvalidDBParameterGroupState", "One or more database instances are still members of this parameter group %s, so the group cannot be deleted",
 		gk("rds", "Instance")),
 	gk("rds", "Instance"): rdsDelete,
-	gk("eks", "Cluster"): blockedBy("DeleteCluster", "ResourceInUseException", "Cluster %s has nodegroups attached",
-		gk("eks", "NodeGroup")),
+	gk("eks", "Cluster"): all(blockedBy("DeleteCluster", "ResourceInUseException", "Cluster %s has nodegroups attached",
+		gk("eks", "NodeGroup")), eksRoleKept("DeleteCluster", "roleArn")),
+	gk("eks", "NodeGroup"): eksRoleKept("DeleteNodegroup", "nodeRoleArn"),
 	gk("iam", "Role"): blockedBy("DeleteRole", "DeleteConflict", "Cannot delete entity %s, must detach all policies first",
 		gk("iam", "RolePolicyAttachment"), gk("iam", "RolePolicy")),
 	gk("iam", "Policy"): blockedBy("DeletePolicy", "DeleteConflict", "Cannot delete policy %s: it is attached to entities",
@@ -58,6 +60,59 @@ func blockedBy(op, code, format string, kinds ...schema.GroupKind) deleteRule {
 		}
 		return awsErr("delete-dependency", op, code, format+" (still used by %s)", r.ExternalName(), describe(in))
 	}
+}
+
+// all refuses with the first rule that refuses.
+func all(rules ...deleteRule) deleteRule {
+	return func(a *Account, r *Resource) *AWSError {
+		for _, f := range rules {
+			if e := f(a, r); e != nil {
+				return e
+			}
+		}
+		return nil
+	}
+}
+
+// eksRoleKept: EKS deletes a node group's instances and network interfaces,
+// and the cluster's network interfaces and security group, with the role
+// the resource was created with. With the role or one of its policy
+// attachments gone (or going in the same pass, worst case), EKS cannot,
+// and the deletion fails for good (SIMULATED as a refusal; Terraform's
+// aws_eks_cluster and aws_eks_node_group docs: delete the role's
+// permissions after the cluster and node group).
+func eksRoleKept(op, field string) deleteRule {
+	return func(a *Account, r *Resource) *AWSError {
+		role := a.refTarget(r, field)
+		if role == nil {
+			return nil // Created without a reference: nothing known.
+		}
+		working := func(x *Resource) bool { return x.State == StateAvailable && !a.deleting[x.key] }
+		missing := []*Resource{}
+		if !working(role) {
+			missing = append(missing, role)
+		}
+		for _, p := range a.res {
+			if p.Kind == gk("iam", "RolePolicyAttachment") && a.refTarget(p, "role") == role && !working(p) {
+				missing = append(missing, p)
+			}
+		}
+		if len(missing) == 0 {
+			return nil
+		}
+		sort.Slice(missing, func(i, j int) bool { return missing[i].key < missing[j].key })
+		return awsErr("eks-role-permissions", op, "AccessDenied", "EKS cannot delete the instances, network interfaces and security groups of %s: its IAM role's permissions are gone (%s)", r.ExternalName(), describeNames(missing))
+	}
+}
+
+// describeNames names resources by kind and metadata.name (an attachment
+// has no AWS name of its own).
+func describeNames(rs []*Resource) string {
+	var s []string
+	for _, r := range rs {
+		s = append(s, r.Kind.Kind+" "+r.Name)
+	}
+	return strings.Join(s, ", ")
 }
 
 // subnetDelete: network interfaces in the subnet block it: NAT gateways,
@@ -240,6 +295,9 @@ func (a *Account) delete(r *Resource) *AWSError {
 			r.recreatedBy = fp(db.Observed, "identifier")
 		}
 	}
+	if r.Kind == kindObject || r.Kind == kindRelease {
+		a.deleteVolumes(r)
+	}
 	r.State, r.Err, r.Message, r.updateRefused = StateDeleted, nil, "", false
 	if r.Kind == gk("s3", "Bucket") && a.Cloud != nil {
 		a.Cloud.mu.Lock()
@@ -265,9 +323,13 @@ func (a *Account) deleteInCluster(obj *Resource) {
 	}
 }
 
-// The controller needs its release, the nodes its pod runs on and its IRSA
-// role with its policies. Worst case: anything being deleted at the same
-// time that no Usage holds may be gone before the controller acts.
+// The controller needs its release, the nodes its pod runs on, its IRSA
+// role with its policies, the OIDC provider the role trusts (STS refuses
+// AssumeRoleWithWebIdentity without it), and egress from the nodes' private
+// subnets to the public ELB and STS endpoints (a NAT gateway with default
+// routes; the network has no interface endpoints). Worst case: anything
+// being deleted at the same time that no Usage holds may be gone before
+// the controller acts.
 func (a *Account) lbControllerRunning(obj *Resource) bool {
 	up := func(r *Resource) bool { return r.State == StateAvailable && !a.deleting[r.key] }
 	running := false
@@ -288,11 +350,20 @@ func (a *Account) lbControllerRunning(obj *Resource) bool {
 			}
 		}
 	}
+	oidc := false
+	for _, p := range a.sameEnv(obj, gk("iam", "OpenIDConnectProvider")) {
+		oidc = oidc || up(p)
+	}
 	nodes := false
 	for _, ng := range a.sameEnv(obj, gk("eks", "NodeGroup")) {
-		nodes = nodes || up(ng)
+		if !up(ng) {
+			continue
+		}
+		for _, s := range a.refTargets(ng, "subnetIds") {
+			nodes = nodes || a.egress(s, up)
+		}
 	}
-	return running && nodes
+	return running && oidc && nodes
 }
 
 // A DeletionReport is what deleting an environment left behind.
@@ -401,6 +472,9 @@ func (a *Account) audit(envID string, rep *DeletionReport) {
 		case r.recreatedBy != "":
 			rep.Leaked = append(rep.Leaked, "Group "+r.ExternalName()+" (deleted while RDS instance "+r.recreatedBy+" still exported into it: RDS created it again with no retention)")
 		}
+		if len(r.leakedVolumes) > 0 {
+			rep.Leaked = append(rep.Leaked, fmt.Sprintf("EBS volumes of %s (deleted with %s %s after the EBS CSI controller was gone)", strings.Join(r.leakedVolumes, ", "), r.Kind.Kind, r.Name))
+		}
 		if r.State != StateOrphaned && !(r.Kind == kindLoadBalancer && r.State == StateAvailable) {
 			continue
 		}
@@ -451,6 +525,9 @@ func (a *Account) usageTargets(from *Resource, sel map[string]any) []*Resource {
 	apiVersion, _ := sel["apiVersion"].(string)
 	kind, _ := sel["kind"].(string)
 	k := schema.GroupKind{Group: strings.Split(apiVersion, "/")[0], Kind: kind}
+	if k.Group == compositeGroup {
+		return a.composedBy(k.Kind, sel)
+	}
 	if ref, ok := sel["resourceRef"].(map[string]any); ok {
 		n, _ := ref["name"].(string)
 		if r := a.res[key(k, n)]; r != nil {
@@ -471,6 +548,43 @@ func (a *Account) usageTargets(from *Resource, sel map[string]any) []*Resource {
 		if r.Kind == k && labels.SelectorFromSet(ml).Matches(labels.Set(r.Observed.GetLabels())) && (!mcr || sameController(from.Observed, r.Observed)) {
 			out = append(out, r)
 		}
+	}
+	return out
+}
+
+// compositeGroup is the group of the platform's XRs. The account holds
+// managed resources, not XRs.
+const compositeGroup = "platform.gokinjo.io"
+
+// composedBy plays a Usage of an XR: Kubernetes garbage collection deletes
+// a composed resource only once its controlling XR is gone, and the Usage
+// webhook refuses to delete the XR, so the Usage keeps everything the XR
+// controls. The XR is the controller reference's kind and name (resourceRef,
+// as Crossplane resolves it), or, for a selector, the resources'
+// labels match it: the XRs the environment composes and their resources
+// share the environment id label the selectors use.
+func (a *Account) composedBy(kind string, sel map[string]any) []*Resource {
+	name := ""
+	if ref, ok := sel["resourceRef"].(map[string]any); ok {
+		name, _ = ref["name"].(string)
+	}
+	rs, _ := sel["resourceSelector"].(map[string]any)
+	ml := map[string]string{}
+	if m, ok := rs["matchLabels"].(map[string]any); ok {
+		for k, v := range m {
+			ml[k], _ = v.(string)
+		}
+	}
+	var out []*Resource
+	for _, r := range a.res {
+		c := metav1.GetControllerOf(r.Observed)
+		if c == nil || c.Kind != kind || (name != "" && c.Name != name) {
+			continue
+		}
+		if name == "" && !labels.SelectorFromSet(ml).Matches(labels.Set(r.Observed.GetLabels())) {
+			continue
+		}
+		out = append(out, r)
 	}
 	return out
 }

@@ -208,14 +208,29 @@ func TestLoadBalancerLeak(t *testing.T) {
 		use(iam, "Role", "lbc-role", obj, "Object", "ingress"),
 		use(iam, "RolePolicy", "lbc-policy", obj, "Object", "ingress"),
 	}
+	oidc := use(iam, "OpenIDConnectProvider", "oidc", obj, "Object", "ingress")
+	// A Usage of the XNetwork by a selector, as the workloads layer
+	// composes it, and by the name Crossplane resolves it to.
+	network := use("platform.gokinjo.io/v1alpha1", "XNetwork", "network", obj, "Object", "ingress")
+	networkBySelector := network.DeepCopy()
+	_ = unstructured.SetNestedMap(networkBySelector.Object, map[string]any{"matchLabels": map[string]any{"platform.gokinjo.io/environment-id": testEnv}}, "spec", "of", "resourceSelector")
+	unstructured.RemoveNestedField(networkBySelector.Object, "spec", "of", "resourceRef")
+	with := func(extra ...*unstructured.Unstructured) []*unstructured.Unstructured {
+		return append(append([]*unstructured.Unstructured{}, usages...), extra...)
+	}
 	all := []any{"ec2:Describe*", "elasticloadbalancing:*"}
 	cases := map[string]struct {
 		extra    []*unstructured.Unstructured
 		complete bool
 	}{
-		"NoUsage":           {},
-		"ReleaseUsageOnly":  {extra: usages[:1]},
-		"ControllerAndDeps": {extra: usages, complete: true},
+		"NoUsage":          {},
+		"ReleaseUsageOnly": {extra: usages[:1]},
+		// The controller's IRSA fails without the OIDC provider; it
+		// reaches ELB and STS only through the NAT gateway.
+		"NoOIDCProvider":         {extra: with(network)},
+		"NoEgress":               {extra: with(oidc)},
+		"ControllerAndDeps":      {extra: with(oidc, network), complete: true},
+		"NetworkUsageBySelector": {extra: with(oidc, networkBySelector), complete: true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -257,11 +272,64 @@ func TestLoadBalancerControllerOfRecreatedEnvironment(t *testing.T) {
 	}
 	objs := append(lbEnv([]any{"ec2:Describe*", "elasticloadbalancing:*"}, true), ingress(),
 		use("helm.crossplane.io/v1beta1", "Release", "lbc"), use("eks.aws.upbound.io/v1beta1", "NodeGroup", "ng"),
-		use("iam.aws.upbound.io/v1beta1", "Role", "lbc-role"), use("iam.aws.upbound.io/v1beta1", "RolePolicy", "lbc-policy"))
+		use("iam.aws.upbound.io/v1beta1", "Role", "lbc-role"), use("iam.aws.upbound.io/v1beta1", "RolePolicy", "lbc-policy"),
+		use("iam.aws.upbound.io/v1beta1", "OpenIDConnectProvider", "oidc"), use("platform.gokinjo.io/v1alpha1", "XNetwork", "network"))
 	apply(t, a, objs...)
 	mustState(t, a, ingress(), StateAvailable, "")
 	if rep := a.DeleteEnvironment(testEnv); !rep.Complete() {
 		t.Errorf("deleting the environment created again did not complete:\n%s", rep)
+	}
+}
+
+// TestEKSRolePermissionsAtDeletion: EKS deletes a node group's instances
+// and the cluster's network interfaces with their IAM roles; deleted in the
+// same pass, the roles' policies are gone first and the deletion never
+// completes. Usages keeping the roles and attachments until the cluster is
+// gone (AWS deletes the cluster only after its node groups) make it complete.
+func TestEKSRolePermissionsAtDeletion(t *testing.T) {
+	const eks, iam = "eks.aws.upbound.io/v1beta1", "iam.aws.upbound.io/v1beta1"
+	use := func(ofKind, of string) *unstructured.Unstructured {
+		u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of, nil)
+		u.Object["spec"] = map[string]any{
+			"of": map[string]any{"apiVersion": iam, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
+			"by": map[string]any{"apiVersion": eks, "kind": "Cluster", "resourceRef": map[string]any{"name": "cluster"}},
+		}
+		return u
+	}
+	base := []*unstructured.Unstructured{
+		mr("iam", "Role", "cluster-role", nil, ext("gokinjo-dev-eks-cluster")),
+		mr("iam", "RolePolicyAttachment", "cluster-role-policy", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", "roleSelector": sel("cluster-role")}),
+		mr("iam", "Role", "node-role", nil, ext("gokinjo-dev-eks-node")),
+		mr("iam", "RolePolicyAttachment", "node-role-policy", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy", "roleSelector": sel("node-role")}),
+		mr("eks", "Cluster", "cluster", map[string]any{"version": "1.33", "roleArnSelector": sel("cluster-role")}, ext("gokinjo-dev")),
+		mr("eks", "NodeGroup", "ng", map[string]any{"clusterNameSelector": sel("cluster"), "nodeRoleArnSelector": sel("node-role")}),
+	}
+	usages := []*unstructured.Unstructured{
+		use("Role", "cluster-role"), use("RolePolicyAttachment", "cluster-role-policy"),
+		use("Role", "node-role"), use("RolePolicyAttachment", "node-role-policy"),
+	}
+	cases := map[string]struct {
+		extra    []*unstructured.Unstructured
+		complete bool
+		want     string
+	}{
+		"NoUsage":          {want: "[rule eks-role-permissions]"},
+		"AttachmentsOnly":  {extra: []*unstructured.Unstructured{usages[1], usages[3]}, want: "Role node-role"},
+		"RolesAndPolicies": {extra: usages, complete: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := newAccount(NewCloud(), "111111111111")
+			objs := append(append([]*unstructured.Unstructured{}, base...), tc.extra...)
+			apply(t, a, objs...)
+			for _, o := range base {
+				mustState(t, a, o, StateAvailable, "")
+			}
+			rep := a.DeleteEnvironment(testEnv)
+			if rep.Complete() != tc.complete || !strings.Contains(rep.String(), tc.want) {
+				t.Errorf("complete=%v, want %v with %q:\n%s", rep.Complete(), tc.complete, tc.want, rep)
+			}
+		})
 	}
 }
 

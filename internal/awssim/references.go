@@ -170,9 +170,19 @@ func (a *Account) resolveField(from *unstructured.Unstructured, obj map[string]a
 		refNames = append(refNames, n)
 	}
 
+	// With resolve: Always on the selector (or, without one, on the
+	// reference), the value is resolved again, and a selector's earlier
+	// reference is dropped (crossplane-runtime v1.17.0 IsNoOp).
+	always := resolveAlways(sel)
+	if hasSel && always {
+		refNames = nil
+	} else if !hasSel && !f.multi {
+		r, _ := obj[stem+"Ref"].(map[string]any)
+		always = resolveAlways(r)
+	}
 	// A value already set is kept (the resolver caches it), but the edge is
 	// still recorded so the dependency rules see it.
-	if cur := currentValues(obj[f.field]); len(cur) > 0 {
+	if cur := currentValues(obj[f.field]); len(cur) > 0 && !always {
 		var out []resolvedRef
 		for _, v := range cur {
 			out = append(out, resolvedRef{field: f.field, target: a.findByValue(f, v), value: v})
@@ -219,6 +229,46 @@ func (a *Account) resolveField(from *unstructured.Unstructured, obj map[string]a
 		obj[stem+"Ref"] = refs[0]
 	}
 	return out, nil
+}
+
+// resolveAlways reports whether a selector or reference carries
+// policy.resolve: Always.
+func resolveAlways(selOrRef map[string]any) bool {
+	p, _, _ := unstructured.NestedString(selOrRef, "policy", "resolve")
+	return p == "Always"
+}
+
+// cached carries the values the provider resolved on an earlier reconcile
+// into u (desired without them): the provider writes them into the managed
+// resource's spec, and applying the desired state leaves fields it does not
+// set alone, so crossplane-runtime finds the field set and does not resolve
+// it again unless the policy says Always. Only top-level fields: list
+// parents (vpcConfig) are replaced whole.
+func cached(prev, u *unstructured.Unstructured) {
+	if prev == nil {
+		return
+	}
+	fields := refTable[u.GroupVersionKind().GroupKind()]
+	old, _, _ := unstructured.NestedMap(prev.Object, "spec", "forProvider")
+	cur, _, _ := unstructured.NestedMap(u.Object, "spec", "forProvider")
+	if old == nil || cur == nil {
+		return
+	}
+	for _, f := range fields {
+		if f.parent != "" || len(currentValues(cur[f.field])) > 0 || len(currentValues(old[f.field])) == 0 {
+			continue
+		}
+		stem := singular(f)
+		cur[f.field] = old[f.field]
+		for _, k := range []string{stem + "Ref", stem + "Refs"} {
+			if v, ok := old[k]; ok {
+				if _, set := cur[k]; !set {
+					cur[k] = v
+				}
+			}
+		}
+	}
+	_ = unstructured.SetNestedMap(u.Object, cur, "spec", "forProvider")
 }
 
 func currentValues(v any) []string {

@@ -467,9 +467,13 @@ var chartVolumes = map[string][]struct{ template, enabled, class string }{
 	},
 }
 
-// releaseVolumes: a waiting release only deploys when its claims bind.
-func releaseVolumes(a *Account, r *Resource) (string, *AWSError) {
-	rel := r.Observed
+// A claim is a volume claim a chart creates: what names it in messages
+// and its StorageClass ("" for the default).
+type claim struct{ what, class string }
+
+// releaseClaims are the volume claims a release's chart creates.
+func releaseClaims(a *Account, rel *unstructured.Unstructured) []claim {
+	var out []claim
 	for _, v := range chartVolumes[chartName(rel)] {
 		class := ""
 		switch {
@@ -485,8 +489,15 @@ func releaseVolumes(a *Account, r *Resource) (string, *AWSError) {
 			}
 			class, _ = chartValue(a, rel, v.class).(string)
 		}
-		what := chartName(rel) + " " + strings.SplitN(firstNonEmpty(v.template, v.enabled), ".", 2)[0]
-		if msg, e := a.volumeBinds(r, class, what); msg != "" {
+		out = append(out, claim{what: chartName(rel) + " " + strings.SplitN(firstNonEmpty(v.template, v.enabled), ".", 2)[0], class: class})
+	}
+	return out
+}
+
+// releaseVolumes: a waiting release only deploys when its claims bind.
+func releaseVolumes(a *Account, r *Resource) (string, *AWSError) {
+	for _, c := range releaseClaims(a, r.Observed) {
+		if msg, e := a.volumeBinds(r, c.class, c.what); msg != "" {
 			return a.helmTimeout(r, msg, e)
 		}
 	}

@@ -62,16 +62,37 @@ func lbEnv(actions []any, elbTag bool) []*unstructured.Unstructured {
 		tags[ELBSubnetTag] = "1"
 	}
 	role := mr("iam", "Role", "lbc-role", nil, ext("gokinjo-dev-lbc"))
-	return []*unstructured.Unstructured{
-		vpc("10.0.0.0/16"),
-		subnet("public-a", "10.0.0.0/24", "ap-northeast-1a", tags),
-		subnet("public-c", "10.0.1.0/24", "ap-northeast-1c", tags),
+	cl := owner("XCluster", "cluster")
+	return append(egressNetwork(tags), []*unstructured.Unstructured{
 		role,
 		mr("iam", "RolePolicy", "lbc-policy", map[string]any{"roleSelector": sel("lbc-role"),
 			"policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":` + jsonList(actions) + `,"Resource":"*"}]}`}),
-		mr("eks", "NodeGroup", "ng", nil),
+		mr("iam", "OpenIDConnectProvider", "oidc", map[string]any{"url": "https://oidc.eks.ap-northeast-1.amazonaws.com/id/X"}, cl),
+		mr("eks", "NodeGroup", "ng", map[string]any{"subnetIdSelector": map[string]any{"matchLabels": map[string]any{"platform.gokinjo.io/component": "private-a"}}}, cl),
 		release("lbc", LBControllerChart, map[string]any{"serviceAccount": map[string]any{"annotations": map[string]any{
 			irsaAnnotation: "arn:aws:iam::" + AccountID + ":role/gokinjo-dev-lbc"}}}, true),
+	}...)
+}
+
+// egressNetwork is a VPC (composed by an XNetwork named network) whose
+// private subnet routes to the internet through a NAT gateway in a public
+// subnet, which routes to the internet gateway.
+func egressNetwork(publicTags map[string]any) []*unstructured.Unstructured {
+	n := owner("XNetwork", "network")
+	return []*unstructured.Unstructured{
+		mr("ec2", "VPC", "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"}, n),
+		mr("ec2", "Subnet", "public-a", map[string]any{"cidrBlock": "10.0.0.0/24", "availabilityZone": "ap-northeast-1a", "vpcIdSelector": sel("vpc"), "tags": publicTags}, n),
+		mr("ec2", "Subnet", "public-c", map[string]any{"cidrBlock": "10.0.1.0/24", "availabilityZone": "ap-northeast-1c", "vpcIdSelector": sel("vpc"), "tags": publicTags}, n),
+		mr("ec2", "Subnet", "private-a", map[string]any{"cidrBlock": "10.0.2.0/24", "availabilityZone": "ap-northeast-1a", "vpcIdSelector": sel("vpc")}, n),
+		mr("ec2", "InternetGateway", "igw", map[string]any{"vpcIdSelector": sel("vpc")}, n),
+		mr("ec2", "EIP", "eip", map[string]any{"domain": "vpc"}, n),
+		mr("ec2", "NATGateway", "nat", map[string]any{"subnetIdSelector": sel("public-a"), "allocationIdSelector": sel("eip")}, n),
+		mr("ec2", "RouteTable", "rt-public", map[string]any{"vpcIdSelector": sel("vpc")}, n),
+		mr("ec2", "Route", "route-public", map[string]any{"routeTableIdSelector": sel("rt-public"), "destinationCidrBlock": anywhere, "gatewayIdSelector": sel("igw")}, n),
+		mr("ec2", "RouteTableAssociation", "rta-public-a", map[string]any{"routeTableIdSelector": sel("rt-public"), "subnetIdSelector": sel("public-a")}, n),
+		mr("ec2", "RouteTable", "rt-private", map[string]any{"vpcIdSelector": sel("vpc")}, n),
+		mr("ec2", "Route", "route-private", map[string]any{"routeTableIdSelector": sel("rt-private"), "destinationCidrBlock": anywhere, "natGatewayIdSelector": sel("nat")}, n),
+		mr("ec2", "RouteTableAssociation", "rta-private-a", map[string]any{"routeTableIdSelector": sel("rt-private"), "subnetIdSelector": sel("private-a")}, n),
 	}
 }
 

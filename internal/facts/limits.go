@@ -8,6 +8,15 @@ type LimitFacts struct {
 	// PolicyDocuments maps a kind of IAM policy document (trust, inline,
 	// managed) to its maximum size in characters.
 	PolicyDocuments map[string]int `json:"policyDocuments"`
+	// Quotas maps an account quota (elasticIPsPerRegion) to its default.
+	Quotas map[string]Quota `json:"quotas"`
+}
+
+// Quota is an AWS account quota's default value.
+type Quota struct {
+	Default    int    `json:"default"`
+	Adjustable bool   `json:"adjustable"`
+	Source     Source `json:"source"`
 }
 
 // NameLimit is the length and character rule of one kind of AWS name.

@@ -23,4 +23,13 @@ func TestLimits(t *testing.T) {
 			t.Errorf("%s: %v", k, err)
 		}
 	}
+	for k, q := range Limits.Quotas {
+		checkSource(t, "quota "+k, q.Source)
+		if q.Default < 1 {
+			t.Errorf("quota %s: default %d", k, q.Default)
+		}
+	}
+	if _, ok := Limits.Quotas["elasticIPsPerRegion"]; !ok {
+		t.Error("limits.yaml has no quotas.elasticIPsPerRegion")
+	}
 }

@@ -30,6 +30,17 @@ func Local(component string) *xpv1.Selector {
 	}
 }
 
+// LocalAlways is Local resolved on every reconcile (policy resolve:
+// Always): crossplane-runtime otherwise resolves a selector only while the
+// field it fills is empty (reference.go ResolutionRequest.IsNoOp), so a
+// selector changed on an existing resource would keep the old id.
+func LocalAlways(component string) *xpv1.Selector {
+	s := Local(component)
+	always := xpv1.ResolvePolicyAlways
+	s.Policy = &xpv1.Policy{Resolve: &always}
+	return s
+}
+
 // Env selects a resource composed by another layer of the same environment,
 // by the environment id label plus the given labels.
 func Env(o v1alpha1.Owner, labels map[string]string) *xpv1.Selector {

@@ -29,8 +29,14 @@ func (n *network) natFor(zone string) string {
 }
 
 // natGateways composes an Elastic IP and a public NAT gateway per NAT zone.
+// A public NAT gateway created before the VPC has an internet gateway
+// attached fails for good ("Network vpc-... has no internet gateway
+// attached"), so the gateways wait until the internet gateway (attached
+// at creation through its vpcId) is observed ready; one that exists stays
+// composed whatever the gateway reports.
 func (n *network) natGateways() error {
 	o := n.p.Owner
+	igwReady := n.s.ObservedReady(compIGW)
 	for _, z := range n.natZones() {
 		eip := &ec2.EIP{Spec: ec2.EIPSpec{
 			ResourceSpec: mr.Spec(o),
@@ -42,6 +48,9 @@ func (n *network) natGateways() error {
 		}}
 		if err := n.s.Add(eipComponent(z), eip, n.labels(eipComponent(z))); err != nil {
 			return err
+		}
+		if !n.s.Sticky(natComponent(z), igwReady) {
+			continue
 		}
 		nat := &ec2.NATGateway{Spec: ec2.NATGatewaySpec{
 			ResourceSpec: mr.Spec(o),

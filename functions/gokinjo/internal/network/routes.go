@@ -37,9 +37,12 @@ func (n *network) routes() error {
 		if err := n.routeTable(rt, "private", naming.ZoneSuffix(z)); err != nil {
 			return err
 		}
+		// Resolved on every reconcile: switching natGateways on an existing
+		// network changes which NAT gateway a zone routes to, and a cached
+		// id would keep the route on the old (or a deleted) gateway.
 		nat := natComponent(n.natFor(z))
 		if err := n.route("route-private-"+naming.ZoneSuffix(z)+"-default", rt, func(p *ec2v1beta2.RouteParameters) {
-			p.NATGatewayIDSelector = mr.Local(nat)
+			p.NATGatewayIDSelector = mr.LocalAlways(nat)
 		}); err != nil {
 			return err
 		}

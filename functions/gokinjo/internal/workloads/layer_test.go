@@ -290,11 +290,26 @@ func TestUsages(t *testing.T) {
 		}
 	}
 	// LB controller by Ingress, monitoring by ServiceMonitor and rules, the
-	// cluster by the namespace and each of the five releases, and the seven
+	// cluster by the namespace and each of the five releases, the eight
 	// things the controller needs to delete the ALB by the Ingress (its
-	// pods, access, IAM role and the role's policy).
-	if n != 16 {
-		t.Errorf("%d usages, want 16", n)
+	// pods, access, IAM role, the role's policy, the OIDC provider) and the
+	// XNetwork (its egress), and the EBS CSI driver by kube-prometheus-stack,
+	// Airflow and the namespace (their volumes).
+	if n != 21 {
+		t.Errorf("%d usages, want 21", n)
+	}
+	net := s.Desired()[resource.Name(usageComp(networkComponent, compIngress))]
+	if net == nil {
+		t.Error("no Usage keeps the XNetwork (the controller's egress) until the Ingress is gone")
+	} else if kind, _ := net.Resource.GetString("spec.of.kind"); kind != v1alpha1.KindNetwork {
+		t.Errorf("the network Usage selects a %s", kind)
+	}
+	for _, by := range []string{addonComp(addonMonitoring), addonComp(addonAirflow), compNamespace} {
+		for _, v := range volumeDependencies {
+			if _, ok := s.Desired()[resource.Name(usageComp(v.component, by))]; !ok {
+				t.Errorf("no Usage keeps %s until %s (its volumes) is gone", v.component, by)
+			}
+		}
 	}
 	for _, d := range albDependencies {
 		u, ok := s.Desired()[resource.Name(usageComp(d.component, compIngress))]

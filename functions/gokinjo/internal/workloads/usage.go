@@ -5,6 +5,7 @@ import (
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
 // clusterUsageGVK is Crossplane's cluster-scoped Usage (the composed
@@ -21,12 +22,13 @@ var eksClusterGVK = schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version
 
 // What of the cluster layer the ALB needs until it is gone: the load
 // balancer controller deletes the ALB and its security group when the
-// Ingress goes, which takes its pods (node groups), its IRSA role and the
-// role's policy (without it every ELB call is AccessDenied), and
-// provider-kubernetes' access to the cluster (ClusterAuth and its kubeconfig
-// Secret, the ProviderConfigs). Deleted first, they leak the ALB, whose
-// security group then blocks the VPC's deletion. Components and kinds as
-// the cluster layer composes them.
+// Ingress goes, which takes its pods (node groups), its IRSA role, the
+// role's policy (without it every ELB call is AccessDenied) and the OIDC
+// provider the role trusts (without it AssumeRoleWithWebIdentity fails),
+// and provider-kubernetes' access to the cluster (ClusterAuth and its
+// kubeconfig Secret, the ProviderConfigs). Deleted first, they leak the ALB,
+// whose security group then blocks the VPC's deletion. Components and kinds
+// as the cluster layer composes them.
 var albDependencies = []struct {
 	component string
 	gvk       schema.GroupVersionKind
@@ -38,15 +40,36 @@ var albDependencies = []struct {
 	{"provider-config-helm", schema.GroupVersionKind{Group: "helm.crossplane.io", Version: "v1beta1", Kind: "ProviderConfig"}},
 	{"irsa-aws-load-balancer-controller", schema.GroupVersionKind{Group: "iam.aws.upbound.io", Version: "v1beta1", Kind: "Role"}},
 	{"irsa-aws-load-balancer-controller-policy", schema.GroupVersionKind{Group: "iam.aws.upbound.io", Version: "v1beta1", Kind: "RolePolicy"}},
+	{"iam-oidc-provider", schema.GroupVersionKind{Group: "iam.aws.upbound.io", Version: "v1beta1", Kind: "OpenIDConnectProvider"}},
 }
+
+// volumeDependencies: the EBS volumes of the claims that kube-prometheus-stack
+// (Grafana, and Prometheus with its claim retention), Airflow (the triggerer)
+// and the namespace (the claims in it) make are deleted by the EBS CSI
+// controller. Deleted first, the volumes stay in AWS, billed, with nothing
+// left to delete them. The cluster layer keeps what the add-on runs with
+// (its nodes, IRSA role, the OIDC provider) until the add-on is gone.
+var volumeDependencies = []struct {
+	component string
+	gvk       schema.GroupVersionKind
+}{
+	{"addon-aws-ebs-csi-driver", schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "Addon"}},
+}
+
+// networkComponent is the usage name of the environment's XNetwork.
+const networkComponent = "network"
 
 func usageComp(of, by string) string { return "usage-" + of + "-by-" + by }
 
 // usages order deletion: the Ingress goes before the load balancer
 // controller (which deletes the ALB) and before everything the controller
-// needs to delete it (albDependencies), the ServiceMonitor and the rules
-// before kube-prometheus-stack (which owns their CRDs), and every add-on
-// and the namespace before the EKS cluster.
+// needs to delete it (albDependencies, and the XNetwork: the controller runs
+// in private subnets and reaches ELB and STS through the NAT gateways; a
+// Usage of the XR keeps all it composes, as Kubernetes deletes composed
+// resources only once their XR is gone), the ServiceMonitor and the rules
+// before kube-prometheus-stack (which owns their CRDs), what has volumes
+// before the EBS CSI driver (volumeDependencies), and every
+// add-on and the namespace before the EKS cluster.
 func (w *workloads) usages() error {
 	type pair struct{ of, by string }
 	var local []pair
@@ -80,6 +103,24 @@ func (w *workloads) usages() error {
 		by := ref(ing.GetAPIVersion(), ing.GetKind(), map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{naming.LabelComponent: compIngress}})
 		for _, d := range albDependencies {
 			if err := w.usage(usageComp(d.component, compIngress), clusterPart(d.gvk, d.component), by); err != nil {
+				return err
+			}
+		}
+		// The environment's XNetwork carries the environment id label, as
+		// every XR the environment composes (its only XNetwork).
+		network := ref(v1alpha1.APIVersion, v1alpha1.KindNetwork, map[string]any{"matchLabels": map[string]any{naming.LabelEnvironmentID: w.p.EnvironmentID}})
+		if err := w.usage(usageComp(networkComponent, compIngress), network, by); err != nil {
+			return err
+		}
+	}
+	for _, by := range []string{addonComp(addonMonitoring), addonComp(addonAirflow), compNamespace} {
+		if !w.desired(by) {
+			continue
+		}
+		d := w.s.Desired()[resourceName(by)].Resource
+		user := ref(d.GetAPIVersion(), d.GetKind(), map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{naming.LabelComponent: by}})
+		for _, v := range volumeDependencies {
+			if err := w.usage(usageComp(v.component, by), clusterPart(v.gvk, v.component), user); err != nil {
 				return err
 			}
 		}

@@ -13,7 +13,7 @@ import (
 )
 
 // TestALBDependenciesExist: every cluster-layer resource a Usage keeps until
-// the ALB is gone is composed by the cluster layer under that component
+// the ALB (or a volume) is gone is composed by the cluster layer under that component
 // label and kind (a Usage selecting nothing would protect nothing).
 func TestALBDependenciesExist(t *testing.T) {
 	pre, err := preset.For("prod")
@@ -27,7 +27,7 @@ func TestALBDependenciesExist(t *testing.T) {
 	for _, d := range s.Desired() {
 		byComponent[d.Resource.GetLabels()[naming.LabelComponent]] = d.Resource
 	}
-	for _, d := range albDependencies {
+	for _, d := range append(albDependencies, volumeDependencies...) {
 		r, ok := byComponent[d.component]
 		if !ok {
 			t.Errorf("the cluster layer composes no %s: the Usage keeping it until the ALB is gone selects nothing", d.component)

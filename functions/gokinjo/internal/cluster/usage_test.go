@@ -1,0 +1,51 @@
+package cluster
+
+import (
+	"testing"
+
+	"github.com/crossplane/function-sdk-go/resource"
+)
+
+// TestUsages: once converged, the roles EKS deletes with and their
+// attachments are kept until the EKS cluster is gone, and what the EBS CSI
+// controller runs with until its add-on is gone; every Usage selects a
+// composed component of its kind (a Usage selecting nothing protects
+// nothing).
+func TestUsages(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			c := &cluster{p: params(t, env, nil)}
+			_, s, _ := converge(t, c.p)
+			want := map[string]string{}
+			for _, of := range c.rolePermissions() {
+				want["usage-"+of+"-by-"+compCluster] = of
+			}
+			for _, of := range c.ebsCSIDependencies() {
+				want["usage-"+of+"-by-"+addonComponent(addonEBSCSI)] = of
+			}
+			n := 0
+			for name, d := range s.Desired() {
+				if d.Resource.GetKind() != clusterUsageKind {
+					continue
+				}
+				n++
+				if want[string(name)] == "" {
+					t.Errorf("unexpected usage %s", name)
+				}
+				for _, side := range []string{"of", "by"} {
+					comp, _ := d.Resource.GetString("spec." + side + ".resourceSelector.matchLabels[platform.gokinjo.io/component]")
+					kind, _ := d.Resource.GetString("spec." + side + ".kind")
+					target := s.Desired()[resource.Name(comp)]
+					if target == nil || target.Resource.GetKind() != kind {
+						t.Errorf("%s: %s selects %s %s, which is not composed", name, side, kind, comp)
+					}
+				}
+			}
+			// 2 roles + 4 attachments; OIDC provider, 2 node groups, the
+			// EBS CSI role and its attachment.
+			if n != len(want) || n != 11 {
+				t.Errorf("%d usages, want %d (11)", n, len(want))
+			}
+		})
+	}
+}

@@ -1,0 +1,30 @@
+package network
+
+import (
+	"testing"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/facts"
+)
+
+// TestElasticIPQuota: each NAT gateway takes an Elastic IP, and the three
+// presets in one account and region take the whole default quota (dev 1,
+// staging 1, prod 3 of 5, docs/network-layer.md). A preset taking more
+// would make the last environment's NAT gateway fail AddressLimitExceeded
+// unless the quota is raised first: change the docs with it.
+func TestElasticIPQuota(t *testing.T) {
+	total := 0
+	for _, env := range []string{"dev", "staging", "prod"} {
+		pre, err := preset.For(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := preset.ResolveNetwork(preset.Owner("gokinjo-abcde", v1alpha1.EnvironmentParameters{Environment: env}), pre, v1alpha1.EnvironmentParameters{})
+		total += len((&network{p: p}).natZones())
+	}
+	quota := facts.Limits.Quotas["elasticIPsPerRegion"].Default
+	if total != 5 || total > quota {
+		t.Errorf("the three presets take %d Elastic IPs of the default quota of %d; docs/network-layer.md says 5 of 5", total, quota)
+	}
+}

@@ -1,0 +1,71 @@
+package awssim
+
+import (
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// TestVolumesAtDeletion: deleting a release whose chart made volume claims,
+// or the namespace holding claims, leaves their EBS volumes in AWS when the
+// EBS CSI controller (add-on, IRSA role and policy, OIDC provider, nodes)
+// goes in the same pass; Usages keeping the add-on until they are gone,
+// and what the add-on runs with until it is gone, make deletion complete.
+func TestVolumesAtDeletion(t *testing.T) {
+	const helm, obj, eks, iam = "helm.crossplane.io/v1beta1", "kubernetes.crossplane.io/v1alpha2", "eks.aws.upbound.io/v1beta1", "iam.aws.upbound.io/v1beta1"
+	use := func(ofAPI, ofKind, of, byAPI, byKind, by string) *unstructured.Unstructured {
+		u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of+"-by-"+by, nil)
+		u.Object["spec"] = map[string]any{
+			"of": map[string]any{"apiVersion": ofAPI, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
+			"by": map[string]any{"apiVersion": byAPI, "kind": byKind, "resourceRef": map[string]any{"name": by}},
+		}
+		return u
+	}
+	cfg := `{"defaultStorageClass":{"enabled":true}}`
+	env := []*unstructured.Unstructured{
+		mr("iam", "OpenIDConnectProvider", "oidc", map[string]any{"url": "https://oidc.eks.ap-northeast-1.amazonaws.com/id/X"}),
+		mr("iam", "Role", "ebs-role", nil, ext("gokinjo-dev-ebs-csi")),
+		mr("iam", "RolePolicyAttachment", "ebs-policy", map[string]any{"policyArn": "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "roleSelector": sel("ebs-role")}),
+		mr("eks", "NodeGroup", "ng", nil),
+		mr("eks", "Addon", "ebs", map[string]any{"addonName": ebsCSIAddon, "configurationValues": cfg, "serviceAccountRoleArnSelector": sel("ebs-role")}),
+		release("grafana", "kube-prometheus-stack", map[string]any{"grafana": map[string]any{"persistence": map[string]any{"enabled": true}}}, false),
+		objectMR("namespace", map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "gokinjo-dev"}}),
+		objectMR("pvc", map[string]any{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": map[string]any{"name": "data", "namespace": "gokinjo-dev"},
+			"spec": map[string]any{"accessModes": []any{"ReadWriteOnce"}}}),
+	}
+	users := []*unstructured.Unstructured{
+		use(eks, "Addon", "ebs", helm, "Release", "grafana"),
+		use(eks, "Addon", "ebs", obj, "Object", "namespace"),
+		use(eks, "Addon", "ebs", obj, "Object", "pvc"),
+	}
+	controller := []*unstructured.Unstructured{
+		use(iam, "OpenIDConnectProvider", "oidc", eks, "Addon", "ebs"),
+		use(iam, "Role", "ebs-role", eks, "Addon", "ebs"),
+		use(iam, "RolePolicyAttachment", "ebs-policy", eks, "Addon", "ebs"),
+		use(eks, "NodeGroup", "ng", eks, "Addon", "ebs"),
+	}
+	cases := map[string]struct {
+		extra    []*unstructured.Unstructured
+		complete bool
+		want     string
+	}{
+		"NoUsage":                {want: "leaked: EBS volumes of kube-prometheus-stack grafana"},
+		"AddonOnly":              {extra: users, want: "PersistentVolumeClaim gokinjo-dev/data"},
+		"AddonAndWhatItRunsWith": {extra: append(append([]*unstructured.Unstructured{}, users...), controller...), complete: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := newAccount(NewCloud(), "111111111111")
+			objs := append(append([]*unstructured.Unstructured{}, env...), tc.extra...)
+			apply(t, a, objs...)
+			for _, o := range env {
+				mustState(t, a, o, StateAvailable, "")
+			}
+			rep := a.DeleteEnvironment(testEnv)
+			if rep.Complete() != tc.complete || !strings.Contains(rep.String(), tc.want) {
+				t.Errorf("complete=%v, want %v with %q:\n%s", rep.Complete(), tc.complete, tc.want, rep)
+			}
+		})
+	}
+}
