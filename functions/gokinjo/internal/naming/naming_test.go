@@ -10,17 +10,41 @@ import (
 )
 
 func TestTags(t *testing.T) {
-	o := v1alpha1.Owner{EnvironmentID: "gokinjo-abcde", Environment: "dev", Region: "ap-northeast-1"}
-	got := map[string]string{}
-	for k, v := range Tags(o, "network", "gokinjo-dev-vpc", map[string]string{"kubernetes.io/role/elb": "1"}) {
-		got[k] = *v
+	cases := map[string]struct {
+		reason string
+		o      v1alpha1.Owner
+		wantID string
+	}{
+		"NewEnvironment": {
+			reason: "EnvironmentId is the name prefix, unique per claim and region: two dev claims in one account tell their spend apart",
+			o:      v1alpha1.Owner{EnvironmentID: "gokinjo-abcde", Environment: "dev", Region: "ap-northeast-1", NamePrefix: "gokinjo-dev-k4x2qa"},
+			wantID: "gokinjo-dev-k4x2qa",
+		},
+		"LegacyEnvironment": {
+			reason: "an environment named before the scheme keeps gokinjo-<env>, the prefix of all its names",
+			o:      v1alpha1.Owner{EnvironmentID: "gokinjo-abcde", Environment: "dev", Region: "ap-northeast-1"},
+			wantID: "gokinjo-dev",
+		},
 	}
-	want := map[string]string{
-		"Project": "gokinjo", "Environment": "dev", "ManagedBy": "crossplane", "Layer": "network",
-		"Name": "gokinjo-dev-vpc", "kubernetes.io/role/elb": "1",
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Tags(): -want, +got:\n%s", diff)
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := map[string]string{}
+			for k, v := range Tags(tc.o, "network", "gokinjo-dev-vpc", map[string]string{"kubernetes.io/role/elb": "1"}) {
+				got[k] = *v
+			}
+			want := map[string]string{
+				"Project": "gokinjo", "Environment": "dev", "EnvironmentId": tc.wantID, "ManagedBy": "crossplane", "Layer": "network",
+				"Name": "gokinjo-dev-vpc", "kubernetes.io/role/elb": "1",
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s\nTags(): -want, +got:\n%s", tc.reason, diff)
+			}
+			for _, k := range CostAllocationTags {
+				if got[k] == "" {
+					t.Errorf("cost allocation tag %s is missing", k)
+				}
+			}
+		})
 	}
 }
 
