@@ -32,4 +32,10 @@ func init() { // Registration of simulated kinds.
 	Register(ec2("SecurityGroup"), "sg-", withARN("security-group"))
 	Register(ec2("SecurityGroupIngressRule"), "sgr-", nil)
 	Register(ec2("SecurityGroupEgressRule"), "sgr-", nil)
+	// A launch template's id is AWS's (lt-...); a new template has version 1.
+	Register(ec2("LaunchTemplate"), "lt-", func(u *unstructured.Unstructured, id string) {
+		withARN("launch-template")(u, id)
+		SetAtProvider(u, 1, "latestVersion")
+		SetAtProvider(u, 1, "defaultVersion")
+	})
 }

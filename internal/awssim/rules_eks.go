@@ -3,6 +3,8 @@ package awssim
 import (
 	"strconv"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // EKS rules: only Kubernetes versions in facts.EKS; add-on versions that
@@ -16,6 +18,7 @@ func init() { // Rule registration.
 	onCreate(gk("eks", "NodeGroup"), eksNodeGroupVersion)
 	onCreate(gk("eks", "NodeGroup"), eksNodeGroupScaling)
 	onUpdateCarry(gk("eks", "NodeGroup"), carryNodeGroupSize)
+	onCreate(gk("eks", "NodeGroup"), eksNodeGroupLaunchTemplate)
 }
 
 // eksNodeGroupScaling: EKS refuses a scaling config whose desired size is
@@ -42,6 +45,69 @@ func eksNodeGroupScaling(a *Account, r *Resource) *AWSError {
 		return awsErr("eks-nodegroup-scaling", op, "InvalidParameterException", "%s", msgs.DesiredAboveMax)
 	}
 	return nil
+}
+
+// eksNodeGroupLaunchTemplate: a node group's launch template must exist, at
+// a version it has, without the settings EKS refuses in a managed node
+// group's template, and the node group must not set what the template then
+// owns (facts.EKS.NodeLaunchTemplate).
+func eksNodeGroupLaunchTemplate(a *Account, r *Resource) *AWSError {
+	lts, _, _ := unstructured.NestedSlice(r.Observed.Object, "spec", "forProvider", "launchTemplate")
+	if len(lts) == 0 {
+		return nil
+	}
+	m, _ := lts[0].(map[string]any)
+	id, _ := m["id"].(string)
+	name, _ := m["name"].(string)
+	version, _ := m["version"].(string)
+	if id != "" && name != "" {
+		return awsErr("eks-nodegroup-launch-template", "CreateNodegroup", "InvalidParameterException", "Either provide launch template ID or launch template name in the request.")
+	}
+	lt := a.launchTemplateOf(r)
+	if lt == nil || lt.State != StateAvailable {
+		return awsErr("eks-nodegroup-launch-template", "CreateNodegroup", "InvalidParameterException", "Launch template %s%s does not exist", id, name)
+	}
+	latest, _, _ := unstructured.NestedFloat64(lt.Observed.Object, "status", "atProvider", "latestVersion")
+	if n, err := strconv.Atoi(version); version != "" && (err != nil || n < 1 || float64(n) > latest) {
+		return awsErr("eks-nodegroup-launch-template", "CreateNodegroup", "InvalidParameterException", "Launch template %s has no version %s (latest %v)", lt.ExternalName(), version, latest)
+	}
+	f := a.Facts.EKS.NodeLaunchTemplate
+	for _, path := range f.Prohibited {
+		if has(lt.Observed, "spec.forProvider."+path) {
+			return awsErr("eks-nodegroup-launch-template", "CreateNodegroup", "InvalidParameterException", "Launch template %s should not specify %s for a managed node group", lt.ExternalName(), path)
+		}
+	}
+	for _, path := range f.ProhibitedOnNodeGroup {
+		if has(r.Observed, "spec.forProvider."+path) {
+			return awsErr("eks-nodegroup-launch-template", "CreateNodegroup", "InvalidParameterException", "%s must not be specified with a launch template", path)
+		}
+	}
+	if has(lt.Observed, "spec.forProvider.instanceType") && has(r.Observed, "spec.forProvider.instanceTypes") {
+		return awsErr("eks-nodegroup-launch-template", "CreateNodegroup", "InvalidParameterException", "Instance type is specified in both the launch template and the node group")
+	}
+	return nil
+}
+
+// has reports whether a dotted path (lists step into their first element)
+// is set.
+func has(u *unstructured.Unstructured, path string) bool {
+	var cur any = u.Object
+	for _, part := range strings.Split(path, ".") {
+		if l, ok := cur.([]any); ok {
+			if len(l) == 0 {
+				return false
+			}
+			cur = l[0]
+		}
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return false
+		}
+		if cur, ok = m[part]; !ok || cur == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func eksVersion(a *Account, r *Resource) *AWSError {

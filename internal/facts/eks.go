@@ -27,6 +27,31 @@ type EKSFacts struct {
 	AddonsSource Source `json:"addonsSource"`
 	// ClusterAutoscalerSource is where the autoscaler tags were read.
 	ClusterAutoscalerSource Source `json:"clusterAutoscalerSource"`
+	// NodeLaunchTemplate is what a managed node group's launch template
+	// holds, and what EKS refuses in it.
+	NodeLaunchTemplate       NodeLaunchTemplate `json:"nodeLaunchTemplate"`
+	NodeLaunchTemplateSource Source             `json:"nodeLaunchTemplateSource"`
+}
+
+// NodeLaunchTemplate: the launch template of a managed node group. EKS does
+// not copy a node group's tags to the instances, volumes and network
+// interfaces it launches; the template's tag specifications do.
+type NodeLaunchTemplate struct {
+	// TagResourceTypes are the tag specification resource types.
+	TagResourceTypes []string `json:"tagResourceTypes"`
+	// Prohibited are launch template fields (dotted forProvider paths of
+	// provider-aws ec2 LaunchTemplate) EKS refuses for a managed node group.
+	Prohibited []string `json:"prohibited"`
+	// ProhibitedOnNodeGroup are node group fields EKS refuses alongside a
+	// launch template.
+	ProhibitedOnNodeGroup []string `json:"prohibitedOnNodeGroup"`
+	// The root volume: what EKS gives a node group without a template.
+	RootDeviceName string `json:"rootDeviceName"`
+	RootVolumeGiB  int    `json:"rootVolumeGiB"`
+	RootVolumeType string `json:"rootVolumeType"`
+	// MetadataHopLimit is the IMDSv2 hop limit (1: pods cannot reach the
+	// node's credentials), as on a node group without a template.
+	MetadataHopLimit int `json:"metadataHopLimit"`
 }
 
 // KubernetesVersion is one EKS Kubernetes minor.

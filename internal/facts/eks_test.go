@@ -20,6 +20,24 @@ func TestEKSSources(t *testing.T) {
 	checkSource(t, "eks nodeGroupScaling", EKS.NodeGroupScaling.Source)
 	checkSource(t, "eks addons", EKS.AddonsSource)
 	checkSource(t, "eks cluster autoscaler", EKS.ClusterAutoscalerSource)
+	checkSource(t, "eks nodeLaunchTemplate", EKS.NodeLaunchTemplateSource)
+}
+
+// TestNodeLaunchTemplate: the template tags what a node launch bills (the
+// instance and its root volume at least) and sets a root volume.
+func TestNodeLaunchTemplate(t *testing.T) {
+	lt := EKS.NodeLaunchTemplate
+	for _, want := range []string{"instance", "volume"} {
+		if !slices.Contains(lt.TagResourceTypes, want) {
+			t.Errorf("nodeLaunchTemplate.tagResourceTypes %v lacks %q: its cost would carry no cost allocation tag", lt.TagResourceTypes, want)
+		}
+	}
+	if lt.RootDeviceName == "" || lt.RootVolumeGiB <= 0 || lt.RootVolumeType == "" || lt.MetadataHopLimit < 1 {
+		t.Errorf("nodeLaunchTemplate needs a root device, size, type and hop limit: %+v", lt)
+	}
+	if len(lt.Prohibited) == 0 || len(lt.ProhibitedOnNodeGroup) == 0 {
+		t.Errorf("nodeLaunchTemplate lists no prohibited settings: %+v", lt)
+	}
 }
 
 func TestEKSVersions(t *testing.T) {

@@ -125,14 +125,14 @@ func TestMake(t *testing.T) {
 		"NoChangeStaging": {reason: "The example claim against its own ready fixture changes nothing.", env: "staging", stage: "ready", want: want{exit: 0, updates: []string{}, text: "Plan: no changes."}},
 		"NoChangeProd":    {reason: "The example claim against its own ready fixture changes nothing.", env: "prod", stage: "ready", want: want{exit: 0, updates: []string{}, text: "Plan: no changes."}},
 		"NodeGroupResize": {
-			reason: "Raising a node group's minimum is one in-place update of that node group, and costs more at the minimum.",
+			reason: "Raising a node group's minimum above the size it runs at is one in-place update of that node group that carries the running size raised to the new minimum (EKS refuses a desired size outside the range), and costs more at the minimum.",
 			env:    "prod", stage: "ready",
 			edits: map[string]any{"cluster.nodeGroups.general.minSize": int64(3), "cluster.nodeGroups.general.desiredSize": int64(3)},
 			want: want{exit: 2, updates: []string{"cluster/node-group-general"},
-				fields:  []string{"spec.forProvider.scalingConfig[0].minSize", "spec.initProvider.scalingConfig[0].desiredSize"},
+				fields:  []string{"spec.forProvider.scalingConfig[0].desiredSize", "spec.forProvider.scalingConfig[0].minSize", "spec.initProvider.scalingConfig[0].desiredSize"},
 				added:   []string{"node group general (t3.large x 3-4)", "node root volumes (gp2)"},
 				removed: []string{"node group general (t3.large x 2-4)", "node root volumes (gp2)"},
-				text:    "~ NodeGroup \"node-group-general\"\n      spec.forProvider.scalingConfig[0].minSize: 2 -> 3"},
+				text:    "~ NodeGroup \"node-group-general\"\n      spec.forProvider.scalingConfig[0].desiredSize: (none) -> 3\n      spec.forProvider.scalingConfig[0].minSize: 2 -> 3"},
 		},
 		"CIDRChange": {
 			reason: "A new VPC CIDR can only be made by replacing the VPC and subnets: the function refuses, and the plan says so with its message; nothing else changes (the network policies keep admitting the VPC that exists).",

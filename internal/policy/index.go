@@ -15,6 +15,9 @@ type Index struct {
 // NewIndex indexes rendered resources.
 func NewIndex(objs []*unstructured.Unstructured) *Index { return &Index{objs: objs} }
 
+// All returns every rendered resource.
+func (x *Index) All() []*unstructured.Unstructured { return x.objs }
+
 // Selecting returns the resources of kind in u's composite whose selector
 // field (for example bucketSelector) selects u's component.
 func (x *Index) Selecting(u *unstructured.Unstructured, kind, selector string) []*unstructured.Unstructured {

@@ -105,7 +105,41 @@ func TestRulesCatchViolations(t *testing.T) {
 		},
 		"Untagged": {
 			objs: []*unstructured.Unstructured{obj("ec2.aws.upbound.io/v1beta1", "VPC", "vpc", map[string]any{"tags": map[string]any{"Project": "gokinjo"}})},
-			want: []string{"tag Environment is missing", "tag ManagedBy is missing"},
+			want: []string{"tag Environment is missing", "tag EnvironmentId is missing", "tag ManagedBy is missing"},
+		},
+		"UntaggedNodes": {
+			objs: func() []*unstructured.Unstructured {
+				bare := obj("eks.aws.upbound.io/v1beta1", "NodeGroup", "node-group-general", map[string]any{})
+				ng := obj("eks.aws.upbound.io/v1beta1", "NodeGroup", "node-group-compute", map[string]any{"launchTemplate": []any{map[string]any{"id": "lt-1", "version": "1"}}})
+				lt := obj("ec2.aws.upbound.io/v1beta1", "LaunchTemplate", "launch-template-compute", map[string]any{"tagSpecifications": []any{
+					map[string]any{"resourceType": "instance", "tags": map[string]any{"Project": "gokinjo", "Environment": "dev", "EnvironmentId": "gokinjo-dev-k4x2qa", "ManagedBy": "crossplane"}},
+				}})
+				return []*unstructured.Unstructured{bare, ng, lt}
+			}(),
+			want: []string{
+				`[nodes-tagged] NodeGroup "node-group-general" of x: has no launch template`,
+				`launch template launch-template-compute: volume tag specification lacks EnvironmentId`,
+			},
+		},
+		"BudgetOnSharedTag": {
+			objs: func() []*unstructured.Unstructured {
+				b := obj("budgets.aws.upbound.io/v1beta1", "Budget", "budget", map[string]any{"costFilter": []any{map[string]any{"name": "TagKeyValue", "values": []any{"user:Environment$dev"}}}})
+				b.SetAnnotations(map[string]string{"crossplane.io/composition-resource-name": "budget", "crossplane.io/external-name": "gokinjo-dev-k4x2qa-monthly"})
+				vpc := obj("ec2.aws.upbound.io/v1beta1", "VPC", "vpc", map[string]any{"tags": map[string]any{"EnvironmentId": "gokinjo-dev-other1"}})
+				return []*unstructured.Unstructured{b, vpc}
+			}(),
+			want: []string{
+				`[budget-covers-environment] Budget "budget" of x: cost filter TagKeyValue [user:Environment$dev], want [user:EnvironmentId$gokinjo-dev-k4x2qa]`,
+			},
+		},
+		"BudgetMissesResource": {
+			objs: func() []*unstructured.Unstructured {
+				b := obj("budgets.aws.upbound.io/v1beta1", "Budget", "budget", map[string]any{"costFilter": []any{map[string]any{"name": "TagKeyValue", "values": []any{"user:EnvironmentId$gokinjo-dev-k4x2qa"}}}})
+				b.SetAnnotations(map[string]string{"crossplane.io/composition-resource-name": "budget", "crossplane.io/external-name": "gokinjo-dev-k4x2qa-monthly"})
+				vpc := obj("ec2.aws.upbound.io/v1beta1", "VPC", "vpc", map[string]any{"tags": map[string]any{"EnvironmentId": "gokinjo-dev-other1"}})
+				return []*unstructured.Unstructured{b, vpc}
+			}(),
+			want: []string{`VPC "vpc" of x is tagged EnvironmentId="gokinjo-dev-other1": the budget does not count it`},
 		},
 		"OrphanOnDeleted": {
 			objs: func() []*unstructured.Unstructured {
@@ -123,6 +157,16 @@ func TestRulesCatchViolations(t *testing.T) {
 				return []*unstructured.Unstructured{sg, vpc, kept, vpc2}
 			}(),
 			want: []string{`[orphan-holds-no-deleted] SecurityGroup "db-sg" of x: vpcIdSelector selects VPC "vpc" of x, which is deleted with the claim`},
+		},
+		"LongLabel": {
+			objs: func() []*unstructured.Unstructured {
+				u := obj("protection.crossplane.io/v1beta1", "ClusterUsage", "u", map[string]any{})
+				l := u.GetLabels()
+				l["platform.gokinjo.io/component"] = "usage-iam-role-node-amazonec2containerregistryreadonly-by-eks-cluster"
+				u.SetLabels(l)
+				return []*unstructured.Unstructured{u}
+			}(),
+			want: []string{`[metadata-valid] ClusterUsage "u" of x: metadata.labels: Invalid value: "usage-iam-role-node-amazonec2containerregistryreadonly-by-eks-cluster": must be no more than 63`},
 		},
 		"LoosePod": {
 			objs: []*unstructured.Unstructured{obj("kubernetes.crossplane.io/v1alpha2", "Object", "api", deployment(map[string]any{}, "gokinjo-api:latest"))},

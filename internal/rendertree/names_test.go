@@ -165,6 +165,14 @@ func TestNamesUniquePerClaim(t *testing.T) {
 			}
 		})
 	}
+	// Two dev claims in one account: each budget counts its own claim's
+	// spend only (the Environment tag value is the same for both).
+	t.Run("BudgetsApart", func(t *testing.T) {
+		p := pairs["SameNameTwoNamespaces"]
+		if problems := budgetsApart(render(p[0]), render(p[1])); len(problems) > 0 {
+			t.Errorf("two dev claims in one account: budgets and bills disagree (%d):\n%s", len(problems), strings.Join(problems, "\n"))
+		}
+	})
 	t.Run("WithinAWSLimits", func(t *testing.T) {
 		for key, objs := range rendered {
 			for _, problem := range overLimit(objs) {

@@ -49,7 +49,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	c.planVersions(xr)
 	steps := []func() error{
 		c.kmsKey, c.logGroup, c.clusterRole, c.nodeRole, c.eksCluster, c.adminAccess,
-		func() error { return c.nodeGroups(xr) }, c.addons, c.oidcProvider, c.irsaRoles, c.remoteAccess, c.usages,
+		c.launchTemplates, func() error { return c.nodeGroups(xr) }, c.addons, c.oidcProvider, c.irsaRoles, c.remoteAccess, c.usages,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -42,6 +42,14 @@ func (c *cluster) nodeGroups(xr *compose.XR) error {
 		if !ok {
 			return fmt.Errorf("spec.parameters.nodeGroups: node group %s: instance type %q has no known architecture", ng.Name, ng.InstanceType)
 		}
+		// Its launch template tags the nodes (launchtemplate.go).
+		lt, ok, err := c.nodeLaunchTemplate(ng)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
 		p := eks.NodeGroupParameters{
 			Region:              mr.Str(o.Region),
 			ClusterNameSelector: mr.Local(compCluster),
@@ -66,6 +74,7 @@ func (c *cluster) nodeGroups(xr *compose.XR) error {
 			p.Labels[workloadLabel] = mr.Str(airflowWorker)
 			p.Taint = []eks.TaintParameters{{Key: mr.Str(taintKey), Value: mr.Str(airflowWorker), Effect: mr.Str("NO_SCHEDULE")}}
 		}
+		p.LaunchTemplate = lt
 		n := &eks.NodeGroup{
 			ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{meta.AnnotationKeyExternalName: name}},
 			Spec: eks.NodeGroupSpec{

@@ -31,6 +31,7 @@ func TestSequencing(t *testing.T) {
 		"RolesFirst":        {reason: "IAM roles of the cluster and nodes come on the first reconcile.", comp: compNodeRole, want: 0},
 		"LogGroupFirst":     {reason: "The control-plane log group comes first, so EKS never creates it without retention.", comp: compLogGroup, want: 0},
 		"ClusterAfterKey":   {reason: "The cluster waits for the key's ARN (encryption config takes no reference) and its log group.", comp: compCluster, want: 1},
+		"LaunchTemplates":   {reason: "Node launch templates need nothing observed: first reconcile, so the node groups find their id and version.", comp: launchTemplateComponent("general"), want: 0},
 		"NodeGroups":        {reason: "Node groups come with the cluster.", comp: nodeGroupComponent("general"), want: 1},
 		"OIDCAfterCluster":  {reason: "The OIDC provider waits for the observed ready cluster's issuer.", comp: compOIDCProvider, want: 2},
 		"AuthAfterCluster":  {reason: "ClusterAuth waits for the cluster to be ready.", comp: compClusterAuth, want: 2},

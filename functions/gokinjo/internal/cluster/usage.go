@@ -83,7 +83,7 @@ func (c *cluster) usages() error {
 
 // usage composes a ClusterUsage: of may not be deleted while by exists.
 func (c *cluster) usage(of, by string) error {
-	comp := "usage-" + of + "-by-" + by
+	comp := naming.UsageComponent(of, by)
 	u := map[string]any{
 		"apiVersion": clusterUsageAPIVersion,
 		"kind":       clusterUsageKind,

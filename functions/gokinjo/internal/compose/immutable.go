@@ -15,10 +15,12 @@ import (
 // An Immutable field of a managed resource: AWS cannot change it in place, so
 // a new value would make the provider replace the resource (delete and
 // recreate it). Same reports whether two values are the same as far as AWS
-// is concerned; nil means deep equality.
+// is concerned; nil means deep equality. Presence: adding or removing the
+// field replaces the resource too (a node group's launch template).
 type Immutable struct {
-	Path string
-	Same func(old, new any) bool
+	Path     string
+	Same     func(old, new any) bool
+	Presence bool
 }
 
 // immutableFields registers, per kind, the fields whose change forces a
@@ -37,6 +39,10 @@ var immutableFields = map[schema.GroupKind][]Immutable{
 		{Path: "spec.forProvider.instanceTypes"},
 		{Path: "spec.forProvider.amiType"},
 		{Path: "spec.forProvider.capacityType"},
+		// EKS cannot add a launch template to a node group created without
+		// one, nor change its id or name; a new version is an in-place
+		// rolling update.
+		{Path: "spec.forProvider.launchTemplate", Same: sameLaunchTemplate, Presence: true},
 	},
 	{Group: "kms.aws.upbound.io", Kind: "Key"}: {{Path: "spec.forProvider.customerMasterKeySpec"}, {Path: "spec.forProvider.keyUsage"}},
 }
@@ -65,6 +71,14 @@ func (s *State) GuardReplacement() error {
 		for _, f := range immutableFields[gk] {
 			was, okOld := value(o.Resource, f.Path)
 			want, okNew := value(d.Resource, f.Path)
+			if had, has := present(o.Resource, f.Path), present(d.Resource, f.Path); f.Presence && had != has {
+				change := "would be added"
+				if had {
+					change = "would be removed"
+				}
+				problems = append(problems, fmt.Sprintf("%s %q: %s %s", gk.Kind, name, strings.TrimPrefix(f.Path, "spec.forProvider."), change))
+				continue
+			}
 			if !okOld || !okNew {
 				continue
 			}
@@ -89,6 +103,39 @@ func (s *State) GuardReplacement() error {
 func value(u *composed.Unstructured, path string) (any, bool) {
 	v, err := u.GetValue(path)
 	return v, err == nil && v != nil
+}
+
+// present reports whether a field is set to something: an empty list or
+// object is no launch template.
+func present(u *composed.Unstructured, path string) bool {
+	v, ok := value(u, path)
+	switch t := v.(type) {
+	case []any:
+		return len(t) > 0
+	case map[string]any:
+		return len(t) > 0
+	}
+	return ok
+}
+
+// sameLaunchTemplate compares node group launch templates by identity (id,
+// or name where both name one), not version: a new version is an update.
+func sameLaunchTemplate(old, new any) bool {
+	field := func(v any, k string) string {
+		if l, ok := v.([]any); ok && len(l) > 0 {
+			if m, ok := l[0].(map[string]any); ok {
+				s, _ := m[k].(string)
+				return s
+			}
+		}
+		return ""
+	}
+	for _, k := range []string{"id", "name"} {
+		if o, n := field(old, k), field(new, k); o != "" && n != "" && o != n {
+			return false
+		}
+	}
+	return true
 }
 
 // sameMajor compares engine versions by major version: 15.4 to 15.7 is an

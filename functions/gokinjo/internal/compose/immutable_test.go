@@ -54,6 +54,34 @@ func TestGuardReplacement(t *testing.T) {
 			desired:  mr("eks.aws.upbound.io/v1beta1", "NodeGroup", map[string]any{"instanceTypes": []any{"m6i.large"}}, nil),
 			want:     `NodeGroup "r": instanceTypes would change`,
 		},
+		"LaunchTemplateAdded": {
+			reason:   "EKS cannot add a launch template to a node group created without one: the provider would replace it.",
+			observed: mr("eks.aws.upbound.io/v1beta1", "NodeGroup", map[string]any{"instanceTypes": []any{"t3.large"}}, nil),
+			desired:  mr("eks.aws.upbound.io/v1beta1", "NodeGroup", map[string]any{"instanceTypes": []any{"t3.large"}, "launchTemplate": []any{map[string]any{"id": "lt-1", "version": "1"}}}, nil),
+			want:     `NodeGroup "r": launchTemplate would be added`,
+		},
+		"LaunchTemplateRemoved": {
+			reason:   "Dropping a node group's launch template replaces it too.",
+			observed: mr("eks.aws.upbound.io/v1beta1", "NodeGroup", map[string]any{"launchTemplate": []any{map[string]any{"id": "lt-1", "version": "1"}}}, nil),
+			desired:  mr("eks.aws.upbound.io/v1beta1", "NodeGroup", map[string]any{"launchTemplate": []any{}}, nil),
+			want:     `NodeGroup "r": launchTemplate would be removed`,
+		},
+		"LaunchTemplateOtherID": {
+			reason:   "After creation a node group cannot use another launch template id.",
+			observed: mr("eks.aws.upbound.io/v1beta1", "NodeGroup", map[string]any{"launchTemplate": []any{map[string]any{"id": "lt-1", "version": "1"}}}, nil),
+			desired:  mr("eks.aws.upbound.io/v1beta1", "NodeGroup", map[string]any{"launchTemplate": []any{map[string]any{"id": "lt-2", "version": "1"}}}, nil),
+			want:     `NodeGroup "r": launchTemplate would change`,
+		},
+		"LaunchTemplateNewVersion": {
+			reason:   "A new version of the same template is an in-place rolling update (the provider may have late-initialized the name).",
+			observed: mr("eks.aws.upbound.io/v1beta1", "NodeGroup", map[string]any{"launchTemplate": []any{map[string]any{"id": "lt-1", "name": "gokinjo-dev-general", "version": "1"}}}, nil),
+			desired:  mr("eks.aws.upbound.io/v1beta1", "NodeGroup", map[string]any{"launchTemplate": []any{map[string]any{"id": "lt-1", "version": "2"}}}, nil),
+		},
+		"NoLaunchTemplate": {
+			reason:   "A node group without a template, composed without one, is no change.",
+			observed: mr("eks.aws.upbound.io/v1beta1", "NodeGroup", map[string]any{"instanceTypes": []any{"t3.large"}}, nil),
+			desired:  mr("eks.aws.upbound.io/v1beta1", "NodeGroup", map[string]any{"instanceTypes": []any{"t3.large"}}, nil),
+		},
 		"BucketRename": {
 			reason:   "A new bucket name would be a new bucket: the observed name wins (State.Add), so nothing is replaced.",
 			observed: mr("s3.aws.upbound.io/v1beta1", "Bucket", nil, map[string]string{meta.AnnotationKeyExternalName: "gokinjo-raw-prod"}),

@@ -9,6 +9,7 @@ import (
 	"github.com/gokinjo/platform/functions/gokinjo/internal/database"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/datalake"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 // Layer names of an estimate, as status.cost.layers names them.
@@ -180,10 +181,15 @@ func (p *Prices) cluster(e *Estimate, c v1alpha1.ClusterParameters, u Usage) {
 		e.add(LayerCluster, fmt.Sprintf("node group %s (%s x %d-%d)", g.Name, g.InstanceType, g.MinSize, g.MaxSize),
 			float64(g.MinSize)*price*h, float64(g.MaxSize)*price*h)
 	}
-	// No launch template sets the root volume, so EKS gives each node its
-	// default disk: gp2.
-	disk := p.Assumptions.NodeRootVolumeGB * p.EBS.GP2PerGBMonth
-	e.add(LayerCluster, "node root volumes (gp2)", nodesLo*disk, nodesHi*disk)
+	// The root volume the node groups' launch templates give each node
+	// (EKS's default disk without a template: 20 GiB gp2).
+	root := facts.EKS.NodeLaunchTemplate
+	if perGB, ok := p.EBS.PerGBMonth(root.RootVolumeType); ok {
+		disk := float64(root.RootVolumeGiB) * perGB
+		e.add(LayerCluster, "node root volumes ("+root.RootVolumeType+")", nodesLo*disk, nodesHi*disk)
+	} else {
+		e.Unpriced = append(e.Unpriced, Item{Layer: LayerCluster, Name: "EBS volume type " + root.RootVolumeType + " (node root volumes)"})
+	}
 	fixed(e, LayerCluster, "KMS key (secrets)", p.KMS.KeyPerMonth)
 	// All five control-plane log types are on: a month's ingestion, and the
 	// storage of what the group's retention keeps.

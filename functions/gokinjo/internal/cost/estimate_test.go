@@ -33,7 +33,7 @@ func TestEstimateExampleEnvironments(t *testing.T) {
 	h := p.HoursPerMonth
 	ec2 := p.EC2.InstancePerHour
 	rds := p.RDS.InstancePerHour
-	disk := p.Assumptions.NodeRootVolumeGB * p.EBS.GP2PerGBMonth // no launch template: the EKS default gp2 disk
+	disk := 20 * p.EBS.GP2PerGBMonth // the launch templates' root volume: EKS's default 20 GiB gp2 disk
 	// A month of log ingestion and what the retention keeps stored.
 	logs := func(gb, days float64) float64 {
 		return gb*p.CloudWatch.LogsIngestPerGB + gb*days/30*p.CloudWatch.LogsStoragePerGBMonth

@@ -28,10 +28,7 @@ type Prices struct {
 	EC2 struct {
 		InstancePerHour map[string]float64 `json:"instancePerHour"`
 	} `json:"ec2"`
-	EBS struct {
-		GP2PerGBMonth float64 `json:"gp2PerGBMonth"`
-		GP3PerGBMonth float64 `json:"gp3PerGBMonth"`
-	} `json:"ebs"`
+	EBS EBSPrices `json:"ebs"`
 	VPC struct {
 		NATGatewayPerHour float64 `json:"natGatewayPerHour"`
 		NATGatewayPerGB   float64 `json:"natGatewayPerGB"`
@@ -89,7 +86,6 @@ type Assumptions struct {
 	Dev              Usage   `json:"dev"`
 	Staging          Usage   `json:"staging"`
 	Prod             Usage   `json:"prod"`
-	NodeRootVolumeGB float64 `json:"nodeRootVolumeGB"`
 	ImageSizeGB      float64 `json:"imageSizeGB"`
 	S3AgeHorizonDays float64 `json:"s3AgeHorizonDays"`
 }
@@ -141,4 +137,21 @@ var (
 func Default() (*Prices, error) {
 	loadOnce.Do(func() { loaded, loadErr = Parse(pricesYAML) })
 	return loaded, loadErr
+}
+
+// EBSPrices are the EBS volume prices.
+type EBSPrices struct {
+	GP2PerGBMonth float64 `json:"gp2PerGBMonth"`
+	GP3PerGBMonth float64 `json:"gp3PerGBMonth"`
+}
+
+// PerGBMonth is the price of a volume type; 0, false for a type not priced.
+func (e EBSPrices) PerGBMonth(volumeType string) (float64, bool) {
+	switch volumeType {
+	case "gp2":
+		return e.GP2PerGBMonth, true
+	case "gp3":
+		return e.GP3PerGBMonth, true
+	}
+	return 0, false
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/pkg/meta"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 )
 
 // logExportTypes are the PostgreSQL logs every instance exports to CloudWatch.
@@ -66,7 +67,7 @@ func (d *database) logGroupUsage(groupComp, instanceComp string) error {
 	if d.spec().DeletionPolicy == xpv1.DeletionOrphan {
 		return nil
 	}
-	comp := "usage-" + groupComp + "-by-" + instanceComp
+	comp := naming.UsageComponent(groupComp, instanceComp)
 	u := mr.ClusterUsage(
 		mr.LocalRef(cwl.CRDGroupVersion.String(), cwl.Group_Kind, groupComp),
 		mr.LocalRef(rds.CRDGroupVersion.String(), rds.Instance_Kind, instanceComp),

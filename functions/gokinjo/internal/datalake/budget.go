@@ -7,6 +7,7 @@ import (
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 const compBudget = "budget"
@@ -16,9 +17,13 @@ const compBudget = "budget"
 var BudgetThresholds = []float64{80, 100}
 
 // budget composes the environment's monthly cost budget, filtered by the
-// Environment cost allocation tag every resource carries (the tag must be
-// activated as a cost allocation tag in the billing console once per
-// account).
+// EnvironmentId cost allocation tag: every AWS resource of the environment
+// carries it, and so do its node instances and volumes (the node groups'
+// launch templates tag them; EKS does not copy a node group's tags). The
+// Environment tag is shared by every claim of one kind in an account, so a
+// filter on it would count another dev claim's spend too. Cost allocation
+// tags must be activated once per account (facts.Billing; provider-aws has
+// no resource for it): docs/database-layer.md.
 func (d *datalake) budget() error {
 	o := d.p.Owner
 	name := naming.AWSName(o, "monthly")
@@ -42,7 +47,7 @@ func (d *datalake) budget() error {
 			LimitUnit:   mr.Str("USD"),
 			CostFilter: []budgets.CostFilterParameters{{
 				Name:   mr.Str("TagKeyValue"),
-				Values: []*string{mr.Str("user:" + naming.TagEnvironment + "$" + o.Environment)},
+				Values: []*string{mr.Str(facts.Billing.TagKeyValue(naming.TagEnvironmentID, naming.EnvironmentID(o)))},
 			}},
 			Notification: notes,
 			Tags:         d.tags(name),

@@ -165,7 +165,7 @@ func TestBuckets(t *testing.T) {
 			if l, _ := b.GetString("spec.forProvider.limitAmount"); l != tc.budget {
 				t.Errorf("%s: budget limit: want %s, got %s", tc.reason, tc.budget, l)
 			}
-			if f, _ := b.GetString("spec.forProvider.costFilter[0].values[0]"); f != "user:Environment$"+tc.env {
+			if f, _ := b.GetString("spec.forProvider.costFilter[0].values[0]"); f != "user:EnvironmentId$gokinjo-"+tc.env {
 				t.Errorf("%s: budget cost filter %q", tc.reason, f)
 			}
 			var notes []struct {

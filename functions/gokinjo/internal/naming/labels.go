@@ -3,7 +3,13 @@
 // (design brief, decision 5) and AWS cost reports can group by tag.
 package naming
 
-import "github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+import (
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+)
 
 // Label keys. Selectors between layers match on LabelEnvironmentID plus a
 // role label; selectors inside a layer add matchControllerRef.
@@ -24,6 +30,20 @@ func Labels(o v1alpha1.Owner, layer, component string) map[string]string {
 		LabelLayer:         layer,
 		LabelComponent:     component,
 	}
+}
+
+// UsageComponent is the component (the composition resource name, and so the
+// component label) of the Usage that keeps of until by is gone:
+// usage-<of>-by-<by>. A label value holds at most 63 characters, and the API
+// server refuses a longer one, so a longer name keeps its first characters
+// and ends with a hash of the whole: two pairs never share a component.
+func UsageComponent(of, by string) string {
+	c := "usage-" + of + "-by-" + by
+	if len(c) <= validation.LabelValueMaxLength {
+		return c
+	}
+	h := shortHash("usage:" + c)
+	return strings.TrimRight(c[:validation.LabelValueMaxLength-len(h)-1], "-") + "-" + h
 }
 
 // ZoneSuffix is the short form of an availability zone used in names

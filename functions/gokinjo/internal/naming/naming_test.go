@@ -5,22 +5,47 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
 func TestTags(t *testing.T) {
-	o := v1alpha1.Owner{EnvironmentID: "gokinjo-abcde", Environment: "dev", Region: "ap-northeast-1"}
-	got := map[string]string{}
-	for k, v := range Tags(o, "network", "gokinjo-dev-vpc", map[string]string{"kubernetes.io/role/elb": "1"}) {
-		got[k] = *v
+	cases := map[string]struct {
+		reason string
+		o      v1alpha1.Owner
+		wantID string
+	}{
+		"NewEnvironment": {
+			reason: "EnvironmentId is the name prefix, unique per claim and region: two dev claims in one account tell their spend apart",
+			o:      v1alpha1.Owner{EnvironmentID: "gokinjo-abcde", Environment: "dev", Region: "ap-northeast-1", NamePrefix: "gokinjo-dev-k4x2qa"},
+			wantID: "gokinjo-dev-k4x2qa",
+		},
+		"LegacyEnvironment": {
+			reason: "an environment named before the scheme keeps gokinjo-<env>, the prefix of all its names",
+			o:      v1alpha1.Owner{EnvironmentID: "gokinjo-abcde", Environment: "dev", Region: "ap-northeast-1"},
+			wantID: "gokinjo-dev",
+		},
 	}
-	want := map[string]string{
-		"Project": "gokinjo", "Environment": "dev", "ManagedBy": "crossplane", "Layer": "network",
-		"Name": "gokinjo-dev-vpc", "kubernetes.io/role/elb": "1",
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Tags(): -want, +got:\n%s", diff)
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := map[string]string{}
+			for k, v := range Tags(tc.o, "network", "gokinjo-dev-vpc", map[string]string{"kubernetes.io/role/elb": "1"}) {
+				got[k] = *v
+			}
+			want := map[string]string{
+				"Project": "gokinjo", "Environment": "dev", "EnvironmentId": tc.wantID, "ManagedBy": "crossplane", "Layer": "network",
+				"Name": "gokinjo-dev-vpc", "kubernetes.io/role/elb": "1",
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s\nTags(): -want, +got:\n%s", tc.reason, diff)
+			}
+			for _, k := range CostAllocationTags {
+				if got[k] == "" {
+					t.Errorf("cost allocation tag %s is missing", k)
+				}
+			}
+		})
 	}
 }
 
@@ -93,5 +118,39 @@ func TestFinalSnapshotName(t *testing.T) {
 	}
 	if got != FinalSnapshotName(a, AWSName(a)) {
 		t.Error("FinalSnapshotName() is not stable")
+	}
+}
+
+// TestUsageComponent: a Usage's component is its label value, which the API
+// server refuses beyond 63 characters; short pairs keep their readable name
+// (existing Usages keep theirs), long ones are cut and made unique by a hash.
+func TestUsageComponent(t *testing.T) {
+	cases := map[string]struct {
+		of, by string
+		want   string
+	}{
+		"Short": {of: "iam-role-cluster", by: "eks-cluster", want: "usage-iam-role-cluster-by-eks-cluster"},
+		"Long":  {of: "iam-role-node-amazonec2containerregistryreadonly", by: "eks-cluster"},
+	}
+	seen := map[string]bool{}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := UsageComponent(tc.of, tc.by)
+			if errs := validation.IsValidLabelValue(got); len(errs) > 0 {
+				t.Errorf("UsageComponent(%q, %q) = %q, not a label value: %v", tc.of, tc.by, got, errs)
+			}
+			if tc.want != "" && got != tc.want {
+				t.Errorf("UsageComponent(%q, %q) = %q, want %q", tc.of, tc.by, got, tc.want)
+			}
+			if seen[got] {
+				t.Errorf("UsageComponent(%q, %q) = %q, shared with another pair", tc.of, tc.by, got)
+			}
+			seen[got] = true
+		})
+	}
+	a := UsageComponent("irsa-ebs-csi-amazonebscsidriverpolicy", "addon-aws-ebs-csi-driver")
+	b := UsageComponent("irsa-ebs-csi-amazonebscsidriverpolicy", "addon-aws-ebs-csi-driver-2")
+	if a == b {
+		t.Errorf("two long pairs share the component %q", a)
 	}
 }

@@ -15,9 +15,12 @@ import (
 const xrName = "net"
 
 // reconcile plays Crossplane and the provider over a simulated account
-// until the layer composes the same resources twice and waits for nothing:
-// each desired resource is applied (controlled by the XR, as Crossplane
-// sets it), and what the layer no longer desires is deleted.
+// until the layer composes the same resources twice, waits for nothing and
+// the account refuses nothing: each desired resource is applied (controlled
+// by the XR, as Crossplane sets it, in map order as Crossplane does), and
+// what the layer no longer desires is deleted. A reference to a resource
+// applied later in the same pass fails to resolve until the next pass, as
+// the provider's would until its next reconcile.
 func reconcile(t *testing.T, a *awssim.Account, p v1alpha1.NetworkParameters, observed composetest.Observed) composetest.Observed {
 	t.Helper()
 	var last []string
@@ -37,12 +40,12 @@ func reconcile(t *testing.T, a *awssim.Account, p v1alpha1.NetworkParameters, ob
 			}
 		}
 		names := r.State.Names()
-		if len(r.State.Waiting()) == 0 && equal(names, last) {
+		if len(r.State.Waiting()) == 0 && equal(names, last) && len(a.Failures()) == 0 {
 			return next
 		}
 		observed, last = next, names
 	}
-	t.Fatalf("the network did not converge: waiting for %v", last)
+	t.Fatalf("the network did not converge: composing %v, refused %v", last, a.Failures())
 	return nil
 }
 

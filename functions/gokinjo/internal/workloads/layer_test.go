@@ -11,6 +11,7 @@ import (
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
@@ -79,7 +80,7 @@ func TestConverged(t *testing.T) {
 			if w := s.Waiting(); len(w) != 0 {
 				t.Fatalf("still waiting for %v", w)
 			}
-			for _, c := range []string{deploymentComp("api"), compIngress, compServiceMonitor, compPrometheusRule, addonComp(addonAirflow), usageComp(addonComp(addonLBController), compIngress), usageComp("cluster", addonComp(addonAirflow))} {
+			for _, c := range []string{deploymentComp("api"), compIngress, compServiceMonitor, compPrometheusRule, addonComp(addonAirflow), naming.UsageComponent(addonComp(addonLBController), compIngress), naming.UsageComponent("cluster", addonComp(addonAirflow))} {
 				if _, ok := s.Desired()[resource.Name(c)]; !ok {
 					t.Errorf("%s is not composed", c)
 				}
@@ -298,7 +299,7 @@ func TestUsages(t *testing.T) {
 	if n != 21 {
 		t.Errorf("%d usages, want 21", n)
 	}
-	net := s.Desired()[resource.Name(usageComp(networkComponent, compIngress))]
+	net := s.Desired()[resource.Name(naming.UsageComponent(networkComponent, compIngress))]
 	if net == nil {
 		t.Error("no Usage keeps the XNetwork (the controller's egress) until the Ingress is gone")
 	} else if kind, _ := net.Resource.GetString("spec.of.kind"); kind != v1alpha1.KindNetwork {
@@ -306,13 +307,13 @@ func TestUsages(t *testing.T) {
 	}
 	for _, by := range []string{addonComp(addonMonitoring), addonComp(addonAirflow), compNamespace} {
 		for _, v := range volumeDependencies {
-			if _, ok := s.Desired()[resource.Name(usageComp(v.component, by))]; !ok {
+			if _, ok := s.Desired()[resource.Name(naming.UsageComponent(v.component, by))]; !ok {
 				t.Errorf("no Usage keeps %s until %s (its volumes) is gone", v.component, by)
 			}
 		}
 	}
 	for _, d := range albDependencies {
-		u, ok := s.Desired()[resource.Name(usageComp(d.component, compIngress))]
+		u, ok := s.Desired()[resource.Name(naming.UsageComponent(d.component, compIngress))]
 		if !ok {
 			t.Errorf("no Usage keeps %s until the Ingress (the ALB) is gone", d.component)
 			continue

@@ -59,8 +59,6 @@ var volumeDependencies = []struct {
 // networkComponent is the usage name of the environment's XNetwork.
 const networkComponent = "network"
 
-func usageComp(of, by string) string { return "usage-" + of + "-by-" + by }
-
 // usages order deletion: the Ingress goes before the load balancer
 // controller (which deletes the ALB) and before everything the controller
 // needs to delete it (albDependencies, and the XNetwork: the controller runs
@@ -84,7 +82,7 @@ func (w *workloads) usages() error {
 	for _, u := range local {
 		of := w.s.Desired()[resourceName(u.of)].Resource
 		by := w.s.Desired()[resourceName(u.by)].Resource
-		if err := w.usage(usageComp(u.of, u.by),
+		if err := w.usage(naming.UsageComponent(u.of, u.by),
 			ref(of.GetAPIVersion(), of.GetKind(), map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{naming.LabelComponent: u.of}}),
 			ref(by.GetAPIVersion(), by.GetKind(), map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{naming.LabelComponent: u.by}}),
 		); err != nil {
@@ -102,14 +100,14 @@ func (w *workloads) usages() error {
 		ing := w.s.Desired()[resourceName(compIngress)].Resource
 		by := ref(ing.GetAPIVersion(), ing.GetKind(), map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{naming.LabelComponent: compIngress}})
 		for _, d := range albDependencies {
-			if err := w.usage(usageComp(d.component, compIngress), clusterPart(d.gvk, d.component), by); err != nil {
+			if err := w.usage(naming.UsageComponent(d.component, compIngress), clusterPart(d.gvk, d.component), by); err != nil {
 				return err
 			}
 		}
 		// The environment's XNetwork carries the environment id label, as
 		// every XR the environment composes (its only XNetwork).
 		network := ref(v1alpha1.APIVersion, v1alpha1.KindNetwork, map[string]any{"matchLabels": map[string]any{naming.LabelEnvironmentID: w.p.EnvironmentID}})
-		if err := w.usage(usageComp(networkComponent, compIngress), network, by); err != nil {
+		if err := w.usage(naming.UsageComponent(networkComponent, compIngress), network, by); err != nil {
 			return err
 		}
 	}
@@ -120,7 +118,7 @@ func (w *workloads) usages() error {
 		d := w.s.Desired()[resourceName(by)].Resource
 		user := ref(d.GetAPIVersion(), d.GetKind(), map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{naming.LabelComponent: by}})
 		for _, v := range volumeDependencies {
-			if err := w.usage(usageComp(v.component, by), clusterPart(v.gvk, v.component), user); err != nil {
+			if err := w.usage(naming.UsageComponent(v.component, by), clusterPart(v.gvk, v.component), user); err != nil {
 				return err
 			}
 		}
@@ -131,7 +129,7 @@ func (w *workloads) usages() error {
 		if by != compNamespace && d.GetKind() != releaseGVK.Kind {
 			continue
 		}
-		if err := w.usage(usageComp("cluster", by), cluster,
+		if err := w.usage(naming.UsageComponent("cluster", by), cluster,
 			ref(d.GetAPIVersion(), d.GetKind(), map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{naming.LabelComponent: by}}),
 		); err != nil {
 			return err
