@@ -104,6 +104,14 @@ type Resource struct {
 	// leakedVolumes are the volume claims whose EBS volumes deleting this
 	// resource left in AWS (volumes.go).
 	leakedVolumes []string
+	// keptClaims are the StatefulSet volume claims deleting this resource
+	// left in namespace keptIn (no retention policy deletes them); the
+	// namespace's deletion deletes them, else their volumes leak.
+	keptClaims []string
+	keptIn     string
+	// claimsGone: the namespace's deletion took this resource's claims
+	// already.
+	claimsGone bool
 }
 
 func (r *Resource) gone() bool { return r.State == StateDeleted }

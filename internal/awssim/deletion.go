@@ -475,6 +475,9 @@ func (a *Account) audit(envID string, rep *DeletionReport) {
 		if len(r.leakedVolumes) > 0 {
 			rep.Leaked = append(rep.Leaked, fmt.Sprintf("EBS volumes of %s (deleted with %s %s after the EBS CSI controller was gone)", strings.Join(r.leakedVolumes, ", "), r.Kind.Kind, r.Name))
 		}
+		if r.gone() && len(r.keptClaims) > 0 {
+			rep.Leaked = append(rep.Leaked, fmt.Sprintf("EBS volumes of %s (StatefulSet claims left in namespace %s by deleting %s %s, whenDeleted not Delete, and no namespace Object deleted them before the EKS cluster went)", strings.Join(r.keptClaims, ", "), r.keptIn, r.Kind.Kind, r.Name))
+		}
 		if r.State != StateOrphaned && !(r.Kind == kindLoadBalancer && r.State == StateAvailable) {
 			continue
 		}

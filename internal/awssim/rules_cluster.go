@@ -455,21 +455,50 @@ func splitPath(p string) []string {
 // chartVolumes are the volume claims a chart creates, by values path: a
 // volumeClaimTemplate (present = enabled) or a persistence block. Read from
 // the charts' values.yaml; which ones are on by default is a chart default
-// (facts.Charts) unless the release sets it.
-var chartVolumes = map[string][]struct{ template, enabled, class string }{
+// (facts.Charts) unless the release sets it. statefulSet: the claim comes
+// from a StatefulSet's volumeClaimTemplates (made by the chart, or by the
+// Prometheus operator from the chart's Prometheus and Alertmanager), so
+// helm uninstall leaves it unless the value at whenDeleted is Delete (""
+// when the chart offers no such value).
+//
+//   - kube-prometheus-stack 88.5.3 (values.yaml): prometheusSpec.storageSpec
+//     and alertmanagerSpec.storage become the operator's StatefulSet
+//     volumeClaimTemplate; their persistentVolumeClaimRetentionPolicy is {}.
+//     Grafana 12.11.1 (grafana-community/helm-charts templates/pvc.yaml)
+//     makes a plain PersistentVolumeClaim (persistence.type pvc,
+//     useStatefulSet false, no resource-policy keep).
+//   - airflow (chart templates/triggerer/triggerer-deployment.yaml): the
+//     triggerer is a StatefulSet with a logs volumeClaimTemplate when
+//     triggerer.persistence.enabled, with no retention value. Workers are a
+//     StatefulSet only with a Celery executor, redis and postgresql are
+//     off in the release: none of them makes a claim here.
+var chartVolumes = map[string][]chartVolume{
 	"kube-prometheus-stack": {
-		{template: "prometheus.prometheusSpec.storageSpec.volumeClaimTemplate"},
-		{template: "alertmanager.alertmanagerSpec.storage.volumeClaimTemplate"},
+		{template: "prometheus.prometheusSpec.storageSpec.volumeClaimTemplate", statefulSet: true,
+			whenDeleted: "prometheus.prometheusSpec.persistentVolumeClaimRetentionPolicy.whenDeleted"},
+		{template: "alertmanager.alertmanagerSpec.storage.volumeClaimTemplate", statefulSet: true,
+			whenDeleted: "alertmanager.alertmanagerSpec.persistentVolumeClaimRetentionPolicy.whenDeleted"},
 		{enabled: "grafana.persistence.enabled", class: "grafana.persistence.storageClassName"},
 	},
 	"airflow": {
-		{enabled: "triggerer.persistence.enabled", class: "triggerer.persistence.storageClassName"},
+		{enabled: "triggerer.persistence.enabled", class: "triggerer.persistence.storageClassName", statefulSet: true},
 	},
 }
 
-// A claim is a volume claim a chart creates: what names it in messages
-// and its StorageClass ("" for the default).
-type claim struct{ what, class string }
+// A chartVolume is one volume claim a chart can make (chartVolumes).
+type chartVolume struct {
+	template, enabled, class string
+	statefulSet              bool
+	whenDeleted              string
+}
+
+// A claim is a volume claim a chart creates: what names it in messages,
+// its StorageClass ("" for the default), and whether helm uninstall leaves
+// it (a StatefulSet claim without whenDeleted: Delete).
+type claim struct {
+	what, class string
+	kept        bool
+}
 
 // releaseClaims are the volume claims a release's chart creates.
 func releaseClaims(a *Account, rel *unstructured.Unstructured) []claim {
@@ -489,7 +518,12 @@ func releaseClaims(a *Account, rel *unstructured.Unstructured) []claim {
 			}
 			class, _ = chartValue(a, rel, v.class).(string)
 		}
-		out = append(out, claim{what: chartName(rel) + " " + strings.SplitN(firstNonEmpty(v.template, v.enabled), ".", 2)[0], class: class})
+		kept := v.statefulSet
+		if v.whenDeleted != "" {
+			policy, _ := chartValue(a, rel, v.whenDeleted).(string)
+			kept = kept && policy != retentionDelete
+		}
+		out = append(out, claim{what: chartName(rel) + " " + strings.SplitN(firstNonEmpty(v.template, v.enabled), ".", 2)[0], class: class, kept: kept})
 	}
 	return out
 }

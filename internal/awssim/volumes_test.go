@@ -69,3 +69,99 @@ func TestVolumesAtDeletion(t *testing.T) {
 		})
 	}
 }
+
+// TestStatefulSetClaimsAtDeletion: a StatefulSet's volumeClaimTemplate
+// claim outlives the StatefulSet (helm uninstall, or its Object) unless
+// its persistentVolumeClaimRetentionPolicy.whenDeleted is Delete; only its
+// namespace's deletion takes it then, and its volume leaks if nothing
+// deletes the namespace while the EBS CSI controller runs.
+func TestStatefulSetClaimsAtDeletion(t *testing.T) {
+	const helm, obj, eks, iam = "helm.crossplane.io/v1beta1", "kubernetes.crossplane.io/v1alpha2", "eks.aws.upbound.io/v1beta1", "iam.aws.upbound.io/v1beta1"
+	use := func(ofAPI, ofKind, of, byAPI, byKind, by string) *unstructured.Unstructured {
+		u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of+"-by-"+by, nil)
+		u.Object["spec"] = map[string]any{
+			"of": map[string]any{"apiVersion": ofAPI, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
+			"by": map[string]any{"apiVersion": byAPI, "kind": byKind, "resourceRef": map[string]any{"name": by}},
+		}
+		return u
+	}
+	controller := []*unstructured.Unstructured{
+		mr("iam", "OpenIDConnectProvider", "oidc", map[string]any{"url": "https://oidc.eks.ap-northeast-1.amazonaws.com/id/X"}),
+		mr("iam", "Role", "ebs-role", nil, ext("gokinjo-dev-ebs-csi")),
+		mr("iam", "RolePolicyAttachment", "ebs-policy", map[string]any{"policyArn": "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "roleSelector": sel("ebs-role")}),
+		mr("eks", "NodeGroup", "ng", nil),
+		mr("eks", "Addon", "ebs", map[string]any{"addonName": ebsCSIAddon, "configurationValues": `{"defaultStorageClass":{"enabled":true}}`, "serviceAccountRoleArnSelector": sel("ebs-role")}),
+		use(iam, "OpenIDConnectProvider", "oidc", eks, "Addon", "ebs"),
+		use(iam, "Role", "ebs-role", eks, "Addon", "ebs"),
+		use(iam, "RolePolicyAttachment", "ebs-policy", eks, "Addon", "ebs"),
+		use(eks, "NodeGroup", "ng", eks, "Addon", "ebs"),
+	}
+	prometheus := func(whenDeleted string) *unstructured.Unstructured {
+		spec := map[string]any{"storageSpec": map[string]any{"volumeClaimTemplate": map[string]any{"spec": map[string]any{"storageClassName": "gp3"}}}}
+		if whenDeleted != "" {
+			spec["persistentVolumeClaimRetentionPolicy"] = map[string]any{"whenDeleted": whenDeleted}
+		}
+		r := release("prometheus", "kube-prometheus-stack", map[string]any{"prometheus": map[string]any{"prometheusSpec": spec}}, false)
+		_ = unstructured.SetNestedField(r.Object, "monitoring", "spec", "forProvider", "namespace")
+		return r
+	}
+	statefulSet := func(whenDeleted string) *unstructured.Unstructured {
+		spec := map[string]any{"volumeClaimTemplates": []any{map[string]any{"metadata": map[string]any{"name": "data"}, "spec": map[string]any{"storageClassName": "gp3"}}}}
+		if whenDeleted != "" {
+			spec["persistentVolumeClaimRetentionPolicy"] = map[string]any{"whenDeleted": whenDeleted}
+		}
+		return objectMR("sts", map[string]any{"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": map[string]any{"name": "db", "namespace": "monitoring"}, "spec": spec})
+	}
+	ns := objectMR("monitoring-ns", map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "monitoring"}})
+	addonByRelease := use(eks, "Addon", "ebs", helm, "Release", "prometheus")
+	addonByNS := use(eks, "Addon", "ebs", obj, "Object", "monitoring-ns")
+	nsByRelease := use(obj, "Object", "monitoring-ns", helm, "Release", "prometheus")
+	cases := map[string]struct {
+		objs     []*unstructured.Unstructured
+		complete bool
+		want     string
+	}{
+		"ReleaseWithoutNamespaceObject": {
+			objs: []*unstructured.Unstructured{prometheus(""), addonByRelease},
+			want: "leaked: EBS volumes of kube-prometheus-stack prometheus (StatefulSet claims left in namespace monitoring by deleting Release prometheus",
+		},
+		"ReleaseWhenDeletedDelete": {
+			objs:     []*unstructured.Unstructured{prometheus("Delete"), addonByRelease},
+			complete: true,
+		},
+		"NamespaceObjectOutlivesRelease": {
+			objs:     []*unstructured.Unstructured{prometheus(""), ns, addonByRelease, addonByNS, nsByRelease},
+			complete: true,
+		},
+		"NamespaceObjectSamePass": {
+			objs:     []*unstructured.Unstructured{prometheus(""), ns, addonByRelease, addonByNS},
+			complete: true,
+		},
+		"NamespaceObjectWithoutAddonUsage": {
+			objs: []*unstructured.Unstructured{prometheus(""), ns, addonByRelease, nsByRelease},
+			want: "leaked: EBS volumes of kube-prometheus-stack prometheus (deleted with Object monitoring-ns after the EBS CSI controller was gone)",
+		},
+		"StatefulSetObjectRetained": {
+			objs: []*unstructured.Unstructured{statefulSet(""), use(eks, "Addon", "ebs", obj, "Object", "sts")},
+			want: "leaked: EBS volumes of StatefulSet monitoring/db (StatefulSet claims left in namespace monitoring by deleting Object sts",
+		},
+		"StatefulSetObjectWhenDeletedDelete": {
+			objs:     []*unstructured.Unstructured{statefulSet("Delete"), use(eks, "Addon", "ebs", obj, "Object", "sts")},
+			complete: true,
+		},
+		"StatefulSetObjectAndNamespace": {
+			objs:     []*unstructured.Unstructured{statefulSet(""), ns, use(eks, "Addon", "ebs", obj, "Object", "sts"), addonByNS},
+			complete: true,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := newAccount(NewCloud(), "111111111111")
+			apply(t, a, append(append([]*unstructured.Unstructured{}, controller...), tc.objs...)...)
+			rep := a.DeleteEnvironment(testEnv)
+			if rep.Complete() != tc.complete || !strings.Contains(rep.String(), tc.want) {
+				t.Errorf("complete=%v, want %v with %q:\n%s", rep.Complete(), tc.complete, tc.want, rep)
+			}
+		})
+	}
+}

@@ -36,9 +36,12 @@ func calls(actions ...string) []need {
 // managed master password. Kinds that reach no AWS API are listed with none,
 // so a new composed kind fails this test until someone decides its needs.
 var kindNeeds = map[string][]need{
-	"ec2.aws.upbound.io/VPC":                              calls("ec2:CreateVpc", "ec2:DescribeVpcs", "ec2:ModifyVpcAttribute", "ec2:DeleteVpc", "ec2:CreateTags"),
-	"ec2.aws.upbound.io/Subnet":                           calls("ec2:CreateSubnet", "ec2:DescribeSubnets", "ec2:ModifySubnetAttribute", "ec2:DeleteSubnet"),
-	"ec2.aws.upbound.io/InternetGateway":                  calls("ec2:CreateInternetGateway", "ec2:AttachInternetGateway", "ec2:DetachInternetGateway", "ec2:DeleteInternetGateway"),
+	"ec2.aws.upbound.io/VPC":             calls("ec2:CreateVpc", "ec2:DescribeVpcs", "ec2:ModifyVpcAttribute", "ec2:DeleteVpc", "ec2:CreateTags"),
+	"ec2.aws.upbound.io/Subnet":          calls("ec2:CreateSubnet", "ec2:DescribeSubnets", "ec2:ModifySubnetAttribute", "ec2:DeleteSubnet"),
+	"ec2.aws.upbound.io/InternetGateway": calls("ec2:CreateInternetGateway", "ec2:AttachInternetGateway", "ec2:DetachInternetGateway", "ec2:DeleteInternetGateway"),
+	// Terraform's aws_launch_template: an update is a new version made the
+	// default (update_default_version).
+	"ec2.aws.upbound.io/LaunchTemplate":                   calls("ec2:CreateLaunchTemplate", "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions", "ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate", "ec2:DeleteLaunchTemplate", "ec2:CreateTags"),
 	"ec2.aws.upbound.io/EIP":                              calls("ec2:AllocateAddress", "ec2:DescribeAddresses", "ec2:ReleaseAddress"),
 	"ec2.aws.upbound.io/NATGateway":                       calls("ec2:CreateNatGateway", "ec2:DescribeNatGateways", "ec2:DeleteNatGateway"),
 	"ec2.aws.upbound.io/RouteTable":                       calls("ec2:CreateRouteTable", "ec2:DescribeRouteTables", "ec2:DeleteRouteTable"),
@@ -54,7 +57,9 @@ var kindNeeds = map[string][]need{
 		need{action: "iam:PassRole", condKey: "iam:PassedToService", condValue: "eks.amazonaws.com"},
 		need{action: "iam:CreateServiceLinkedRole", condKey: "iam:AWSServiceName", condValue: "eks.amazonaws.com"}),
 	"eks.aws.upbound.io/ClusterAuth": calls("eks:DescribeCluster"),
-	"eks.aws.upbound.io/NodeGroup": append(calls("eks:CreateNodegroup", "eks:DescribeNodegroup", "eks:UpdateNodegroupConfig", "eks:UpdateNodegroupVersion", "eks:DeleteNodegroup"),
+	// EKS reads a node group's launch template with the caller's
+	// credentials (ec2:DescribeLaunchTemplateVersions).
+	"eks.aws.upbound.io/NodeGroup": append(calls("eks:CreateNodegroup", "eks:DescribeNodegroup", "eks:UpdateNodegroupConfig", "eks:UpdateNodegroupVersion", "eks:DeleteNodegroup", "ec2:DescribeLaunchTemplateVersions"),
 		need{action: "iam:PassRole", condKey: "iam:PassedToService", condValue: "eks.amazonaws.com"},
 		need{action: "iam:CreateServiceLinkedRole", condKey: "iam:AWSServiceName", condValue: "eks-nodegroup.amazonaws.com"},
 		need{action: "iam:CreateServiceLinkedRole", condKey: "iam:AWSServiceName", condValue: "autoscaling.amazonaws.com"}),

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/crossplane/function-sdk-go/resource"
+
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 )
 
 // TestUsages: once converged, the roles EKS deletes with and their
@@ -18,10 +20,10 @@ func TestUsages(t *testing.T) {
 			_, s, _ := converge(t, c.p)
 			want := map[string]string{}
 			for _, of := range c.rolePermissions() {
-				want["usage-"+of+"-by-"+compCluster] = of
+				want[naming.UsageComponent(of, compCluster)] = of
 			}
 			for _, of := range c.ebsCSIDependencies() {
-				want["usage-"+of+"-by-"+addonComponent(addonEBSCSI)] = of
+				want[naming.UsageComponent(of, addonComponent(addonEBSCSI))] = of
 			}
 			n := 0
 			for name, d := range s.Desired() {

@@ -59,7 +59,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		w.s.Wait("the cluster's ProviderConfig (XCluster status.providerConfigName)")
 	} else {
 		steps := []func() error{
-			w.namespace, w.config, w.databaseSecret, w.airflowMetadata, w.serviceAccounts,
+			w.namespace, w.monitoringNamespace, w.config, w.databaseSecret, w.airflowMetadata, w.serviceAccounts,
 			w.migration, w.api, w.frontend, w.addons, w.ingress,
 			w.networkPolicies, w.monitoring, w.usages,
 		}

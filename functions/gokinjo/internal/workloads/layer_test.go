@@ -291,13 +291,14 @@ func TestUsages(t *testing.T) {
 		}
 	}
 	// LB controller by Ingress, monitoring by ServiceMonitor and rules, the
-	// cluster by the namespace and each of the five releases, the eight
-	// things the controller needs to delete the ALB by the Ingress (its
-	// pods, access, IAM role, the role's policy, the OIDC provider) and the
-	// XNetwork (its egress), and the EBS CSI driver by kube-prometheus-stack,
-	// Airflow and the namespace (their volumes).
-	if n != 21 {
-		t.Errorf("%d usages, want 21", n)
+	// monitoring namespace by monitoring, the cluster by the two namespaces
+	// and each of the five releases, the eight things the controller needs
+	// to delete the ALB by the Ingress (its pods, access, IAM role, the
+	// role's policy, the OIDC provider) and the XNetwork (its egress), and
+	// the EBS CSI driver by kube-prometheus-stack, Airflow and the two
+	// namespaces (their volumes).
+	if n != 24 {
+		t.Errorf("%d usages, want 24", n)
 	}
 	net := s.Desired()[resource.Name(naming.UsageComponent(networkComponent, compIngress))]
 	if net == nil {
@@ -305,7 +306,7 @@ func TestUsages(t *testing.T) {
 	} else if kind, _ := net.Resource.GetString("spec.of.kind"); kind != v1alpha1.KindNetwork {
 		t.Errorf("the network Usage selects a %s", kind)
 	}
-	for _, by := range []string{addonComp(addonMonitoring), addonComp(addonAirflow), compNamespace} {
+	for _, by := range volumeUsers {
 		for _, v := range volumeDependencies {
 			if _, ok := s.Desired()[resource.Name(naming.UsageComponent(v.component, by))]; !ok {
 				t.Errorf("no Usage keeps %s until %s (its volumes) is gone", v.component, by)

@@ -44,17 +44,23 @@ var albDependencies = []struct {
 }
 
 // volumeDependencies: the EBS volumes of the claims that kube-prometheus-stack
-// (Grafana, and Prometheus with its claim retention), Airflow (the triggerer)
-// and the namespace (the claims in it) make are deleted by the EBS CSI
-// controller. Deleted first, the volumes stay in AWS, billed, with nothing
-// left to delete them. The cluster layer keeps what the add-on runs with
-// (its nodes, IRSA role, the OIDC provider) until the add-on is gone.
+// (Grafana's claim, deleted with the release), Airflow and the namespaces
+// make are deleted by the EBS CSI controller. Deleted first, the volumes
+// stay in AWS, billed, with nothing left to delete them. The StatefulSet
+// claims (Prometheus's, Airflow's triggerer's) outlive their releases (no
+// retention policy deletes them) and go with their namespace: the app
+// namespace and the monitoring namespace. The cluster layer keeps what the
+// add-on runs with (its nodes, IRSA role, the OIDC provider) until the
+// add-on is gone.
 var volumeDependencies = []struct {
 	component string
 	gvk       schema.GroupVersionKind
 }{
 	{"addon-aws-ebs-csi-driver", schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "Addon"}},
 }
+
+// volumeUsers are what has volumes (volumeDependencies).
+var volumeUsers = []string{addonComp(addonMonitoring), addonComp(addonAirflow), compNamespace, compMonitoringNamespace}
 
 // networkComponent is the usage name of the environment's XNetwork.
 const networkComponent = "network"
@@ -65,9 +71,10 @@ const networkComponent = "network"
 // in private subnets and reaches ELB and STS through the NAT gateways; a
 // Usage of the XR keeps all it composes, as Kubernetes deletes composed
 // resources only once their XR is gone), the ServiceMonitor and the rules
-// before kube-prometheus-stack (which owns their CRDs), what has volumes
-// before the EBS CSI driver (volumeDependencies), and every
-// add-on and the namespace before the EKS cluster.
+// before kube-prometheus-stack (which owns their CRDs), kube-prometheus-stack
+// before its namespace, what has volumes before the EBS CSI driver
+// (volumeDependencies), and every add-on and the namespaces before the EKS
+// cluster.
 func (w *workloads) usages() error {
 	type pair struct{ of, by string }
 	var local []pair
@@ -78,6 +85,15 @@ func (w *workloads) usages() error {
 		if w.desired(by) && w.desired(addonComp(addonMonitoring)) {
 			local = append(local, pair{addonComp(addonMonitoring), by})
 		}
+	}
+	// helm uninstall reads its release record (Secrets in the release's
+	// namespace) and deletes what the chart made outside the namespace
+	// (cluster roles, webhook configurations, Services in kube-system):
+	// with the namespace going first or at once, provider-helm finds no
+	// release and drops the Release without uninstalling. Prometheus's claim
+	// that helm uninstall leaves then goes with the namespace.
+	if w.desired(compMonitoringNamespace) && w.desired(addonComp(addonMonitoring)) {
+		local = append(local, pair{compMonitoringNamespace, addonComp(addonMonitoring)})
 	}
 	for _, u := range local {
 		of := w.s.Desired()[resourceName(u.of)].Resource
@@ -111,7 +127,7 @@ func (w *workloads) usages() error {
 			return err
 		}
 	}
-	for _, by := range []string{addonComp(addonMonitoring), addonComp(addonAirflow), compNamespace} {
+	for _, by := range volumeUsers {
 		if !w.desired(by) {
 			continue
 		}
@@ -126,7 +142,7 @@ func (w *workloads) usages() error {
 	cluster := clusterPart(eksClusterGVK, clusterComponent)
 	for _, by := range w.s.Names() {
 		d := w.s.Desired()[resourceName(by)].Resource
-		if by != compNamespace && d.GetKind() != releaseGVK.Kind {
+		if by != compNamespace && by != compMonitoringNamespace && d.GetKind() != releaseGVK.Kind {
 			continue
 		}
 		if err := w.usage(naming.UsageComponent("cluster", by), cluster,
