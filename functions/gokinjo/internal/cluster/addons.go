@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"encoding/json"
+
 	eks "github.com/upbound/provider-aws/apis/eks/v1beta1"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
@@ -18,15 +20,30 @@ const (
 
 func addonComponent(name string) string { return "addon-" + name }
 
-// configurationValues of the add-ons that need more than the defaults:
-// vpc-cni enforces NetworkPolicies (off by default, so the workloads layer's
-// default-deny would do nothing); the EBS CSI driver creates the default
-// StorageClass (EKS 1.30+ clusters have none, so volume claims would wait
-// forever). Keys as the add-ons' configuration schemas spell them (facts:
-// eks.yaml sources).
-var addonConfig = map[string]string{
-	addonVPCCNI: `{"enableNetworkPolicy":"true"}`,
-	addonEBSCSI: `{"defaultStorageClass":{"enabled":true}}`,
+// addonConfig is the configurationValues of the add-ons that need more than
+// the defaults: vpc-cni enforces NetworkPolicies (off by default, so the
+// workloads layer's default-deny would do nothing); the EBS CSI driver
+// creates the default StorageClass (EKS 1.30+ clusters have none, so volume
+// claims would wait forever) and tags the volumes it creates with the cost
+// allocation tags (controller.extraVolumeTags; untagged, the apps' volumes
+// escape the budget). Keys as the add-ons' configuration schemas spell them
+// (facts: eks.yaml sources; extraVolumeTags: aws-ebs-csi-driver's chart
+// values, which the add-on's schema follows).
+func (c *cluster) addonConfig(name string) (string, error) {
+	var cfg map[string]any
+	switch name {
+	case addonVPCCNI:
+		cfg = map[string]any{"enableNetworkPolicy": "true"}
+	case addonEBSCSI:
+		cfg = map[string]any{
+			"defaultStorageClass": map[string]any{"enabled": true},
+			"controller":          map[string]any{"extraVolumeTags": naming.CostTags(c.p.Owner)},
+		}
+	default:
+		return "", nil
+	}
+	b, err := json.Marshal(cfg)
+	return string(b), err
 }
 
 // addons composes the EKS managed add-ons, at the version the EKS facts give
@@ -83,7 +100,11 @@ func (c *cluster) addon(name, role string) error {
 	if k, ok := facts.EKS.Version(c.dataPlaneVersion()); ok && k.Addons[name] != "" {
 		p.AddonVersion = mr.Str(k.Addons[name])
 	}
-	if cfg, ok := addonConfig[name]; ok {
+	cfg, err := c.addonConfig(name)
+	if err != nil {
+		return err
+	}
+	if cfg != "" {
 		p.ConfigurationValues = mr.Str(cfg)
 	}
 	a := &eks.Addon{Spec: eks.AddonSpec{ResourceSpec: mr.Spec(o), ForProvider: p}}

@@ -114,8 +114,9 @@ func TestAddons(t *testing.T) {
 			addon:  addonVPCCNI, wantVersion: nilIfEmpty(k.Addons[addonVPCCNI]), wantConfig: `{"enableNetworkPolicy":"true"}`,
 		},
 		"EBSCSIDefaultStorageClass": {
-			reason: "The EBS CSI add-on creates the default StorageClass (EKS 1.30+ has none).",
-			addon:  addonEBSCSI, wantVersion: nilIfEmpty(k.Addons[addonEBSCSI]), wantConfig: `{"defaultStorageClass":{"enabled":true}}`,
+			reason: "The EBS CSI add-on creates the default StorageClass (EKS 1.30+ has none) and tags the volumes it creates with the cost allocation tags, so the budget counts them.",
+			addon:  addonEBSCSI, wantVersion: nilIfEmpty(k.Addons[addonEBSCSI]),
+			wantConfig: `{"controller":{"extraVolumeTags":{"Environment":"prod","EnvironmentId":"gokinjo-prod","ManagedBy":"crossplane","Project":"gokinjo"}},"defaultStorageClass":{"enabled":true}}`,
 		},
 		"KubeProxyOfTheMinor": {
 			reason: "kube-proxy runs the version the facts give for the cluster minor.",

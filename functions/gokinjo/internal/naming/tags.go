@@ -26,17 +26,29 @@ var CostAllocationTags = []string{TagProject, TagEnvironment, TagEnvironmentID, 
 // EnvironmentID is the value of the EnvironmentId tag.
 func EnvironmentID(o v1alpha1.Owner) string { return Prefix(o) }
 
+// CostTags are the cost allocation tags (CostAllocationTags) with their
+// values: what the in-cluster controllers that create AWS resources (the
+// load balancer controller's ALB and security groups, the EBS CSI driver's
+// volumes) put on them, so the budget sees that spend too.
+func CostTags(o v1alpha1.Owner) map[string]string {
+	return map[string]string{
+		TagProject:       "gokinjo",
+		TagEnvironment:   o.Environment,
+		TagEnvironmentID: EnvironmentID(o),
+		TagManagedBy:     "crossplane",
+	}
+}
+
 // Tags returns the tags of an AWS resource: the cost-allocation set plus its
 // Name, plus any extra tags (for example the EKS subnet discovery tags).
 // provider-aws takes tags as map[string]*string.
 func Tags(o v1alpha1.Owner, layer, name string, extra ...map[string]string) map[string]*string {
 	t := map[string]*string{
-		TagProject:       ptr("gokinjo"),
-		TagEnvironment:   ptr(o.Environment),
-		TagEnvironmentID: ptr(EnvironmentID(o)),
-		TagManagedBy:     ptr("crossplane"),
-		TagLayer:         ptr(layer),
-		TagName:          ptr(name),
+		TagLayer: ptr(layer),
+		TagName:  ptr(name),
+	}
+	for k, v := range CostTags(o) {
+		t[k] = ptr(v)
 	}
 	for _, e := range extra {
 		for k, v := range e {

@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/internal/facts"
 )
 
@@ -122,9 +123,12 @@ func (w *workloads) lbControllerValues() (release, bool) {
 		// platform has none of): while the controller is not ready, every
 		// Service creation fails, the other charts' included.
 		"enableServiceMutatorWebhook": false,
-		"podSecurityContext":          helmPodSecurity(),
-		"securityContext":             helmContainerSecurity(),
-		"resources":                   helmResources("100m", "128Mi", "500m", "512Mi"),
+		// The ALB, its target groups and security groups carry the cost
+		// allocation tags, so the budget sees their spend.
+		"defaultTags":        naming.CostTags(w.p.Owner),
+		"podSecurityContext": helmPodSecurity(),
+		"securityContext":    helmContainerSecurity(),
+		"resources":          helmResources("100m", "128Mi", "500m", "512Mi"),
 	}
 	if w.p.VPCID != "" {
 		v["vpcId"] = w.p.VPCID

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/internal/facts"
 )
 
@@ -75,6 +76,11 @@ func TestAddonValues(t *testing.T) {
 		if got := get(addon, p); got != want {
 			t.Errorf("%s values.%s = %v, want %v", addon, p, got, want)
 		}
+	}
+	// The ALB and its security groups carry the cost allocation tags (the
+	// budget filters on EnvironmentId).
+	if tags, _ := get(addonLBController, "defaultTags").(map[string]any); tags["EnvironmentId"] == nil || len(tags) != len(naming.CostAllocationTags) {
+		t.Errorf("%s values.defaultTags = %v, want the cost allocation tags %v", addonLBController, tags, naming.CostAllocationTags)
 	}
 	// Grafana's root is read-only: /tmp (plugin downloads) is an emptyDir.
 	if m, _ := get(addonMonitoring, "grafana.extraEmptyDirMounts").([]any); len(m) != 1 || m[0].(map[string]any)["mountPath"] != "/tmp" {
