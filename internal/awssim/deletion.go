@@ -41,6 +41,35 @@ var deleteRules = map[schema.GroupKind]deleteRule{
 		gk("iam", "RolePolicyAttachment"), gk("iam", "RolePolicy")),
 	gk("iam", "Policy"): blockedBy("DeletePolicy", "DeleteConflict", "Cannot delete policy %s: it is attached to entities",
 		gk("iam", "RolePolicyAttachment")),
+	kindObject:  inClusterAccess("provider-kubernetes"),
+	kindRelease: inClusterAccess("provider-helm"),
+}
+
+// inClusterAccess (SIMULATED provider-kubernetes and provider-helm): an
+// Object or a Release is deleted in the cluster through its ProviderConfig's
+// kubeconfig, the ClusterAuth's connection Secret (garbage-collected with
+// the ClusterAuth). With the environment's ClusterAuth gone, or deleted in
+// the same pass (worst case), the provider cannot reach the cluster and the
+// deletion never completes. The ProviderConfigs themselves are kept by the
+// providers while in use (crossplane-runtime's ProviderConfigUsage).
+func inClusterAccess(provider string) deleteRule {
+	return func(a *Account, r *Resource) *AWSError {
+		had := false // gone ones count: a test account may have none
+		for _, ca := range a.res {
+			if ca.Kind != gkClusterAuth || envOf(ca.Observed) != envOf(r.Observed) {
+				continue
+			}
+			had = true
+			if ca.State == StateAvailable && !a.deleting[ca.key] {
+				return nil
+			}
+		}
+		if !had {
+			return nil
+		}
+		return awsErr("in-cluster-access", "Delete", "ClusterUnreachable",
+			"%s cannot delete %s: the kubeconfig of its ProviderConfig (the ClusterAuth's connection Secret) is gone", provider, r.Name)
+	}
 }
 
 // blockedBy refuses the delete while a resource of the given kinds, still
@@ -354,16 +383,34 @@ func (a *Account) lbControllerRunning(obj *Resource) bool {
 	for _, p := range a.sameEnv(obj, gk("iam", "OpenIDConnectProvider")) {
 		oidc = oidc || up(p)
 	}
-	nodes := false
+	return running && oidc && a.nodesReachAWS(obj, up)
+}
+
+// nodesReachAWS (SIMULATED): a controller's pods on the environment's nodes
+// reach the AWS APIs: a live node group in a subnet with egress (the
+// network has no interface endpoints), and the cluster's DNS and pod
+// networking (the vpc-cni, kube-proxy and CoreDNS add-ons: deleting an
+// add-on removes its software from the cluster unless it is preserved).
+func (a *Account) nodesReachAWS(obj *Resource, up func(*Resource) bool) bool {
+	for _, ad := range a.sameEnv(obj, gkEKSAddon) {
+		switch fp(ad.Observed, "addonName") {
+		case "vpc-cni", "kube-proxy", "coredns":
+			if preserve, _, _ := unstructured.NestedBool(ad.Observed.Object, "spec", "forProvider", "preserve"); !up(ad) && !preserve {
+				return false
+			}
+		}
+	}
 	for _, ng := range a.sameEnv(obj, gk("eks", "NodeGroup")) {
 		if !up(ng) {
 			continue
 		}
 		for _, s := range a.refTargets(ng, "subnetIds") {
-			nodes = nodes || a.egress(s, up)
+			if a.egress(s, up) {
+				return true
+			}
 		}
 	}
-	return running && oidc && nodes
+	return false
 }
 
 // A DeletionReport is what deleting an environment left behind.

@@ -416,3 +416,42 @@ func TestRDSLogGroupRecreated(t *testing.T) {
 		})
 	}
 }
+
+// TestInClusterAccessAtDeletion (SIMULATED providers): an Object is deleted
+// through the ClusterAuth's kubeconfig; deleted in the same pass, the
+// ClusterAuth leaves the Object stuck, and a Usage keeping it until the
+// cluster is gone (which outlives what runs on it) lets deletion complete.
+func TestInClusterAccessAtDeletion(t *testing.T) {
+	const eks, obj = "eks.aws.upbound.io/v1beta1", "kubernetes.crossplane.io/v1alpha2"
+	use := func(ofAPI, ofKind, of, byAPI, byKind, by string) *unstructured.Unstructured {
+		u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of+"-by-"+by, nil)
+		u.Object["spec"] = map[string]any{
+			"of": map[string]any{"apiVersion": ofAPI, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
+			"by": map[string]any{"apiVersion": byAPI, "kind": byKind, "resourceRef": map[string]any{"name": by}},
+		}
+		return u
+	}
+	base := []*unstructured.Unstructured{
+		mr("eks", "ClusterAuth", "auth", map[string]any{"clusterName": "gokinjo-dev"}),
+		objectMR("ns", map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "gokinjo-dev"}}),
+	}
+	for name, tc := range map[string]struct {
+		extra    []*unstructured.Unstructured
+		complete bool
+	}{
+		"NoUsage":        {},
+		"AuthKeptByUser": {extra: []*unstructured.Unstructured{use(eks, "ClusterAuth", "auth", obj, "Object", "ns")}, complete: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newAccount(NewCloud(), "111111111111")
+			apply(t, a, append(append([]*unstructured.Unstructured{}, base...), tc.extra...)...)
+			rep := a.DeleteEnvironment(testEnv)
+			if rep.Complete() != tc.complete {
+				t.Errorf("complete = %v, want %v:\n%s", rep.Complete(), tc.complete, rep)
+			}
+			if !tc.complete && !strings.Contains(rep.String(), "in-cluster-access") {
+				t.Errorf("want the Object stuck on in-cluster-access:\n%s", rep)
+			}
+		})
+	}
+}

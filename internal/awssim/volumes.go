@@ -135,18 +135,17 @@ func (a *Account) ebsCSIRunning(r *Resource) bool {
 		}
 		addon = addon || ok
 	}
-	oidc, nodes := false, false
+	oidc := false
 	for _, p := range a.sameEnv(r, gkOIDCProvider) {
 		oidc = oidc || up(p)
 	}
-	for _, ng := range a.sameEnv(r, gkNodeGroup) {
-		nodes = nodes || up(ng)
-	}
-	return addon && oidc && nodes
+	// The controller detaches and deletes volumes through the EC2 API.
+	return addon && oidc && a.nodesReachAWS(r, up)
 }
 
 var (
 	gkEKSAddon             = gk("eks", "Addon")
+	gkClusterAuth          = gk("eks", "ClusterAuth")
 	gkNodeGroup            = gk("eks", "NodeGroup")
 	gkOIDCProvider         = gk("iam", "OpenIDConnectProvider")
 	gkRolePolicyAttachment = gk("iam", "RolePolicyAttachment")

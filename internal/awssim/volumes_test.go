@@ -12,6 +12,9 @@ import (
 // EBS CSI controller (add-on, IRSA role and policy, OIDC provider, nodes)
 // goes in the same pass; Usages keeping the add-on until they are gone,
 // and what the add-on runs with until it is gone, make deletion complete.
+// xnetwork is the API version of the XNetwork that composes egressNetwork.
+const xnetwork = "platform.gokinjo.io/v1alpha1"
+
 func TestVolumesAtDeletion(t *testing.T) {
 	const helm, obj, eks, iam = "helm.crossplane.io/v1beta1", "kubernetes.crossplane.io/v1alpha2", "eks.aws.upbound.io/v1beta1", "iam.aws.upbound.io/v1beta1"
 	use := func(ofAPI, ofKind, of, byAPI, byKind, by string) *unstructured.Unstructured {
@@ -23,17 +26,17 @@ func TestVolumesAtDeletion(t *testing.T) {
 		return u
 	}
 	cfg := `{"defaultStorageClass":{"enabled":true}}`
-	env := []*unstructured.Unstructured{
+	env := append(egressNetwork(nil), []*unstructured.Unstructured{
 		mr("iam", "OpenIDConnectProvider", "oidc", map[string]any{"url": "https://oidc.eks.ap-northeast-1.amazonaws.com/id/X"}),
 		mr("iam", "Role", "ebs-role", nil, ext("gokinjo-dev-ebs-csi")),
 		mr("iam", "RolePolicyAttachment", "ebs-policy", map[string]any{"policyArn": "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "roleSelector": sel("ebs-role")}),
-		mr("eks", "NodeGroup", "ng", nil),
+		mr("eks", "NodeGroup", "ng", map[string]any{"subnetIdSelector": map[string]any{"matchLabels": map[string]any{"platform.gokinjo.io/component": "private-a"}}}),
 		mr("eks", "Addon", "ebs", map[string]any{"addonName": ebsCSIAddon, "configurationValues": cfg, "serviceAccountRoleArnSelector": sel("ebs-role")}),
 		release("grafana", "kube-prometheus-stack", map[string]any{"grafana": map[string]any{"persistence": map[string]any{"enabled": true}}}, false),
 		objectMR("namespace", map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "gokinjo-dev"}}),
 		objectMR("pvc", map[string]any{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": map[string]any{"name": "data", "namespace": "gokinjo-dev"},
 			"spec": map[string]any{"accessModes": []any{"ReadWriteOnce"}}}),
-	}
+	}...)
 	users := []*unstructured.Unstructured{
 		use(eks, "Addon", "ebs", helm, "Release", "grafana"),
 		use(eks, "Addon", "ebs", obj, "Object", "namespace"),
@@ -44,6 +47,8 @@ func TestVolumesAtDeletion(t *testing.T) {
 		use(iam, "Role", "ebs-role", eks, "Addon", "ebs"),
 		use(iam, "RolePolicyAttachment", "ebs-policy", eks, "Addon", "ebs"),
 		use(eks, "NodeGroup", "ng", eks, "Addon", "ebs"),
+		// The controller reaches EC2 through the NAT gateway.
+		use(xnetwork, "XNetwork", "network", eks, "Addon", "ebs"),
 	}
 	cases := map[string]struct {
 		extra    []*unstructured.Unstructured
@@ -89,13 +94,15 @@ func TestStatefulSetClaimsAtDeletion(t *testing.T) {
 		mr("iam", "OpenIDConnectProvider", "oidc", map[string]any{"url": "https://oidc.eks.ap-northeast-1.amazonaws.com/id/X"}),
 		mr("iam", "Role", "ebs-role", nil, ext("gokinjo-dev-ebs-csi")),
 		mr("iam", "RolePolicyAttachment", "ebs-policy", map[string]any{"policyArn": "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "roleSelector": sel("ebs-role")}),
-		mr("eks", "NodeGroup", "ng", nil),
+		mr("eks", "NodeGroup", "ng", map[string]any{"subnetIdSelector": map[string]any{"matchLabels": map[string]any{"platform.gokinjo.io/component": "private-a"}}}),
 		mr("eks", "Addon", "ebs", map[string]any{"addonName": ebsCSIAddon, "configurationValues": `{"defaultStorageClass":{"enabled":true}}`, "serviceAccountRoleArnSelector": sel("ebs-role")}),
 		use(iam, "OpenIDConnectProvider", "oidc", eks, "Addon", "ebs"),
 		use(iam, "Role", "ebs-role", eks, "Addon", "ebs"),
 		use(iam, "RolePolicyAttachment", "ebs-policy", eks, "Addon", "ebs"),
 		use(eks, "NodeGroup", "ng", eks, "Addon", "ebs"),
+		use(xnetwork, "XNetwork", "network", eks, "Addon", "ebs"),
 	}
+	controller = append(egressNetwork(nil), controller...)
 	prometheus := func(whenDeleted string) *unstructured.Unstructured {
 		spec := map[string]any{"storageSpec": map[string]any{"volumeClaimTemplate": map[string]any{"spec": map[string]any{"storageClassName": "gp3"}}}}
 		if whenDeleted != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -76,7 +77,7 @@ func (h *harness) releaseDev(t *testing.T) {
 	h.setVersion(t, releaseV2)
 	var migrated time.Duration
 	h.releaseWait(t, "v2 rolled out", func(s releaseState) (bool, error) {
-		if s.job == jobFor(releaseV2) && s.jobReady && migrated == 0 {
+		if isJobFor(s.job, releaseV2, 1) && s.jobReady && migrated == 0 {
 			migrated = time.Since(start)
 		}
 		if s.apiTag == releaseV2 && migrated == 0 {
@@ -88,7 +89,7 @@ func (h *harness) releaseDev(t *testing.T) {
 			if err != nil {
 				return false, nil
 			}
-			if again.job != jobFor(releaseV2) || !again.jobReady {
+			if !isJobFor(again.job, releaseV2, 1) || !again.jobReady {
 				return false, fmt.Errorf("the API Deployment runs %s before its migration Job %s completed (Job %s, ready %v)", releaseV2, jobFor(releaseV2), again.job, again.jobReady)
 			}
 			migrated = time.Since(start)
@@ -112,8 +113,8 @@ func (h *harness) releaseDev(t *testing.T) {
 	if !strings.Contains(last.claimWhy, releaseV3Failure) && !strings.Contains(last.claimWhy, "backoff limit") {
 		t.Errorf("the claim does not carry the Job's failure: %s", last.claimWhy)
 	}
-	if last.job != jobFor(releaseV3)+"-3" {
-		t.Errorf("migration Job %q after the failures, want the third attempt %s-3", last.job, jobFor(releaseV3))
+	if !isJobFor(last.job, releaseV3, 3) {
+		t.Errorf("migration Job %q after the failures, want the third attempt of %s", last.job, jobFor(releaseV3))
 	}
 	h.figs.add("release: %s (failing migration): the claim says why %.1fs after the edit, API kept on %s", releaseV3, time.Since(start).Seconds(), releaseV2)
 	t.Logf("claim ResourcesReady while %s fails: %s", releaseV3, last.claimWhy)
@@ -125,15 +126,26 @@ func (h *harness) releaseDev(t *testing.T) {
 		if s.apiTag != releaseV2 {
 			return false, fmt.Errorf("the API Deployment runs %q during the revert", s.apiTag)
 		}
-		return s.job == jobFor(releaseV2) && s.jobReady && s.claimReady, nil
+		return isJobFor(s.job, releaseV2, 1) && s.jobReady && s.claimReady, nil
 	})
 	h.figs.add("release: revert %s -> %s: dev Ready %.1fs after the claim edit", releaseV3, releaseV2, time.Since(start).Seconds())
 }
 
-// jobFor is the migration Job's name for a tag (the workloads layer's
-// jobName: gokinjo-api-migrate-<tag with dots as dashes>).
+// jobFor is the start of the migration Job's name for a tag (the workloads
+// layer's jobName: gokinjo-api-migrate-<tag with dots as dashes>).
 func jobFor(tag string) string {
 	return "gokinjo-api-migrate-" + strings.NewReplacer(".", "-", "_", "-").Replace(tag)
+}
+
+// isJobFor reports whether name is attempt n of the migration Job for a tag:
+// jobFor(tag), the hash of the Job's pod spec (so a new spec is a new Job),
+// and -<n> from the second attempt on.
+func isJobFor(name, tag string, n int) bool {
+	attempt := ""
+	if n > 1 {
+		attempt = fmt.Sprintf("-%d", n)
+	}
+	return regexp.MustCompile("^" + regexp.QuoteMeta(jobFor(tag)) + "(-[a-z0-9]{8})?" + attempt + "$").MatchString(name)
 }
 
 // releaseImages writes image tarballs of version for every app, as make

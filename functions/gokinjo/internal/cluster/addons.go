@@ -100,6 +100,15 @@ func (c *cluster) addon(name, role string) error {
 	if k, ok := facts.EKS.Version(c.dataPlaneVersion()); ok && k.Addons[name] != "" {
 		p.AddonVersion = mr.Str(k.Addons[name])
 	}
+	// EKS's DeleteAddon removes the add-on's software from the cluster
+	// unless preserved: deleted with the environment, pod networking and DNS
+	// would go at once, while the load balancer and EBS CSI controllers
+	// still have an ALB and volumes to delete through the AWS APIs. The
+	// cluster's own deletion removes them. The EBS CSI add-on is ordered by
+	// Usages instead (the volumes' users keep it).
+	if name != addonEBSCSI {
+		p.Preserve = mr.Bool(true)
+	}
 	cfg, err := c.addonConfig(name)
 	if err != nil {
 		return err

@@ -136,6 +136,16 @@ func TestAddons(t *testing.T) {
 			if diff := cmp.Diff(tc.wantConfig, fp("configurationValues")); diff != "" {
 				t.Errorf("%s\nconfigurationValues: -want, +got:\n%s", tc.reason, diff)
 			}
+			// Networking and DNS stay in the cluster until it is deleted,
+			// for the controllers that still work while it goes; the EBS
+			// CSI add-on is ordered by Usages instead.
+			var wantPreserve any = true
+			if tc.addon == addonEBSCSI {
+				wantPreserve = nil
+			}
+			if got := fp("preserve"); got != wantPreserve {
+				t.Errorf("%s\npreserve = %v, want %v", tc.reason, got, wantPreserve)
+			}
 		})
 	}
 }

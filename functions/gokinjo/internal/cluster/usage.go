@@ -3,15 +3,9 @@ package cluster
 import (
 	"github.com/crossplane/function-sdk-go/resource"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
-)
-
-// clusterUsageAPIVersion and clusterUsageKind are Crossplane's cluster-scoped
-// Usage (protection.crossplane.io/v1beta1 in the core CRDs of v2.2.1 and
-// v2.4.0); the roles and the cluster are cluster-scoped.
-const (
-	clusterUsageAPIVersion = "protection.crossplane.io/v1beta1"
-	clusterUsageKind       = "ClusterUsage"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
 // rolePermissions are the roles EKS acts with while it deletes a node group
@@ -57,20 +51,48 @@ func (c *cluster) ebsCSIDependencies() []string {
 	return out
 }
 
+// clusterDependencies are what the controllers and providers working on the
+// cluster need until it is gone, kept by the EKS cluster (which outlives
+// every Release and namespace the workloads layer composes, by their own
+// Usages): the ClusterAuth, whose connection Secret is the kubeconfig
+// provider-kubernetes and provider-helm delete through (the ProviderConfigs
+// themselves are kept by the providers while in use), and each node
+// group's launch template (EKS launches replacement nodes from it).
+func (c *cluster) clusterDependencies() []string {
+	out := []string{compClusterAuth}
+	for _, ng := range c.p.NodeGroups {
+		out = append(out, launchTemplateComponent(ng.Name))
+	}
+	return out
+}
+
 // usages keep the roles and their attachments until the EKS cluster is gone
 // (the cluster is enough as the user: AWS refuses to delete it while it has
-// node groups, ResourceInUseException, so it outlives them), and what the
-// EBS CSI controller runs with until its add-on is gone.
+// node groups, ResourceInUseException, so it outlives them), what the
+// cluster's controllers and providers need (clusterDependencies) and the
+// environment's network (the controllers reach the AWS APIs through its NAT
+// gateways: the network has no interface endpoints) likewise, and what the
+// EBS CSI controller runs with until its add-on is gone. A component not
+// composed (yet) gets no Usage.
 func (c *cluster) usages() error {
 	if !c.composed {
 		return nil
 	}
-	for _, of := range c.rolePermissions() {
+	for _, of := range append(c.rolePermissions(), c.clusterDependencies()...) {
 		if err := c.usage(of, compCluster); err != nil {
 			return err
 		}
 	}
-	if _, ok := c.s.Desired()[resource.Name(addonComponent(addonEBSCSI))]; !ok {
+	if c.desired(compCluster) {
+		network := map[string]any{"apiVersion": v1alpha1.APIVersion, "kind": v1alpha1.KindNetwork, "resourceSelector": map[string]any{
+			"matchLabels": map[string]any{naming.LabelEnvironmentID: c.p.EnvironmentID},
+		}}
+		comp := naming.UsageComponent("network", compCluster)
+		if err := c.s.AddUnstructured(comp, mr.ClusterUsage(network, c.usageRef(compCluster)), c.labels(comp)); err != nil {
+			return err
+		}
+	}
+	if !c.desired(addonComponent(addonEBSCSI)) {
 		return nil
 	}
 	for _, of := range c.ebsCSIDependencies() {
@@ -81,26 +103,22 @@ func (c *cluster) usages() error {
 	return nil
 }
 
+func (c *cluster) desired(comp string) bool {
+	_, ok := c.s.Desired()[resource.Name(comp)]
+	return ok
+}
+
 // usage composes a ClusterUsage: of may not be deleted while by exists.
 func (c *cluster) usage(of, by string) error {
-	comp := naming.UsageComponent(of, by)
-	u := map[string]any{
-		"apiVersion": clusterUsageAPIVersion,
-		"kind":       clusterUsageKind,
-		"spec":       map[string]any{"of": c.usageRef(of), "by": c.usageRef(by), "replayDeletion": true},
+	if !c.desired(of) || !c.desired(by) {
+		return nil
 	}
-	return c.s.AddUnstructured(comp, u, c.labels(comp))
+	comp := naming.UsageComponent(of, by)
+	return c.s.AddUnstructured(comp, mr.ClusterUsage(c.usageRef(of), c.usageRef(by)), c.labels(comp))
 }
 
 // usageRef selects a resource of the layer by its component.
 func (c *cluster) usageRef(comp string) map[string]any {
 	d := c.s.Desired()[resource.Name(comp)].Resource
-	return map[string]any{
-		"apiVersion": d.GetAPIVersion(),
-		"kind":       d.GetKind(),
-		"resourceSelector": map[string]any{
-			"matchControllerRef": true,
-			"matchLabels":        map[string]any{naming.LabelComponent: comp},
-		},
-	}
+	return mr.LocalRef(d.GetAPIVersion(), d.GetKind(), comp)
 }

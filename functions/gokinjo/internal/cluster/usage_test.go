@@ -5,7 +5,9 @@ import (
 
 	"github.com/crossplane/function-sdk-go/resource"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
 // TestUsages: once converged, the roles EKS deletes with and their
@@ -19,15 +21,17 @@ func TestUsages(t *testing.T) {
 			c := &cluster{p: params(t, env, nil)}
 			_, s, _ := converge(t, c.p)
 			want := map[string]string{}
-			for _, of := range c.rolePermissions() {
+			for _, of := range append(c.rolePermissions(), c.clusterDependencies()...) {
 				want[naming.UsageComponent(of, compCluster)] = of
 			}
+			network := naming.UsageComponent("network", compCluster)
+			want[network] = "network"
 			for _, of := range c.ebsCSIDependencies() {
 				want[naming.UsageComponent(of, addonComponent(addonEBSCSI))] = of
 			}
 			n := 0
 			for name, d := range s.Desired() {
-				if d.Resource.GetKind() != clusterUsageKind {
+				if d.Resource.GetKind() != mr.ClusterUsageGVK.Kind {
 					continue
 				}
 				n++
@@ -35,6 +39,13 @@ func TestUsages(t *testing.T) {
 					t.Errorf("unexpected usage %s", name)
 				}
 				for _, side := range []string{"of", "by"} {
+					if string(name) == network && side == "of" {
+						// The environment's XNetwork, by its environment id.
+						if k, _ := d.Resource.GetString("spec.of.kind"); k != v1alpha1.KindNetwork {
+							t.Errorf("%s: of is a %s, want the XNetwork", name, k)
+						}
+						continue
+					}
 					comp, _ := d.Resource.GetString("spec." + side + ".resourceSelector.matchLabels[platform.gokinjo.io/component]")
 					kind, _ := d.Resource.GetString("spec." + side + ".kind")
 					target := s.Desired()[resource.Name(comp)]
@@ -43,10 +54,11 @@ func TestUsages(t *testing.T) {
 					}
 				}
 			}
-			// 2 roles + 4 attachments; OIDC provider, 2 node groups, the
-			// EBS CSI role and its attachment.
-			if n != len(want) || n != 11 {
-				t.Errorf("%d usages, want %d (11)", n, len(want))
+			// By the cluster: 2 roles + 4 attachments, the ClusterAuth, 2
+			// launch templates and the XNetwork; by the EBS CSI add-on: the
+			// OIDC provider, 2 node groups, its role and attachment.
+			if n != len(want) || n != 15 {
+				t.Errorf("%d usages, want %d (15)", n, len(want))
 			}
 		})
 	}

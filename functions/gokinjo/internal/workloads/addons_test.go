@@ -9,9 +9,9 @@ import (
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
-	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/internal/facts"
 )
 
