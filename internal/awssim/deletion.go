@@ -400,7 +400,7 @@ func (a *Account) nodesReachAWS(obj *Resource, up func(*Resource) bool) bool {
 			}
 		}
 	}
-	for _, ng := range a.sameEnv(obj, gk("eks", "NodeGroup")) {
+	for _, ng := range a.sameEnv(obj, gkNodeGroup) {
 		if !up(ng) {
 			continue
 		}
