@@ -193,25 +193,17 @@ func TestEnvironmentDeletion(t *testing.T) {
 // ALB stays in AWS and blocks the subnets and the VPC; a Usage keeping
 // the controller until the Ingress is gone makes deletion complete.
 func TestLoadBalancerLeak(t *testing.T) {
-	use := func(ofAPI, ofKind, of, byAPI, byKind, by string) *unstructured.Unstructured {
-		u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of+"-by-"+by, nil)
-		u.Object["spec"] = map[string]any{
-			"of": map[string]any{"apiVersion": ofAPI, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
-			"by": map[string]any{"apiVersion": byAPI, "kind": byKind, "resourceRef": map[string]any{"name": by}},
-		}
-		return u
-	}
 	const helm, obj, eks, iam = "helm.crossplane.io/v1beta1", "kubernetes.crossplane.io/v1alpha2", "eks.aws.upbound.io/v1beta1", "iam.aws.upbound.io/v1beta1"
 	usages := []*unstructured.Unstructured{
-		use(helm, "Release", "lbc", obj, "Object", "ingress"),
-		use(eks, "NodeGroup", "ng", obj, "Object", "ingress"),
-		use(iam, "Role", "lbc-role", obj, "Object", "ingress"),
-		use(iam, "RolePolicy", "lbc-policy", obj, "Object", "ingress"),
+		usage(helm, "Release", "lbc", obj, "Object", "ingress"),
+		usage(eks, "NodeGroup", "ng", obj, "Object", "ingress"),
+		usage(iam, "Role", "lbc-role", obj, "Object", "ingress"),
+		usage(iam, "RolePolicy", "lbc-policy", obj, "Object", "ingress"),
 	}
-	oidc := use(iam, "OpenIDConnectProvider", "oidc", obj, "Object", "ingress")
+	oidc := usage(iam, "OpenIDConnectProvider", "oidc", obj, "Object", "ingress")
 	// A Usage of the XNetwork by a selector, as the workloads layer
 	// composes it, and by the name Crossplane resolves it to.
-	network := use("platform.gokinjo.io/v1alpha1", "XNetwork", "network", obj, "Object", "ingress")
+	network := usage("platform.gokinjo.io/v1alpha1", "XNetwork", "network", obj, "Object", "ingress")
 	networkBySelector := network.DeepCopy()
 	_ = unstructured.SetNestedMap(networkBySelector.Object, map[string]any{"matchLabels": map[string]any{"platform.gokinjo.io/environment-id": testEnv}}, "spec", "of", "resourceSelector")
 	unstructured.RemoveNestedField(networkBySelector.Object, "spec", "of", "resourceRef")
@@ -262,18 +254,13 @@ func TestLoadBalancerControllerOfRecreatedEnvironment(t *testing.T) {
 	if e := a.Delete(earlier.GroupVersionKind().GroupKind(), earlier.GetName()); e != nil {
 		t.Fatalf("delete the earlier role: %v", e)
 	}
-	use := func(ofAPI, ofKind, of string) *unstructured.Unstructured {
-		u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of, nil)
-		u.Object["spec"] = map[string]any{
-			"of": map[string]any{"apiVersion": ofAPI, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
-			"by": map[string]any{"apiVersion": "kubernetes.crossplane.io/v1alpha2", "kind": "Object", "resourceRef": map[string]any{"name": "ingress"}},
-		}
-		return u
+	byIngress := func(ofAPI, ofKind, of string) *unstructured.Unstructured {
+		return usage(ofAPI, ofKind, of, "kubernetes.crossplane.io/v1alpha2", "Object", "ingress")
 	}
 	objs := append(lbEnv([]any{"ec2:Describe*", "elasticloadbalancing:*"}, true), ingress(),
-		use("helm.crossplane.io/v1beta1", "Release", "lbc"), use("eks.aws.upbound.io/v1beta1", "NodeGroup", "ng"),
-		use("iam.aws.upbound.io/v1beta1", "Role", "lbc-role"), use("iam.aws.upbound.io/v1beta1", "RolePolicy", "lbc-policy"),
-		use("iam.aws.upbound.io/v1beta1", "OpenIDConnectProvider", "oidc"), use("platform.gokinjo.io/v1alpha1", "XNetwork", "network"))
+		byIngress("helm.crossplane.io/v1beta1", "Release", "lbc"), byIngress("eks.aws.upbound.io/v1beta1", "NodeGroup", "ng"),
+		byIngress("iam.aws.upbound.io/v1beta1", "Role", "lbc-role"), byIngress("iam.aws.upbound.io/v1beta1", "RolePolicy", "lbc-policy"),
+		byIngress("iam.aws.upbound.io/v1beta1", "OpenIDConnectProvider", "oidc"), byIngress("platform.gokinjo.io/v1alpha1", "XNetwork", "network"))
 	apply(t, a, objs...)
 	mustState(t, a, ingress(), StateAvailable, "")
 	if rep := a.DeleteEnvironment(testEnv); !rep.Complete() {
@@ -288,13 +275,8 @@ func TestLoadBalancerControllerOfRecreatedEnvironment(t *testing.T) {
 // gone (AWS deletes the cluster only after its node groups) make it complete.
 func TestEKSRolePermissionsAtDeletion(t *testing.T) {
 	const eks, iam = "eks.aws.upbound.io/v1beta1", "iam.aws.upbound.io/v1beta1"
-	use := func(ofKind, of string) *unstructured.Unstructured {
-		u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of, nil)
-		u.Object["spec"] = map[string]any{
-			"of": map[string]any{"apiVersion": iam, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
-			"by": map[string]any{"apiVersion": eks, "kind": "Cluster", "resourceRef": map[string]any{"name": "cluster"}},
-		}
-		return u
+	byCluster := func(ofKind, of string) *unstructured.Unstructured {
+		return usage(iam, ofKind, of, eks, "Cluster", "cluster")
 	}
 	base := []*unstructured.Unstructured{
 		mr("iam", "Role", "cluster-role", nil, ext("gokinjo-dev-eks-cluster")),
@@ -305,8 +287,8 @@ func TestEKSRolePermissionsAtDeletion(t *testing.T) {
 		mr("eks", "NodeGroup", "ng", map[string]any{"clusterNameSelector": sel("cluster"), "nodeRoleArnSelector": sel("node-role")}),
 	}
 	usages := []*unstructured.Unstructured{
-		use("Role", "cluster-role"), use("RolePolicyAttachment", "cluster-role-policy"),
-		use("Role", "node-role"), use("RolePolicyAttachment", "node-role-policy"),
+		byCluster("Role", "cluster-role"), byCluster("RolePolicyAttachment", "cluster-role-policy"),
+		byCluster("Role", "node-role"), byCluster("RolePolicyAttachment", "node-role-policy"),
 	}
 	cases := map[string]struct {
 		extra    []*unstructured.Unstructured
@@ -423,14 +405,6 @@ func TestRDSLogGroupRecreated(t *testing.T) {
 // cluster is gone (which outlives what runs on it) lets deletion complete.
 func TestInClusterAccessAtDeletion(t *testing.T) {
 	const eks, obj = "eks.aws.upbound.io/v1beta1", "kubernetes.crossplane.io/v1alpha2"
-	use := func(ofAPI, ofKind, of, byAPI, byKind, by string) *unstructured.Unstructured {
-		u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of+"-by-"+by, nil)
-		u.Object["spec"] = map[string]any{
-			"of": map[string]any{"apiVersion": ofAPI, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
-			"by": map[string]any{"apiVersion": byAPI, "kind": byKind, "resourceRef": map[string]any{"name": by}},
-		}
-		return u
-	}
 	base := []*unstructured.Unstructured{
 		mr("eks", "ClusterAuth", "auth", map[string]any{"clusterName": "gokinjo-dev"}),
 		objectMR("ns", map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "gokinjo-dev"}}),
@@ -440,7 +414,7 @@ func TestInClusterAccessAtDeletion(t *testing.T) {
 		complete bool
 	}{
 		"NoUsage":        {},
-		"AuthKeptByUser": {extra: []*unstructured.Unstructured{use(eks, "ClusterAuth", "auth", obj, "Object", "ns")}, complete: true},
+		"AuthKeptByUser": {extra: []*unstructured.Unstructured{usage(eks, "ClusterAuth", "auth", obj, "Object", "ns")}, complete: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			a := newAccount(NewCloud(), "111111111111")

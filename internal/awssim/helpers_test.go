@@ -125,6 +125,17 @@ func owner(kind, name string) func(*unstructured.Unstructured) {
 	}
 }
 
+// usage is a ClusterUsage keeping the resource of (by API version, kind and
+// name) until the resource by is gone.
+func usage(ofAPI, ofKind, of, byAPI, byKind, by string) *unstructured.Unstructured {
+	u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of+"-by-"+by, nil)
+	u.Object["spec"] = map[string]any{
+		"of": map[string]any{"apiVersion": ofAPI, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
+		"by": map[string]any{"apiVersion": byAPI, "kind": byKind, "resourceRef": map[string]any{"name": by}},
+	}
+	return u
+}
+
 // sel is a selector on the component label within the same controller.
 func sel(component string) map[string]any {
 	return map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{"platform.gokinjo.io/component": component}}

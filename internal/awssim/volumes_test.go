@@ -17,14 +17,6 @@ const xnetwork = "platform.gokinjo.io/v1alpha1"
 
 func TestVolumesAtDeletion(t *testing.T) {
 	const helm, obj, eks, iam = "helm.crossplane.io/v1beta1", "kubernetes.crossplane.io/v1alpha2", "eks.aws.upbound.io/v1beta1", "iam.aws.upbound.io/v1beta1"
-	use := func(ofAPI, ofKind, of, byAPI, byKind, by string) *unstructured.Unstructured {
-		u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of+"-by-"+by, nil)
-		u.Object["spec"] = map[string]any{
-			"of": map[string]any{"apiVersion": ofAPI, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
-			"by": map[string]any{"apiVersion": byAPI, "kind": byKind, "resourceRef": map[string]any{"name": by}},
-		}
-		return u
-	}
 	cfg := `{"defaultStorageClass":{"enabled":true}}`
 	env := append(egressNetwork(nil), []*unstructured.Unstructured{
 		mr("iam", "OpenIDConnectProvider", "oidc", map[string]any{"url": "https://oidc.eks.ap-northeast-1.amazonaws.com/id/X"}),
@@ -38,17 +30,17 @@ func TestVolumesAtDeletion(t *testing.T) {
 			"spec": map[string]any{"accessModes": []any{"ReadWriteOnce"}}}),
 	}...)
 	users := []*unstructured.Unstructured{
-		use(eks, "Addon", "ebs", helm, "Release", "grafana"),
-		use(eks, "Addon", "ebs", obj, "Object", "namespace"),
-		use(eks, "Addon", "ebs", obj, "Object", "pvc"),
+		usage(eks, "Addon", "ebs", helm, "Release", "grafana"),
+		usage(eks, "Addon", "ebs", obj, "Object", "namespace"),
+		usage(eks, "Addon", "ebs", obj, "Object", "pvc"),
 	}
 	controller := []*unstructured.Unstructured{
-		use(iam, "OpenIDConnectProvider", "oidc", eks, "Addon", "ebs"),
-		use(iam, "Role", "ebs-role", eks, "Addon", "ebs"),
-		use(iam, "RolePolicyAttachment", "ebs-policy", eks, "Addon", "ebs"),
-		use(eks, "NodeGroup", "ng", eks, "Addon", "ebs"),
+		usage(iam, "OpenIDConnectProvider", "oidc", eks, "Addon", "ebs"),
+		usage(iam, "Role", "ebs-role", eks, "Addon", "ebs"),
+		usage(iam, "RolePolicyAttachment", "ebs-policy", eks, "Addon", "ebs"),
+		usage(eks, "NodeGroup", "ng", eks, "Addon", "ebs"),
 		// The controller reaches EC2 through the NAT gateway.
-		use(xnetwork, "XNetwork", "network", eks, "Addon", "ebs"),
+		usage(xnetwork, "XNetwork", "network", eks, "Addon", "ebs"),
 	}
 	cases := map[string]struct {
 		extra    []*unstructured.Unstructured
@@ -82,25 +74,17 @@ func TestVolumesAtDeletion(t *testing.T) {
 // deletes the namespace while the EBS CSI controller runs.
 func TestStatefulSetClaimsAtDeletion(t *testing.T) {
 	const helm, obj, eks, iam = "helm.crossplane.io/v1beta1", "kubernetes.crossplane.io/v1alpha2", "eks.aws.upbound.io/v1beta1", "iam.aws.upbound.io/v1beta1"
-	use := func(ofAPI, ofKind, of, byAPI, byKind, by string) *unstructured.Unstructured {
-		u := mr("protection.crossplane.io", "ClusterUsage", "usage-"+of+"-by-"+by, nil)
-		u.Object["spec"] = map[string]any{
-			"of": map[string]any{"apiVersion": ofAPI, "kind": ofKind, "resourceRef": map[string]any{"name": of}},
-			"by": map[string]any{"apiVersion": byAPI, "kind": byKind, "resourceRef": map[string]any{"name": by}},
-		}
-		return u
-	}
 	controller := []*unstructured.Unstructured{
 		mr("iam", "OpenIDConnectProvider", "oidc", map[string]any{"url": "https://oidc.eks.ap-northeast-1.amazonaws.com/id/X"}),
 		mr("iam", "Role", "ebs-role", nil, ext("gokinjo-dev-ebs-csi")),
 		mr("iam", "RolePolicyAttachment", "ebs-policy", map[string]any{"policyArn": "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "roleSelector": sel("ebs-role")}),
 		mr("eks", "NodeGroup", "ng", map[string]any{"subnetIdSelector": map[string]any{"matchLabels": map[string]any{"platform.gokinjo.io/component": "private-a"}}}),
 		mr("eks", "Addon", "ebs", map[string]any{"addonName": ebsCSIAddon, "configurationValues": `{"defaultStorageClass":{"enabled":true}}`, "serviceAccountRoleArnSelector": sel("ebs-role")}),
-		use(iam, "OpenIDConnectProvider", "oidc", eks, "Addon", "ebs"),
-		use(iam, "Role", "ebs-role", eks, "Addon", "ebs"),
-		use(iam, "RolePolicyAttachment", "ebs-policy", eks, "Addon", "ebs"),
-		use(eks, "NodeGroup", "ng", eks, "Addon", "ebs"),
-		use(xnetwork, "XNetwork", "network", eks, "Addon", "ebs"),
+		usage(iam, "OpenIDConnectProvider", "oidc", eks, "Addon", "ebs"),
+		usage(iam, "Role", "ebs-role", eks, "Addon", "ebs"),
+		usage(iam, "RolePolicyAttachment", "ebs-policy", eks, "Addon", "ebs"),
+		usage(eks, "NodeGroup", "ng", eks, "Addon", "ebs"),
+		usage(xnetwork, "XNetwork", "network", eks, "Addon", "ebs"),
 	}
 	controller = append(egressNetwork(nil), controller...)
 	prometheus := func(whenDeleted string) *unstructured.Unstructured {
@@ -120,9 +104,9 @@ func TestStatefulSetClaimsAtDeletion(t *testing.T) {
 		return objectMR("sts", map[string]any{"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": map[string]any{"name": "db", "namespace": "monitoring"}, "spec": spec})
 	}
 	ns := objectMR("monitoring-ns", map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "monitoring"}})
-	addonByRelease := use(eks, "Addon", "ebs", helm, "Release", "prometheus")
-	addonByNS := use(eks, "Addon", "ebs", obj, "Object", "monitoring-ns")
-	nsByRelease := use(obj, "Object", "monitoring-ns", helm, "Release", "prometheus")
+	addonByRelease := usage(eks, "Addon", "ebs", helm, "Release", "prometheus")
+	addonByNS := usage(eks, "Addon", "ebs", obj, "Object", "monitoring-ns")
+	nsByRelease := usage(obj, "Object", "monitoring-ns", helm, "Release", "prometheus")
 	cases := map[string]struct {
 		objs     []*unstructured.Unstructured
 		complete bool
@@ -149,15 +133,15 @@ func TestStatefulSetClaimsAtDeletion(t *testing.T) {
 			want: "leaked: EBS volumes of kube-prometheus-stack prometheus (deleted with Object monitoring-ns after the EBS CSI controller was gone)",
 		},
 		"StatefulSetObjectRetained": {
-			objs: []*unstructured.Unstructured{statefulSet(""), use(eks, "Addon", "ebs", obj, "Object", "sts")},
+			objs: []*unstructured.Unstructured{statefulSet(""), usage(eks, "Addon", "ebs", obj, "Object", "sts")},
 			want: "leaked: EBS volumes of StatefulSet monitoring/db (StatefulSet claims left in namespace monitoring by deleting Object sts",
 		},
 		"StatefulSetObjectWhenDeletedDelete": {
-			objs:     []*unstructured.Unstructured{statefulSet("Delete"), use(eks, "Addon", "ebs", obj, "Object", "sts")},
+			objs:     []*unstructured.Unstructured{statefulSet("Delete"), usage(eks, "Addon", "ebs", obj, "Object", "sts")},
 			complete: true,
 		},
 		"StatefulSetObjectAndNamespace": {
-			objs:     []*unstructured.Unstructured{statefulSet(""), ns, use(eks, "Addon", "ebs", obj, "Object", "sts"), addonByNS},
+			objs:     []*unstructured.Unstructured{statefulSet(""), ns, usage(eks, "Addon", "ebs", obj, "Object", "sts"), addonByNS},
 			complete: true,
 		},
 	}

@@ -84,9 +84,7 @@ func (c *cluster) usages() error {
 		}
 	}
 	if c.desired(compCluster) {
-		network := map[string]any{"apiVersion": v1alpha1.APIVersion, "kind": v1alpha1.KindNetwork, "resourceSelector": map[string]any{
-			"matchLabels": map[string]any{naming.LabelEnvironmentID: c.p.EnvironmentID},
-		}}
+		network := mr.EnvironmentRef(v1alpha1.APIVersion, v1alpha1.KindNetwork, c.p.EnvironmentID, nil)
 		comp := naming.UsageComponent("network", compCluster)
 		if err := c.s.AddUnstructured(comp, mr.ClusterUsage(network, c.usageRef(compCluster)), c.labels(comp)); err != nil {
 			return err

@@ -108,9 +108,10 @@ func (d *database) primary() error {
 // replica composes the read replica in the same region. It takes engine,
 // storage encryption, subnet group and credentials from its source; a
 // replica has no final snapshot of its own (RDS refuses
-// FinalDBSnapshotIdentifier for a read replica: skipFinalSnapshot true). RDS refuses a replica of a
-// source that is not available yet, so the replica is composed only once the
-// primary is observed ready (and, once it exists, always).
+// FinalDBSnapshotIdentifier for a read replica: skipFinalSnapshot true).
+// RDS refuses a replica of a source that is not available yet, so the
+// replica is composed only once the primary is observed ready (and, once it
+// exists, always).
 func (d *database) replica() error {
 	if !d.p.ReadReplica {
 		return nil

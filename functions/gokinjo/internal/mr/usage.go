@@ -32,3 +32,15 @@ func LocalRef(apiVersion, kind, component string) map[string]any {
 		"matchLabels":        map[string]any{naming.LabelComponent: component},
 	}}
 }
+
+// EnvironmentRef is a Usage's of or by in another layer of the same
+// environment: the resource of that kind with the environment id label and
+// labels (an XR the environment composes needs none: it is the only one of
+// its kind).
+func EnvironmentRef(apiVersion, kind, environmentID string, labels map[string]string) map[string]any {
+	match := map[string]any{naming.LabelEnvironmentID: environmentID}
+	for k, v := range labels {
+		match[k] = v
+	}
+	return map[string]any{"apiVersion": apiVersion, "kind": kind, "resourceSelector": map[string]any{"matchLabels": match}}
+}

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/crossplane/function-sdk-go/resource"
@@ -40,7 +41,7 @@ func reconcile(t *testing.T, a *awssim.Account, p v1alpha1.NetworkParameters, ob
 			}
 		}
 		names := r.State.Names()
-		if len(r.State.Waiting()) == 0 && equal(names, last) && len(a.Failures()) == 0 {
+		if len(r.State.Waiting()) == 0 && slices.Equal(names, last) && len(a.Failures()) == 0 {
 			return next
 		}
 		observed, last = next, names
@@ -50,18 +51,6 @@ func reconcile(t *testing.T, a *awssim.Account, p v1alpha1.NetworkParameters, ob
 }
 
 func ptr[T any](v T) *T { return &v }
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
 
 // TestNATModeChange: switching natGateways on an existing network moves
 // each private zone's default route to the NAT gateway the new mode gives

@@ -96,25 +96,16 @@ func (w *workloads) usages() error {
 		local = append(local, pair{compMonitoringNamespace, addonComp(addonMonitoring)})
 	}
 	for _, u := range local {
-		of := w.s.Desired()[resourceName(u.of)].Resource
-		by := w.s.Desired()[resourceName(u.by)].Resource
-		if err := w.usage(naming.UsageComponent(u.of, u.by),
-			ref(of.GetAPIVersion(), of.GetKind(), map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{naming.LabelComponent: u.of}}),
-			ref(by.GetAPIVersion(), by.GetKind(), map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{naming.LabelComponent: u.by}}),
-		); err != nil {
+		if err := w.usage(naming.UsageComponent(u.of, u.by), w.localRef(u.of), w.localRef(u.by)); err != nil {
 			return err
 		}
 	}
 	clusterPart := func(gvk schema.GroupVersionKind, component string) map[string]any {
-		return ref(gvk.GroupVersion().String(), gvk.Kind, map[string]any{"matchLabels": map[string]any{
-			naming.LabelEnvironmentID: w.p.EnvironmentID,
-			naming.LabelLayer:         clusterLayer,
-			naming.LabelComponent:     component,
-		}})
+		return mr.EnvironmentRef(gvk.GroupVersion().String(), gvk.Kind, w.p.EnvironmentID,
+			map[string]string{naming.LabelLayer: clusterLayer, naming.LabelComponent: component})
 	}
 	if w.desired(compIngress) {
-		ing := w.s.Desired()[resourceName(compIngress)].Resource
-		by := ref(ing.GetAPIVersion(), ing.GetKind(), map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{naming.LabelComponent: compIngress}})
+		by := w.localRef(compIngress)
 		for _, d := range albDependencies {
 			if err := w.usage(naming.UsageComponent(d.component, compIngress), clusterPart(d.gvk, d.component), by); err != nil {
 				return err
@@ -122,7 +113,7 @@ func (w *workloads) usages() error {
 		}
 		// The environment's XNetwork carries the environment id label, as
 		// every XR the environment composes (its only XNetwork).
-		network := ref(v1alpha1.APIVersion, v1alpha1.KindNetwork, map[string]any{"matchLabels": map[string]any{naming.LabelEnvironmentID: w.p.EnvironmentID}})
+		network := mr.EnvironmentRef(v1alpha1.APIVersion, v1alpha1.KindNetwork, w.p.EnvironmentID, nil)
 		if err := w.usage(naming.UsageComponent(networkComponent, compIngress), network, by); err != nil {
 			return err
 		}
@@ -131,8 +122,7 @@ func (w *workloads) usages() error {
 		if !w.desired(by) {
 			continue
 		}
-		d := w.s.Desired()[resourceName(by)].Resource
-		user := ref(d.GetAPIVersion(), d.GetKind(), map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{naming.LabelComponent: by}})
+		user := w.localRef(by)
 		for _, v := range volumeDependencies {
 			if err := w.usage(naming.UsageComponent(v.component, by), clusterPart(v.gvk, v.component), user); err != nil {
 				return err
@@ -145,17 +135,17 @@ func (w *workloads) usages() error {
 		if by != compNamespace && by != compMonitoringNamespace && d.GetKind() != releaseGVK.Kind {
 			continue
 		}
-		if err := w.usage(naming.UsageComponent("cluster", by), cluster,
-			ref(d.GetAPIVersion(), d.GetKind(), map[string]any{"matchControllerRef": true, "matchLabels": map[string]any{naming.LabelComponent: by}}),
-		); err != nil {
+		if err := w.usage(naming.UsageComponent("cluster", by), cluster, w.localRef(by)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func ref(apiVersion, kind string, selector map[string]any) map[string]any {
-	return map[string]any{"apiVersion": apiVersion, "kind": kind, "resourceSelector": selector}
+// localRef selects a resource this layer composes by its component.
+func (w *workloads) localRef(comp string) map[string]any {
+	d := w.s.Desired()[resourceName(comp)].Resource
+	return mr.LocalRef(d.GetAPIVersion(), d.GetKind(), comp)
 }
 
 // usage composes a ClusterUsage: of may not be deleted while by exists.
