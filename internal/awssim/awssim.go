@@ -90,6 +90,10 @@ func Observe(xrName, compName string, desired *unstructured.Unstructured) (*unst
 	if !known && strings.HasSuffix(gk.Group, ".aws.upbound.io") {
 		return nil, fmt.Errorf("awssim: kind %s is not simulated: register it", gk)
 	}
+	if gk.Group == GroupProtection {
+		u.SetAnnotations(ann)
+		return observeUsage(u)
+	}
 	id := k.prefix + Hash(xrName + "/" + compName)[:17]
 	if ext, ok := ann[AnnotationExternalName]; ok && ext != "" {
 		id = ext

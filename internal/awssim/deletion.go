@@ -549,7 +549,7 @@ func (a *Account) audit(envID string, rep *DeletionReport) {
 func (a *Account) heldBy(r *Resource) (*Resource, *Resource) {
 	live := func(b *Resource) bool { return b != r && !b.gone() && b.State != StateOrphaned }
 	for _, u := range a.res {
-		if u.Kind.Group != "protection.crossplane.io" || u.gone() {
+		if u.Kind.Group != GroupProtection || u.gone() {
 			continue
 		}
 		spec, _, _ := unstructured.NestedMap(u.Observed.Object, "spec")

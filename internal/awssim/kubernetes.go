@@ -18,15 +18,26 @@ var observedManifest = strings.Split(facts.ProviderKubernetes.ObservedManifest, 
 // Objects with the object as the cluster reports it in their observed
 // manifest (Deployments available, Jobs complete, the
 // Ingress with its ALB address), provider-helm Releases deployed, and
-// Crossplane Usages (no provider status at all).
+// Crossplane Usages as Crossplane's Usage controller reports them
+// (observeUsage).
 func init() { // Registration of simulated kinds.
 	Register(schema.GroupKind{Group: "kubernetes.crossplane.io", Kind: "Object"}, "", simulateObject)
 	Register(schema.GroupKind{Group: "helm.crossplane.io", Kind: "Release"}, "", simulateRelease)
 	for _, k := range []string{"Usage", "ClusterUsage"} {
-		Register(schema.GroupKind{Group: "protection.crossplane.io", Kind: k}, "", func(u *unstructured.Unstructured, _ string) {
-			unstructured.RemoveNestedField(u.Object, "status", "atProvider")
-		})
+		Register(schema.GroupKind{Group: GroupProtection, Kind: k}, "", nil)
 	}
+}
+
+// GroupProtection is the API group of Crossplane's Usages.
+const GroupProtection = "protection.crossplane.io"
+
+// observeUsage reports a Usage as Crossplane v2.4.0's Usage controller does
+// once it protects its resource (internal/controller/protection/usage,
+// Reconcile): no provider handles it, so it gets no external name, no
+// atProvider and no Synced condition, only Ready=True (Available).
+func observeUsage(u *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	cond := map[string]any{"type": "Ready", "status": "True", "reason": "Available", "lastTransitionTime": TransitionTime}
+	return u, unstructured.SetNestedSlice(u.Object, []any{cond}, "status", "conditions")
 }
 
 // SimulatedELBRegion is the region of simulated load balancer addresses

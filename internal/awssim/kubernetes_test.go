@@ -55,3 +55,27 @@ func TestSimulatedObjects(t *testing.T) {
 		})
 	}
 }
+
+// TestObserveUsage: a Usage is observed as Crossplane's Usage controller
+// reports it, not as a provider's managed resource: no external name, no
+// atProvider, Ready=True and no Synced condition.
+func TestObserveUsage(t *testing.T) {
+	u := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": GroupProtection + "/v1beta1", "kind": "ClusterUsage", "metadata": map[string]any{"name": "u"},
+		"spec": map[string]any{"replayDeletion": true},
+	}}
+	o, err := Observe("gokinjo-dev-x", "usage-a-by-b", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ext, ok := o.GetAnnotations()[AnnotationExternalName]; ok {
+		t.Errorf("external name %q: no provider names a Usage", ext)
+	}
+	if _, ok, _ := unstructured.NestedMap(o.Object, "status", "atProvider"); ok {
+		t.Error("status.atProvider set: a Usage has none")
+	}
+	conds, _, _ := unstructured.NestedSlice(o.Object, "status", "conditions")
+	if len(conds) != 1 || conds[0].(map[string]any)["type"] != "Ready" || conds[0].(map[string]any)["status"] != "True" {
+		t.Errorf("conditions %v, want only Ready=True", conds)
+	}
+}

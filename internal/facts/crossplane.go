@@ -11,6 +11,27 @@ type CrossplaneFacts struct {
 	// FunctionRuntime is how Crossplane starts a function; its command line
 	// must accept it.
 	FunctionRuntime FunctionRuntime `json:"functionRuntime"`
+	// Usages is how Crossplane enforces a Usage.
+	Usages Usages `json:"usages"`
+}
+
+// Usages is how Crossplane core's Usage controller and admission webhook
+// protect a used resource (the e2e harness serves the webhook from them).
+type Usages struct {
+	// WebhookConfiguration is the ValidatingWebhookConfiguration core init
+	// installs; WebhookPath its webhook's path on the webhook server.
+	WebhookConfiguration string `json:"webhookConfiguration"`
+	WebhookPath          string `json:"webhookPath"`
+	// InUseLabel is the label the controller puts on a used resource; the
+	// webhook sees only DELETEs of objects that carry it with "true".
+	InUseLabel string `json:"inUseLabel"`
+	// WaitPollSeconds is how often a composed Usage being deleted looks
+	// again whether its user is gone (it does not watch the user).
+	WaitPollSeconds int `json:"waitPollSeconds"`
+	// ReplayDelaySeconds is how long after its Usage goes the controller
+	// replays a refused deletion (replayDeletion: true).
+	ReplayDelaySeconds int    `json:"replayDelaySeconds"`
+	Source             Source `json:"source"`
 }
 
 // FunctionRuntime is what each starter of a function passes it.

@@ -9,4 +9,9 @@ func TestCrossplane(t *testing.T) {
 	if r.TLSServerCertsEnv == "" || r.TLSServerCertsDir == "" {
 		t.Errorf("functionRuntime: the TLS variable and directory must be set, got %+v", r)
 	}
+	u := Crossplane.Usages
+	checkSource(t, "crossplane usages", u.Source)
+	if u.WebhookConfiguration == "" || u.WebhookPath == "" || u.InUseLabel == "" || u.WaitPollSeconds <= 0 || u.ReplayDelaySeconds <= 0 {
+		t.Errorf("usages: every field must be set, got %+v", u)
+	}
 }

@@ -305,10 +305,12 @@ func poll(ctx context.Context, timeout, every time.Duration, f func() (bool, err
 	}
 }
 
-// functionCerts writes the function's mTLS material: a server certificate
-// with IP SAN 127.0.0.1 signed by Crossplane's root CA (secret
-// crossplane-root-ca), which also verifies Crossplane's client certificate.
-func functionCerts(caCertPEM, caKeyPEM []byte, dir string) (map[string][]byte, error) {
+// localServerCerts writes the TLS material of a server that listens on
+// 127.0.0.1 inside the test (the function's gRPC server, Crossplane's
+// webhook server): a certificate for name with IP SAN 127.0.0.1 signed by
+// Crossplane's root CA (secret crossplane-root-ca), which also verifies
+// Crossplane's client certificate.
+func localServerCerts(name string, caCertPEM, caKeyPEM []byte, dir string) (map[string][]byte, error) {
 	cb, _ := pem.Decode(caCertPEM)
 	kb, _ := pem.Decode(caKeyPEM)
 	if cb == nil || kb == nil {
@@ -328,8 +330,8 @@ func functionCerts(caCertPEM, caKeyPEM []byte, dir string) (map[string][]byte, e
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: "function-gokinjo"},
-		DNSNames:     []string{"function-gokinjo", "localhost"},
+		Subject:      pkix.Name{CommonName: name},
+		DNSNames:     []string{name, "localhost"},
 		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().Add(24 * time.Hour),

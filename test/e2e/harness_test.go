@@ -151,7 +151,8 @@ func (h *harness) startControlPlane() error {
 }
 
 // startCrossplane runs crossplane core init, then core start with the
-// External package runtime and webhooks off.
+// External package runtime and the Usage webhook served on 127.0.0.1
+// (webhook_test.go).
 func (h *harness) startCrossplane() error {
 	if err := h.c.ensureNamespace(h.ctx, crossplaneNS); err != nil {
 		return err
@@ -163,6 +164,7 @@ func (h *harness) startCrossplane() error {
 		"TLS_CA_SECRET_NAME=crossplane-root-ca",
 		"TLS_CLIENT_SECRET_NAME=crossplane-tls-client",
 	}
+	env = append(env, webhookInitEnv(os.Getenv(envCoreCRDs))...)
 	cli := filepath.Join(h.bin, "crossplane-core")
 	// core init installs the core CRDs and then applies a Lock at once; on a
 	// busy machine the new CRD may not be served yet ("no matches for kind
@@ -171,7 +173,7 @@ func (h *harness) startCrossplane() error {
 		// --activation=* is what the Helm chart passes by default
 		// (provider.defaultActivations): it activates the managed resources
 		// of SafeStart providers (provider-kubernetes, provider-helm).
-		cmd := exec.CommandContext(h.ctx, cli, "core", "init", "--enable-webhooks=false", "--activation=*")
+		cmd := exec.CommandContext(h.ctx, cli, "core", "init", "--activation=*")
 		cmd.Env = append(os.Environ(), env...)
 		out, err := cmd.CombinedOutput()
 		if err == nil {
@@ -183,6 +185,11 @@ func (h *harness) startCrossplane() error {
 		h.t.Logf("crossplane core init (try %d): %v; retrying", try, err)
 		time.Sleep(2 * time.Second)
 	}
+	webhookEnv, err := h.serveWebhookLocally(h.ctx)
+	if err != nil {
+		return err
+	}
+	env = append(env, webhookEnv...)
 	sec, err := h.c.kube.CoreV1().Secrets(crossplaneNS).Get(h.ctx, "crossplane-tls-client", metav1.GetOptions{})
 	if err != nil {
 		return err
@@ -202,7 +209,7 @@ func (h *harness) startCrossplane() error {
 			return err
 		}
 	}
-	args := []string{"core", "start", "--enable-webhooks=false", "--debug"}
+	args := []string{"core", "start", "--debug"}
 	// Crossplane runs with the args of the Helm values the doc installs it
 	// with (the tuned circuit breaker), so the e2e measures what ships.
 	values, err := crossplaneValuesArgs(h.root)
@@ -213,7 +220,10 @@ func (h *harness) startCrossplane() error {
 	// E2E_CROSSPLANE_ARGS adds flags, e.g. to measure other breaker settings.
 	args = append(args, strings.Fields(os.Getenv("E2E_CROSSPLANE_ARGS"))...)
 	h.crossplane = startProcess(h.t, h.logs, "crossplane", env, cli, args...)
-	return waitTCP(h.ctx, "127.0.0.1:8081")
+	if err := waitTCP(h.ctx, "127.0.0.1:8081"); err != nil {
+		return err
+	}
+	return h.webhookServes(h.ctx)
 }
 
 // startKCM starts kube-controller-manager for garbage collection and
@@ -288,7 +298,7 @@ func (h *harness) playRuntimes() error {
 		return err
 	}
 	h.fnCerts = filepath.Join(h.work, "tls-function")
-	files, err := functionCerts(ca.Data[corev1.TLSCertKey], ca.Data[corev1.TLSPrivateKeyKey], h.fnCerts)
+	files, err := localServerCerts("function-gokinjo", ca.Data[corev1.TLSCertKey], ca.Data[corev1.TLSPrivateKeyKey], h.fnCerts)
 	if err != nil {
 		return err
 	}
@@ -402,7 +412,7 @@ func conditions(u *unstructured.Unstructured) string {
 
 // startSimulator runs the AWS simulator for every managed-resource kind the
 // golden renders hold plus provider-kubernetes Objects and provider-helm
-// Releases.
+// Releases (not Crossplane's Usages, which Crossplane itself serves).
 func (h *harness) startSimulator(delay time.Duration) error {
 	kinds, err := goldenKinds()
 	if err != nil {
@@ -419,7 +429,9 @@ func (h *harness) startSimulator(delay time.Duration) error {
 	var gvrs []schema.GroupVersionResource
 	for gk, version := range kinds {
 		g, k, _ := strings.Cut(gk, "/")
-		if g == "platform.gokinjo.io" || k == "ProviderConfig" {
+		// Crossplane's own kinds: its Usage controller and webhook run for
+		// real (webhook_test.go).
+		if g == "platform.gokinjo.io" || g == "protection.crossplane.io" || k == "ProviderConfig" {
 			continue
 		}
 		var versions []string
