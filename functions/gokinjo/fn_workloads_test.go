@@ -36,9 +36,9 @@ func TestRunFunctionWorkloads(t *testing.T) {
 			wantKinds: map[string]int{},
 		},
 		"ComposesWhatItCan": {
-			reason:    "With the ProviderConfig: the app and monitoring namespaces, ConfigMap, 7 network policies, 4 dashboards as Objects; metrics-server and kube-prometheus-stack as Releases; the cluster and the EBS CSI add-on kept for both namespaces and kube-prometheus-stack, the cluster for metrics-server, the monitoring namespace for kube-prometheus-stack.",
+			reason:    "With the ProviderConfig: the app and monitoring namespaces, ConfigMap, 7 network policies, 4 dashboards as Objects; metrics-server and kube-prometheus-stack as Releases; the cluster layer kept for both namespaces, kube-prometheus-stack and metrics-server, the monitoring namespace for kube-prometheus-stack.",
 			xr:        strings.Replace(workloadsXR, "{PROVIDERCONFIG}", `{"providerConfigName": "gokinjo-dev"}`, 1),
-			wantKinds: map[string]int{"Object": 14, "Release": 2, "ClusterUsage": 8},
+			wantKinds: map[string]int{"Object": 14, "Release": 2, "ClusterUsage": 5},
 		},
 		"RefusesLatest": {
 			reason:    "A latest tag is Fatal, naming the field.",

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
@@ -97,4 +98,59 @@ func init() { // Rule registry.
 			return out
 		},
 	})
+	register(Rule{
+		Name: "usage-selects-one",
+		About: "Every Usage's of and by select exactly one rendered resource: a Usage that selects nothing " +
+			"protects nothing, and Crossplane's Usage controller resolves a selector to one resource only.",
+		Applies: func(u *unstructured.Unstructured) bool {
+			return u.GroupVersionKind().Group == "protection.crossplane.io"
+		},
+		Check: func(u *unstructured.Unstructured, idx *Index) []string {
+			var out []string
+			for _, side := range []string{"of", "by"} {
+				ref, _, _ := unstructured.NestedMap(u.Object, "spec", side)
+				if n := len(idx.usageSelected(u, ref)); n != 1 {
+					out = append(out, fmt.Sprintf("spec.%s selects %d resources, want exactly 1", side, n))
+				}
+			}
+			return out
+		},
+	})
+}
+
+// usageSelected returns the rendered resources a Usage's of or by selects:
+// the kind, and the selector's labels; matchControllerRef keeps those with
+// the Usage's controller.
+func (x *Index) usageSelected(u *unstructured.Unstructured, ref map[string]any) []*unstructured.Unstructured {
+	apiVersion, _ := ref["apiVersion"].(string)
+	kind, _ := ref["kind"].(string)
+	sel, _ := ref["resourceSelector"].(map[string]any)
+	match, _ := sel["matchLabels"].(map[string]any)
+	sameController, _ := sel["matchControllerRef"].(bool)
+	var out []*unstructured.Unstructured
+	for _, o := range x.objs {
+		if o.GetAPIVersion() != apiVersion || o.GetKind() != kind {
+			continue
+		}
+		if sameController && !controlledBySame(o, u) {
+			continue
+		}
+		ok := true
+		for k, v := range match {
+			if o.GetLabels()[k] != fmt.Sprint(v) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// controlledBySame reports whether a and b have the same controller.
+func controlledBySame(a, b *unstructured.Unstructured) bool {
+	ca, cb := metav1.GetControllerOf(a), metav1.GetControllerOf(b)
+	return ca != nil && cb != nil && ca.Kind == cb.Kind && ca.Name == cb.Name
 }

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/utils/ptr"
 
 	"github.com/gokinjo/platform/internal/rendertree"
 )
@@ -167,6 +169,22 @@ func TestRulesCatchViolations(t *testing.T) {
 				return []*unstructured.Unstructured{u}
 			}(),
 			want: []string{`[metadata-valid] ClusterUsage "u" of x: metadata.labels: Invalid value: "usage-iam-role-node-amazonec2containerregistryreadonly-by-eks-cluster": must be no more than 63`},
+		},
+		"UsageSelectsNothing": {
+			objs: func() []*unstructured.Unstructured {
+				ref := func(kind, comp string) map[string]any {
+					return map[string]any{"apiVersion": "eks.aws.upbound.io/v1beta1", "kind": kind, "resourceSelector": map[string]any{
+						"matchControllerRef": true, "matchLabels": map[string]any{"platform.gokinjo.io/component": comp}}}
+				}
+				u := obj("protection.crossplane.io/v1beta1", "ClusterUsage", "u", map[string]any{})
+				u.Object["spec"] = map[string]any{"of": ref("NodeGroup", "node-group-gpu"), "by": ref("Cluster", "eks-cluster")}
+				eks := obj("eks.aws.upbound.io/v1beta1", "Cluster", "eks-cluster", map[string]any{})
+				for _, o := range []*unstructured.Unstructured{u, eks} {
+					o.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: "platform.gokinjo.io/v1alpha1", Kind: "XCluster", Name: "x-c", Controller: ptr.To(true)}})
+				}
+				return []*unstructured.Unstructured{u, eks}
+			}(),
+			want: []string{`[usage-selects-one] ClusterUsage "u" of x: spec.of selects 0 resources, want exactly 1`},
 		},
 		"LoosePod": {
 			objs: []*unstructured.Unstructured{obj("kubernetes.crossplane.io/v1alpha2", "Object", "api", deployment(map[string]any{}, "gokinjo-api:latest"))},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
@@ -80,7 +81,7 @@ func TestConverged(t *testing.T) {
 			if w := s.Waiting(); len(w) != 0 {
 				t.Fatalf("still waiting for %v", w)
 			}
-			for _, c := range []string{deploymentComp("api"), compIngress, compServiceMonitor, compPrometheusRule, addonComp(addonAirflow), naming.UsageComponent(addonComp(addonLBController), compIngress), naming.UsageComponent("cluster", addonComp(addonAirflow))} {
+			for _, c := range []string{deploymentComp("api"), compIngress, compServiceMonitor, compPrometheusRule, addonComp(addonAirflow), naming.UsageComponent(addonComp(addonLBController), compIngress), naming.UsageComponent(clusterLayerComponent, addonComp(addonAirflow))} {
 				if _, ok := s.Desired()[resource.Name(c)]; !ok {
 					t.Errorf("%s is not composed", c)
 				}
@@ -278,7 +279,7 @@ func TestUsages(t *testing.T) {
 	_, s, _ := converge(t, params("staging", known("staging"), nil))
 	n := 0
 	for name, d := range s.Desired() {
-		if d.Resource.GetKind() != clusterUsageGVK.Kind {
+		if d.Resource.GetKind() != mr.ClusterUsageGVK.Kind {
 			continue
 		}
 		n++
@@ -291,14 +292,11 @@ func TestUsages(t *testing.T) {
 		}
 	}
 	// LB controller by Ingress, monitoring by ServiceMonitor and rules, the
-	// monitoring namespace by monitoring, the cluster by the two namespaces
-	// and each of the five releases, the eight things the controller needs
-	// to delete the ALB by the Ingress (its pods, access, IAM role, the
-	// role's policy, the OIDC provider) and the XNetwork (its egress), and
-	// the EBS CSI driver by kube-prometheus-stack, Airflow and the two
-	// namespaces (their volumes).
-	if n != 24 {
-		t.Errorf("%d usages, want 24", n)
+	// monitoring namespace by monitoring, the XNetwork (the controller's
+	// egress) by the Ingress, and the cluster layer by the five releases,
+	// the two namespaces and the Ingress.
+	if n != 13 {
+		t.Errorf("%d usages, want 13", n)
 	}
 	net := s.Desired()[resource.Name(naming.UsageComponent(networkComponent, compIngress))]
 	if net == nil {
@@ -306,24 +304,20 @@ func TestUsages(t *testing.T) {
 	} else if kind, _ := net.Resource.GetString("spec.of.kind"); kind != v1alpha1.KindNetwork {
 		t.Errorf("the network Usage selects a %s", kind)
 	}
-	for _, by := range volumeUsers {
-		for _, v := range volumeDependencies {
-			if _, ok := s.Desired()[resource.Name(naming.UsageComponent(v.component, by))]; !ok {
-				t.Errorf("no Usage keeps %s until %s (its volumes) is gone", v.component, by)
-			}
-		}
+	users := map[string]bool{compNamespace: true, compMonitoringNamespace: true, compIngress: true}
+	for _, a := range []string{addonLBController, addonMonitoring, addonAirflow, addonClusterAutoscaler, addonMetricsServer} {
+		users[addonComp(a)] = true
 	}
-	for _, d := range albDependencies {
-		u, ok := s.Desired()[resource.Name(naming.UsageComponent(d.component, compIngress))]
+	for by := range users {
+		u, ok := s.Desired()[resource.Name(naming.UsageComponent(clusterLayerComponent, by))]
 		if !ok {
-			t.Errorf("no Usage keeps %s until the Ingress (the ALB) is gone", d.component)
+			t.Errorf("no Usage keeps the cluster layer until %s is gone", by)
 			continue
 		}
-		of, _ := u.Resource.GetString("spec.of.resourceSelector.matchLabels[platform.gokinjo.io/component]")
 		kind, _ := u.Resource.GetString("spec.of.kind")
 		env, _ := u.Resource.GetString("spec.of.resourceSelector.matchLabels[platform.gokinjo.io/environment-id]")
-		if of != d.component || kind != d.gvk.Kind || env == "" {
-			t.Errorf("Usage of %s selects %s %s in environment %q", d.component, kind, of, env)
+		if kind != v1alpha1.KindCluster || env == "" {
+			t.Errorf("the Usage kept for %s selects %s in environment %q, want the environment's XCluster", by, kind, env)
 		}
 	}
 }

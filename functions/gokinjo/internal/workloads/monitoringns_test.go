@@ -35,8 +35,7 @@ func TestMonitoringNamespace(t *testing.T) {
 	}
 	for _, c := range []struct{ of, by, why string }{
 		{compMonitoringNamespace, addonComp(addonMonitoring), "helm uninstalls with its release record in place"},
-		{"addon-aws-ebs-csi-driver", compMonitoringNamespace, "the EBS CSI controller deletes the volume of the claim the namespace takes"},
-		{"cluster", compMonitoringNamespace, "provider-kubernetes deletes the namespace in the cluster"},
+		{clusterLayerComponent, compMonitoringNamespace, "provider-kubernetes deletes the namespace in the cluster, and the EBS CSI controller the volume of the claim it takes"},
 	} {
 		u := s.Desired()[resource.Name(naming.UsageComponent(c.of, c.by))]
 		if u == nil {

@@ -1,80 +1,38 @@
 package workloads
 
 import (
-	"k8s.io/apimachinery/pkg/runtime/schema"
-
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
-// clusterUsageGVK is Crossplane's cluster-scoped Usage (the composed
-// resources here are cluster-scoped: Objects, Releases, the EKS Cluster).
-var clusterUsageGVK = mr.ClusterUsageGVK
-
-// The EKS cluster, as the cluster layer labels it.
+// Usage components of the environment's nested XRs this layer's resources
+// use (a Usage of an XR keeps everything the XR composes: Kubernetes
+// garbage collection deletes composed resources only once their XR is gone,
+// and the Usage webhook refuses the XR's deletion while it is in use).
 const (
-	clusterLayer     = "cluster"
-	clusterComponent = "eks-cluster"
+	networkComponent      = "network"
+	clusterLayerComponent = "cluster-layer"
 )
 
-var eksClusterGVK = schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "Cluster"}
-
-// What of the cluster layer the ALB needs until it is gone: the load
-// balancer controller deletes the ALB and its security group when the
-// Ingress goes, which takes its pods (node groups), its IRSA role, the
-// role's policy (without it every ELB call is AccessDenied) and the OIDC
-// provider the role trusts (without it AssumeRoleWithWebIdentity fails),
-// and provider-kubernetes' access to the cluster (ClusterAuth and its
-// kubeconfig Secret, the ProviderConfigs). Deleted first, they leak the ALB,
-// whose security group then blocks the VPC's deletion. Components and kinds
-// as the cluster layer composes them.
-var albDependencies = []struct {
-	component string
-	gvk       schema.GroupVersionKind
-}{
-	{"node-group-general", schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "NodeGroup"}},
-	{"node-group-compute", schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "NodeGroup"}},
-	{"cluster-auth", schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "ClusterAuth"}},
-	{"provider-config-kubernetes", schema.GroupVersionKind{Group: "kubernetes.crossplane.io", Version: "v1alpha1", Kind: "ProviderConfig"}},
-	{"provider-config-helm", schema.GroupVersionKind{Group: "helm.crossplane.io", Version: "v1beta1", Kind: "ProviderConfig"}},
-	{"irsa-aws-load-balancer-controller", schema.GroupVersionKind{Group: "iam.aws.upbound.io", Version: "v1beta1", Kind: "Role"}},
-	{"irsa-aws-load-balancer-controller-policy", schema.GroupVersionKind{Group: "iam.aws.upbound.io", Version: "v1beta1", Kind: "RolePolicy"}},
-	{"iam-oidc-provider", schema.GroupVersionKind{Group: "iam.aws.upbound.io", Version: "v1beta1", Kind: "OpenIDConnectProvider"}},
-}
-
-// volumeDependencies: the EBS volumes of the claims that kube-prometheus-stack
-// (Grafana's claim, deleted with the release), Airflow and the namespaces
-// make are deleted by the EBS CSI controller. Deleted first, the volumes
-// stay in AWS, billed, with nothing left to delete them. The StatefulSet
-// claims (Prometheus's, Airflow's triggerer's) outlive their releases (no
-// retention policy deletes them) and go with their namespace: the app
-// namespace and the monitoring namespace. The cluster layer keeps what the
-// add-on runs with (its nodes, IRSA role, the OIDC provider) until the
-// add-on is gone.
-var volumeDependencies = []struct {
-	component string
-	gvk       schema.GroupVersionKind
-}{
-	{"addon-aws-ebs-csi-driver", schema.GroupVersionKind{Group: "eks.aws.upbound.io", Version: "v1beta1", Kind: "Addon"}},
-}
-
-// volumeUsers are what has volumes (volumeDependencies).
-var volumeUsers = []string{addonComp(addonMonitoring), addonComp(addonAirflow), compNamespace, compMonitoringNamespace}
-
-// networkComponent is the usage name of the environment's XNetwork.
-const networkComponent = "network"
-
-// usages order deletion: the Ingress goes before the load balancer
-// controller (which deletes the ALB) and before everything the controller
-// needs to delete it (albDependencies, and the XNetwork: the controller runs
-// in private subnets and reaches ELB and STS through the NAT gateways; a
-// Usage of the XR keeps all it composes, as Kubernetes deletes composed
-// resources only once their XR is gone), the ServiceMonitor and the rules
-// before kube-prometheus-stack (which owns their CRDs), kube-prometheus-stack
-// before its namespace, what has volumes before the EBS CSI driver
-// (volumeDependencies), and every add-on and the namespaces before the EKS
-// cluster.
+// usages order deletion. In this layer: the Ingress before the load
+// balancer controller (which deletes the ALB), the ServiceMonitor and the
+// rules before kube-prometheus-stack (which owns their CRDs), and
+// kube-prometheus-stack before its namespace. Across layers, every release,
+// both namespaces and the Ingress before the whole cluster layer: the EKS
+// cluster, and what deleting them takes. The load balancer controller
+// deletes the ALB when the Ingress goes, with its pods (node groups), its
+// IRSA role, the role's policy (without it every ELB call is AccessDenied),
+// the OIDC provider the role trusts (without it AssumeRoleWithWebIdentity
+// fails) and provider-kubernetes' access (ClusterAuth, ProviderConfigs);
+// deleted first, they leak the ALB, whose security group then blocks the
+// VPC's deletion. The EBS CSI driver deletes the volumes of the claims of
+// kube-prometheus-stack (Grafana's, which helm uninstall deletes), Airflow
+// and the namespaces (the StatefulSet claims, Prometheus's and Airflow's
+// triggerer's, which no release deletes, go with their namespace); gone
+// first, the volumes stay in AWS, billed. And the XNetwork before the
+// Ingress is gone: the controller runs in private subnets and reaches ELB
+// and STS through the NAT gateways.
 func (w *workloads) usages() error {
 	type pair struct{ of, by string }
 	var local []pair
@@ -100,46 +58,34 @@ func (w *workloads) usages() error {
 			return err
 		}
 	}
-	clusterPart := func(gvk schema.GroupVersionKind, component string) map[string]any {
-		return mr.EnvironmentRef(gvk.GroupVersion().String(), gvk.Kind, w.p.EnvironmentID,
-			map[string]string{naming.LabelLayer: clusterLayer, naming.LabelComponent: component})
-	}
+	// The environment's XRs carry the environment id label, as every XR the
+	// environment composes (its only XNetwork and XCluster).
 	if w.desired(compIngress) {
-		by := w.localRef(compIngress)
-		for _, d := range albDependencies {
-			if err := w.usage(naming.UsageComponent(d.component, compIngress), clusterPart(d.gvk, d.component), by); err != nil {
-				return err
-			}
-		}
-		// The environment's XNetwork carries the environment id label, as
-		// every XR the environment composes (its only XNetwork).
 		network := mr.EnvironmentRef(v1alpha1.APIVersion, v1alpha1.KindNetwork, w.p.EnvironmentID, nil)
-		if err := w.usage(naming.UsageComponent(networkComponent, compIngress), network, by); err != nil {
+		if err := w.usage(naming.UsageComponent(networkComponent, compIngress), network, w.localRef(compIngress)); err != nil {
 			return err
 		}
 	}
-	for _, by := range volumeUsers {
-		if !w.desired(by) {
-			continue
-		}
-		user := w.localRef(by)
-		for _, v := range volumeDependencies {
-			if err := w.usage(naming.UsageComponent(v.component, by), clusterPart(v.gvk, v.component), user); err != nil {
-				return err
-			}
-		}
-	}
-	cluster := clusterPart(eksClusterGVK, clusterComponent)
-	for _, by := range w.s.Names() {
-		d := w.s.Desired()[resourceName(by)].Resource
-		if by != compNamespace && by != compMonitoringNamespace && d.GetKind() != releaseGVK.Kind {
-			continue
-		}
-		if err := w.usage(naming.UsageComponent("cluster", by), cluster, w.localRef(by)); err != nil {
+	clusterLayer := mr.EnvironmentRef(v1alpha1.APIVersion, v1alpha1.KindCluster, w.p.EnvironmentID, nil)
+	for _, by := range w.clusterUsers() {
+		if err := w.usage(naming.UsageComponent(clusterLayerComponent, by), clusterLayer, w.localRef(by)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// clusterUsers are the composed components the cluster layer is kept for:
+// every release, both namespaces and the Ingress.
+func (w *workloads) clusterUsers() []string {
+	var users []string
+	for _, c := range w.s.Names() {
+		kind := w.s.Desired()[resourceName(c)].Resource.GetKind()
+		if c == compNamespace || c == compMonitoringNamespace || c == compIngress || kind == releaseGVK.Kind {
+			users = append(users, c)
+		}
+	}
+	return users
 }
 
 // localRef selects a resource this layer composes by its component.
