@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // EKSFacts: Kubernetes versions EKS offers, their support windows and the
@@ -31,6 +32,29 @@ type EKSFacts struct {
 	// holds, and what EKS refuses in it.
 	NodeLaunchTemplate       NodeLaunchTemplate `json:"nodeLaunchTemplate"`
 	NodeLaunchTemplateSource Source             `json:"nodeLaunchTemplateSource"`
+	// ClusterAuth is how long the token in the kubeconfig provider-kubernetes
+	// and provider-helm use lives.
+	ClusterAuth ClusterAuthToken `json:"clusterAuth"`
+}
+
+// ClusterAuthToken: provider-aws' ClusterAuth publishes a kubeconfig whose
+// bearer token it renews every refresh period, looking at most every poll
+// interval; a token lives refresh + expiryMargin, at most maxLifetime. So a
+// client that reads the kubeconfig holds a token that lives at least
+// MinRemaining() more.
+type ClusterAuthToken struct {
+	RefreshPeriodSeconds int    `json:"refreshPeriodSeconds"`
+	PollSeconds          int    `json:"pollSeconds"`
+	ExpiryMarginSeconds  int    `json:"expiryMarginSeconds"`
+	MaxLifetimeSeconds   int    `json:"maxLifetimeSeconds"`
+	Source               Source `json:"source"`
+}
+
+// MinRemaining is the least time a token read from the kubeconfig still
+// lives: it was made at most a refresh period plus a poll ago.
+func (c ClusterAuthToken) MinRemaining() time.Duration {
+	life := min(c.RefreshPeriodSeconds+c.ExpiryMarginSeconds, c.MaxLifetimeSeconds)
+	return time.Duration(life-c.RefreshPeriodSeconds-c.PollSeconds) * time.Second
 }
 
 // NodeLaunchTemplate: the launch template of a managed node group. EKS does

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 var (
@@ -21,6 +22,12 @@ func TestEKSSources(t *testing.T) {
 	checkSource(t, "eks addons", EKS.AddonsSource)
 	checkSource(t, "eks cluster autoscaler", EKS.ClusterAutoscalerSource)
 	checkSource(t, "eks nodeLaunchTemplate", EKS.NodeLaunchTemplateSource)
+	checkSource(t, "eks clusterAuth", EKS.ClusterAuth.Source)
+	// 15 min lifetime, renewed every 10 min, looked at every minute: a
+	// token read at any time lives at least 4 more minutes.
+	if got := EKS.ClusterAuth.MinRemaining(); got != 4*time.Minute {
+		t.Errorf("clusterAuth: a kubeconfig token lives at least %s more, want 4m0s from provider-aws v1.23.0", got)
+	}
 }
 
 // TestNodeLaunchTemplate: the template tags what a node launch bills (the

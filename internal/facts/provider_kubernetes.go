@@ -15,7 +15,14 @@ type ProviderKubernetesFacts struct {
 	// status update that writes ObservedManifest: Ready and that manifest
 	// always describe the same object.
 	ReadyFromObservedManifest []string `json:"readyFromObservedManifest"`
-	Source                    Source   `json:"source"`
+	// ReferencePatchPrefix is what the controller puts in front of a
+	// reference's toFieldPath (spec.references[].toFieldPath is relative
+	// to the manifest).
+	ReferencePatchPrefix string `json:"referencePatchPrefix"`
+	// ManifestTopLevelFields are, per manifest kind, the top-level fields
+	// the API server's schema declares: server-side apply refuses any other.
+	ManifestTopLevelFields map[string][]string `json:"manifestTopLevelFields"`
+	Source                 Source              `json:"source"`
 }
 
 // ReadyWithManifest reports whether an Object with the readiness policy has

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crossplane/function-sdk-go/resource"
 
@@ -97,6 +98,12 @@ func TestAddonValues(t *testing.T) {
 		// rollback limit.
 		if l, err := r.GetInteger("spec.rollbackLimit"); err != nil || l != releaseRollbackLimit {
 			t.Errorf("%s spec.rollbackLimit = %d (%v), want %d", c, l, err, releaseRollbackLimit)
+		}
+		// Helm's wait ends before the ClusterAuth token provider-helm holds
+		// can expire (a 401 is not retried, and may leave no release record).
+		wt, _ := r.GetString("spec.forProvider.waitTimeout")
+		if d, err := time.ParseDuration(wt); err != nil || d <= 0 || d >= facts.EKS.ClusterAuth.MinRemaining() {
+			t.Errorf("%s waitTimeout %q (%v): want a duration under %s, the least life left in the ClusterAuth token", c, wt, err, facts.EKS.ClusterAuth.MinRemaining())
 		}
 	}
 }

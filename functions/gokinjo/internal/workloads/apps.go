@@ -184,11 +184,16 @@ func (w *workloads) app(a appSpec, p v1alpha1.AppParams, c corev1.Container) err
 			LabelSelector:     &metav1.LabelSelector{MatchLabels: selector(name)},
 		}},
 	}
+	// No spec.replicas: the HPA below owns the count (minReplicas is the
+	// app's replicas). Once the HPA scales through /scale, the API server
+	// takes the field from provider-kubernetes' field manager, whose
+	// server-side apply would then force it back to the manifest's value on
+	// its next sync, undoing every scale-up (Kubernetes' HPA docs,
+	// "Migrating Deployments and StatefulSets to horizontal autoscaling").
 	d := &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
 		ObjectMeta: w.meta(name),
 		Spec: appsv1.DeploymentSpec{
-			Replicas: &replicas,
 			Selector: &metav1.LabelSelector{MatchLabels: selector(name)},
 			Strategy: appsv1.DeploymentStrategy{
 				Type: appsv1.RollingUpdateDeploymentStrategyType,

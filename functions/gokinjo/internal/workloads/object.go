@@ -41,7 +41,10 @@ const (
 type reference struct {
 	// DependsOn, if set, names another Object that must exist first.
 	DependsOn string
-	// From copies fieldPath of a Secret in the management cluster.
+	// From copies fieldPath of a Secret in the management cluster to
+	// ToFieldPath, a path in the manifest: provider-kubernetes puts
+	// spec.forProvider.manifest. in front of it itself
+	// (facts.ProviderKubernetes.ReferencePatchPrefix).
 	FromSecret, FromNamespace, FieldPath, ToFieldPath string
 }
 

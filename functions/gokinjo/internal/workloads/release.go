@@ -1,10 +1,13 @@
 package workloads
 
 import (
+	"time"
+
 	"github.com/crossplane/crossplane-runtime/pkg/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 // releaseGVK is the provider-helm Release at its storage version in v1.2.0.
@@ -13,8 +16,12 @@ import (
 var releaseGVK = schema.GroupVersionKind{Group: "helm.crossplane.io", Version: "v1beta1", Kind: "Release"}
 
 // releaseWaitTimeout bounds how long provider-helm waits for a release's
-// resources to become ready.
-const releaseWaitTimeout = "15m"
+// resources to become ready: a minute under the least time the ClusterAuth
+// token it holds still lives (facts.EKS.ClusterAuth, 4 minutes), so a slow
+// release times out with Helm's own failure, recorded while the token is
+// valid, rather than with Unauthorized halfway through; rollbackLimit then
+// retries it with a fresh token.
+var releaseWaitTimeout = (facts.EKS.ClusterAuth.MinRemaining() - time.Minute).String()
 
 // releaseRollbackLimit is spec.rollbackLimit of every Release. provider-helm
 // v1.2.0 retries a failed (or pending) release only when it is set: without

@@ -99,8 +99,10 @@ func (w *workloads) dbReady() bool { return w.p.Database.ConnectionSecret != nil
 // the database's connection secret exists. The function never sees a
 // credential: the Object copies host, port, user and the generated password
 // from the RDS connection secret (in the management cluster) with
-// references[].patchesFrom, so no password is in any spec or status, and a
-// password change reaches the cluster on the provider's next apply.
+// references[].patchesFrom, so nothing composed holds a password, and a
+// password change reaches the cluster on the provider's next apply
+// (provider-kubernetes keeps its own copy in the Object: see
+// docs/workloads-layer.md, Database credentials).
 // database-url names only the database: pgx (and libpq, for Airflow) takes
 // host, port, user and password from the PG* variables of the same Secret.
 func (w *workloads) databaseSecret() error {
@@ -120,7 +122,7 @@ func (w *workloads) databaseSecret() error {
 		},
 	}
 	copyKey := func(secret, namespace, from, to string) reference {
-		return reference{FromSecret: secret, FromNamespace: namespace, FieldPath: "data." + from, ToFieldPath: "spec.forProvider.manifest.data." + to}
+		return reference{FromSecret: secret, FromNamespace: namespace, FieldPath: "data." + from, ToFieldPath: "data." + to}
 	}
 	return w.object(compDBSecret, sec, "",
 		reference{DependsOn: w.objectName(compNamespace)},
