@@ -411,3 +411,55 @@ func TestManagementDocInstallsOpsPack(t *testing.T) {
 	}
 }
 
+// TestCountersCountNewSeries proves every increase() of a Crossplane
+// counter, in the alerts and the dashboard, also counts a series that is new
+// in its window: Crossplane creates a series on its first Inc(), so it
+// appears at 1 and increase() alone never counts that event.
+func TestCountersCountNewSeries(t *testing.T) {
+	increase := regexp.MustCompile(`increase\(([a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})?)\[(\w+)\]\)`)
+	check := func(where, expr string) int {
+		n := 0
+		for _, m := range increase.FindAllStringSubmatch(expr, -1) {
+			name := strings.SplitN(m[1], "{", 2)[0]
+			if _, ok := facts.Crossplane.Metrics[name]; !ok || !strings.HasSuffix(name, "_total") {
+				continue
+			}
+			n++
+			newSeries := "(" + m[1] + " unless present_over_time(" + m[1] + "[1h] offset " + m[3] + "))"
+			if !strings.Contains(strings.Join(strings.Fields(expr), " "), newSeries) {
+				t.Errorf("%s: increase(%s[%s]) without the new-series term %s", where, m[1], m[3], newSeries)
+			}
+		}
+		return n
+	}
+	n := 0
+	r, _ := readRule(t)
+	for _, g := range r.Spec.Groups {
+		for _, rule := range g.Rules {
+			n += check("alert "+rule.Alert, rule.Expr)
+		}
+	}
+	b, err := os.ReadFile("crossplane-dashboard.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Panels []struct {
+			Title   string `json:"title"`
+			Targets []struct {
+				Expr string `json:"expr"`
+			} `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(b, &dash); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range dash.Panels {
+		for _, tg := range p.Targets {
+			n += check("panel "+p.Title, tg.Expr)
+		}
+	}
+	if n < 6 {
+		t.Errorf("only %d increase() of Crossplane counters checked", n)
+	}
+}
