@@ -13,6 +13,26 @@ type CrossplaneFacts struct {
 	FunctionRuntime FunctionRuntime `json:"functionRuntime"`
 	// Usages is how Crossplane enforces a Usage.
 	Usages Usages `json:"usages"`
+	// MetricsScrape is how the pinned Crossplane Helm chart exposes core's
+	// metrics; the ops pack's PodMonitor scrapes them.
+	MetricsScrape MetricsScrape `json:"metricsScrape"`
+}
+
+// MetricsScrape is what the Crossplane Helm chart puts on core's pods for
+// its metrics: nothing a Prometheus Operator discovers by itself (pod
+// annotations only), so a PodMonitor selects the pods and names the port.
+type MetricsScrape struct {
+	// ValuesKey is the chart value that turns the metrics port on.
+	ValuesKey string `json:"valuesKey"`
+	// PodLabels are labels of core's pods (not the RBAC manager's) with a
+	// fixed value for the chart as installed (no nameOverride).
+	PodLabels map[string]string `json:"podLabels"`
+	// ReleaseLabel is the pod label whose value is the Helm release name.
+	ReleaseLabel string `json:"releaseLabel"`
+	// Port is the name of the metrics container port; Path its HTTP path.
+	Port   string `json:"port"`
+	Path   string `json:"path"`
+	Source Source `json:"source"`
 }
 
 // Usages is how Crossplane core's Usage controller and admission webhook

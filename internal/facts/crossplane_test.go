@@ -14,4 +14,9 @@ func TestCrossplane(t *testing.T) {
 	if u.WebhookConfiguration == "" || u.WebhookPath == "" || u.InUseLabel == "" || u.WaitPollSeconds <= 0 || u.ReplayDelaySeconds <= 0 {
 		t.Errorf("usages: every field must be set, got %+v", u)
 	}
+	m := Crossplane.MetricsScrape
+	checkSource(t, "crossplane metricsScrape", m.Source)
+	if m.ValuesKey == "" || len(m.PodLabels) == 0 || m.ReleaseLabel == "" || m.Port == "" || m.Path == "" {
+		t.Errorf("metricsScrape: every field must be set, got %+v", m)
+	}
 }

@@ -1,7 +1,9 @@
 package mgmtdoc
 
 import (
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -50,5 +52,47 @@ func TestEveryManagementFileApplied(t *testing.T) {
 		if !strings.HasPrefix(f, "examples/claims/") {
 			t.Errorf("the doc applies %s, which is not a file under examples/management", f)
 		}
+	}
+}
+
+// TestStepReferences proves every "docs/management-cluster.md, step N" a
+// file under examples/management names is the step that applies the file.
+func TestStepReferences(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("../..", Path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	heading := regexp.MustCompile(`(?m)^## (\d+)\. `)
+	steps := map[string]string{}
+	idx := heading.FindAllStringSubmatchIndex(string(doc), -1)
+	for i, m := range idx {
+		end := len(doc)
+		if i+1 < len(idx) {
+			end = idx[i+1][0]
+		}
+		steps[string(doc[m[2]:m[3]])] = string(doc[m[0]:end])
+	}
+	ref := regexp.MustCompile(`docs/management-cluster\.md, step (\d+)`)
+	files, _ := filepath.Glob("../../examples/management/*.yaml")
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel := "examples/management/" + filepath.Base(f)
+		for _, m := range ref.FindAllStringSubmatch(string(b), -1) {
+			n++
+			applied := false
+			for _, a := range Applies([]byte(steps[m[1]])) {
+				applied = applied || a.File == rel
+			}
+			if !applied {
+				t.Errorf("%s refers to step %s of %s, which does not apply it", rel, m[1], Path)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no file under examples/management refers to a step")
 	}
 }
