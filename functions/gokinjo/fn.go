@@ -116,6 +116,7 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 		return rsp, nil
 	}
 	xr.SetCondition(ready)
+	xr.SetCondition(compose.ExplainSynced(state))
 	xr.SetCondition(compose.Condition{Type: compose.TypeComposed, Status: true, Reason: compose.ReasonComposed})
 	if err := response.SetDesiredCompositeResource(rsp, dxr); err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot set desired composite resource"))

@@ -19,6 +19,9 @@ type ProviderKubernetesFacts struct {
 	// reference's toFieldPath (spec.references[].toFieldPath is relative
 	// to the manifest).
 	ReferencePatchPrefix string `json:"referencePatchPrefix"`
+	// PollSeconds is how often the controller looks again at an Object it
+	// does not watch (spec.watch; watches are on by default).
+	PollSeconds int `json:"pollSeconds"`
 	// ManifestTopLevelFields are, per manifest kind, the top-level fields
 	// the API server's schema declares: server-side apply refuses any other.
 	ManifestTopLevelFields map[string][]string `json:"manifestTopLevelFields"`

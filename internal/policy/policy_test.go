@@ -186,6 +186,22 @@ func TestRulesCatchViolations(t *testing.T) {
 			}(),
 			want: []string{`[usage-selects-one] ClusterUsage "u" of x: spec.of selects 0 resources, want exactly 1`},
 		},
+		"UnwatchedAndScaled": {
+			objs: func() []*unstructured.Unstructured {
+				d := obj("kubernetes.crossplane.io/v1alpha2", "Object", "deployment-api", map[string]any{"manifest": map[string]any{
+					"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "api", "namespace": "app"},
+					"spec": map[string]any{"replicas": int64(2)}}})
+				_ = unstructured.SetNestedMap(d.Object, map[string]any{"policy": "DeriveFromCelQuery", "celQuery": "true"}, "spec", "readiness")
+				h := obj("kubernetes.crossplane.io/v1alpha2", "Object", "hpa-api", map[string]any{"manifest": map[string]any{
+					"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": map[string]any{"name": "api", "namespace": "app"},
+					"spec": map[string]any{"scaleTargetRef": map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "name": "api"}}}})
+				return []*unstructured.Unstructured{d, h}
+			}(),
+			want: []string{
+				`[objects-watched] Object "deployment-api" of x: has a readiness query but spec.watch is not true`,
+				`[hpa-owns-replicas] Object "deployment-api" of x: sets spec.replicas while Object "hpa-api" of x scales it`,
+			},
+		},
 		"LoosePod": {
 			objs: []*unstructured.Unstructured{obj("kubernetes.crossplane.io/v1alpha2", "Object", "api", deployment(map[string]any{}, "gokinjo-api:latest"))},
 			want: []string{"api: runAsNonRoot must be true", "readOnlyRootFilesystem must be true", "allowPrivilegeEscalation must be false", "capabilities must drop ALL", "cpu and memory limits must be set", `image "gokinjo-api:latest"`},

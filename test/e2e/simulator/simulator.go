@@ -527,11 +527,19 @@ func (s *Simulator) fail(ctx context.Context, ri dynamic.ResourceInterface, u *u
 	if c := condition(u, "Synced"); c != nil && c["message"] == msg {
 		return nil
 	}
+	// As the provider reports an AWS error: Synced=False, and Ready as it
+	// was. A resource that exists stays Ready=True (it still runs; an
+	// update or observe failure marks only Synced: crossplane-runtime's
+	// managed reconciler, upjet's async callbacks); one not created yet
+	// stays Creating.
 	conds := []any{
 		map[string]any{"type": "Synced", "status": "False", "reason": "ReconcileError", "message": msg, "lastTransitionTime": now},
 	}
-	// The provider reports the external resource unavailable while AWS fails.
-	conds = append(conds, map[string]any{"type": "Ready", "status": "False", "reason": "Unavailable", "message": msg, "lastTransitionTime": now})
+	if r := condition(u, "Ready"); r != nil {
+		conds = append(conds, r)
+	} else {
+		conds = append(conds, map[string]any{"type": "Ready", "status": "False", "reason": "Creating", "lastTransitionTime": now})
+	}
 	_ = unstructured.SetNestedSlice(u.Object, conds, "status", "conditions")
 	if _, err := ri.UpdateStatus(ctx, u, metav1.UpdateOptions{}); err != nil {
 		return err

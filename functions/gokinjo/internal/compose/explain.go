@@ -26,6 +26,12 @@ const (
 	// refusal. Crossplane keeps custom conditions of a fatal response, so
 	// the refusal reaches the claim.
 	TypeComposed = "Composed"
+	// TypeResourcesSynced is False while a composed resource (or one below a
+	// nested XR) has Synced=False: the provider could not make AWS (or the
+	// cluster) match it, typically an update AWS refused. Such a resource
+	// stays Ready (it still runs, as it was), so ResourcesReady alone would
+	// not say it; the message names it with the provider's error.
+	TypeResourcesSynced = "ResourcesSynced"
 )
 
 // Reasons of the conditions above.
@@ -37,6 +43,7 @@ const (
 	ReasonStalled   = "NotResponsive"
 	ReasonComposed  = "Composed"
 	ReasonRefused   = "Refused"
+	ReasonSynced    = "Synced"
 )
 
 // Progress is status.progress of every XR: how many of the managed resources
@@ -107,6 +114,31 @@ func Explain(s *State, waiting []string) (Progress, Condition) {
 	}
 	return p, Condition{Type: TypeResourcesReady, Status: false, Reason: reason,
 		Message: fmt.Sprintf("%s ready; %s", p.Summary, strings.Join(parts, "; "))}
+}
+
+// ExplainSynced derives the XR's ResourcesSynced condition: the first
+// composed resource, in composition order, whose provider reports
+// Synced=False (a nested XR passes on its own ResourcesSynced), with the
+// provider's message.
+func ExplainSynced(s *State) Condition {
+	for _, name := range s.Names() {
+		o, ok := s.Observed[resource.Name(name)]
+		if !ok {
+			continue
+		}
+		what := fmt.Sprintf("%s %q", o.Resource.GetKind(), name)
+		if isNestedXR(o.Resource) {
+			if c := o.Resource.GetCondition(TypeResourcesSynced); c.Status == corev1.ConditionFalse {
+				return Condition{Type: TypeResourcesSynced, Status: false, Reason: ReasonError, Message: what + ": " + c.Message}
+			}
+			continue
+		}
+		if c := o.Resource.GetCondition(xpv1.TypeSynced); c.Status == corev1.ConditionFalse {
+			return Condition{Type: TypeResourcesSynced, Status: false, Reason: ReasonError, Message: describe(what, c)}
+		}
+	}
+	return Condition{Type: TypeResourcesSynced, Status: true, Reason: ReasonSynced,
+		Message: "no composed resource reports a provider error"}
 }
 
 // resourceBlocker explains one not-ready managed resource (or Object,

@@ -136,3 +136,50 @@ func TestExplain(t *testing.T) {
 		})
 	}
 }
+
+// TestExplainSynced: a resource the provider cannot update stays Ready (it
+// still runs as it was) with Synced=False; ResourcesSynced names it with the
+// provider's message, and an Environment passes on a layer's.
+func TestExplainSynced(t *testing.T) {
+	const rds, ec2 = "rds.aws.upbound.io/v1beta3", "ec2.aws.upbound.io/v1beta1"
+	const xr = "platform.gokinjo.io/v1alpha1"
+	ready := [4]string{"Ready", "True", "Available", ""}
+	refused := [4]string{"Synced", "False", "ReconcileError", "update failed: InvalidParameterCombination"}
+	cases := map[string]struct {
+		desired  map[string][2]string
+		observed map[string]resource.ObservedComposed
+		want     Condition
+	}{
+		"AllSynced": {
+			desired:  map[string][2]string{"vpc": {ec2, "VPC"}},
+			observed: map[string]resource.ObservedComposed{"vpc": observedObj(ec2, "VPC", nil, ready, [4]string{"Synced", "True", "ReconcileSuccess", ""})},
+			want:     Condition{Type: TypeResourcesSynced, Status: true, Reason: ReasonSynced, Message: "no composed resource reports a provider error"},
+		},
+		"ReadyButRefused": {
+			desired:  map[string][2]string{"vpc": {ec2, "VPC"}, "db": {rds, "Instance"}},
+			observed: map[string]resource.ObservedComposed{"vpc": observedObj(ec2, "VPC", nil, ready), "db": observedObj(rds, "Instance", nil, ready, refused)},
+			want: Condition{Type: TypeResourcesSynced, Status: false, Reason: ReasonError,
+				Message: `Instance "db": Synced=False ReconcileError: update failed: InvalidParameterCombination (since 2026-11-30T10:00:00Z)`},
+		},
+		"NestedLayer": {
+			desired: map[string][2]string{"database": {xr, "XDatabase"}},
+			observed: map[string]resource.ObservedComposed{"database": observedObj(xr, "XDatabase", nil, ready,
+				[4]string{TypeResourcesSynced, "False", ReasonError, `Instance "instance": Synced=False ReconcileError: boom`})},
+			want: Condition{Type: TypeResourcesSynced, Status: false, Reason: ReasonError,
+				Message: `XDatabase "database": Instance "instance": Synced=False ReconcileError: boom`},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			obs := map[resource.Name]resource.ObservedComposed{}
+			for n, o := range tc.observed {
+				obs[resource.Name(n)] = o
+			}
+			s := NewState(obs)
+			desire(t, s, tc.desired)
+			if diff := cmp.Diff(tc.want, ExplainSynced(s)); diff != "" {
+				t.Errorf("ExplainSynced (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

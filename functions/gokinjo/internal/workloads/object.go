@@ -104,6 +104,10 @@ func (w *workloads) objectContent(comp string, manifest map[string]any, readines
 	}
 	if readiness != "" {
 		spec["readiness"] = map[string]any{"policy": readinessPolicy, "celQuery": readiness}
+		// The layer waits on this object's status: provider-kubernetes
+		// watches it in the cluster instead of looking at its next poll,
+		// up to 10 minutes later (facts.ProviderKubernetes.PollSeconds).
+		spec["watch"] = true
 	}
 	if len(refs) > 0 {
 		rs := make([]any, 0, len(refs))
