@@ -291,9 +291,13 @@ func TestLegacyNamesKept(t *testing.T) {
 	if len(want) < 50 {
 		t.Fatalf("only %d names in the old render: the collection is broken", len(want))
 	}
+	// Replaced on purpose: the database credentials Object of earlier
+	// versions stored a misplaced manifest field no apply can remove, so a
+	// new Object (and Secret) replaces it (workloads.compDBSecret).
+	replaced := map[string]bool{"gokinjo-dev-db-secret": true}
 	var missing []string
 	for n, what := range want {
-		if _, ok := got[n]; !ok {
+		if _, ok := got[n]; !ok && !replaced[n] {
 			missing = append(missing, fmt.Sprintf("%s (%s)", n, what))
 		}
 	}

@@ -14,13 +14,20 @@ import (
 const (
 	compNamespace = "namespace"
 	compConfig    = "config"
-	compDBSecret  = "db-secret"
-	compAPISA     = "api-serviceaccount"
+	// compDBSecret and DBSecretName are new names: an environment composed
+	// before the reference paths were fixed holds an Object whose stored
+	// manifest carries the misplaced spec.forProvider.manifest.spec (the
+	// provider wrote it back; Crossplane's apply cannot remove a field it
+	// does not own), which server-side apply refuses forever. Composed
+	// under a new name, the Object is new and clean, and Crossplane deletes
+	// the old one; a new Secret name keeps that deletion off the new Secret.
+	compDBSecret = "db-credentials"
+	compAPISA    = "api-serviceaccount"
 
 	// ConfigMapName holds the app settings.
 	ConfigMapName = "gokinjo-config"
 	// DBSecretName holds the database connection settings of the API.
-	DBSecretName = "gokinjo-db-secret"
+	DBSecretName = "gokinjo-db-credentials"
 	// APIServiceAccount runs the API pods (IRSA: S3 read).
 	APIServiceAccount = "gokinjo-api-sa"
 	// irsaAnnotation binds a service account to an IAM role.
