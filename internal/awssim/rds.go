@@ -39,6 +39,11 @@ func fillInstance(u *unstructured.Unstructured, id string) {
 	SetAtProvider(u, ident, "identifier")
 	SetAtProvider(u, "db-"+strings.ToUpper(Hash(ident)[:26]), "resourceId")
 	SetAtProvider(u, "available", "status")
+	// What runs, which provider-aws always reports: the version asked for
+	// here (a replica runs its source's; RDS may also move it on by itself).
+	if v, ok, _ := unstructured.NestedString(u.Object, "spec", "forProvider", "engineVersion"); ok {
+		SetAtProvider(u, v, "engineVersionActual")
+	}
 	if _, replica, _ := unstructured.NestedMap(u.Object, "spec", "forProvider", "replicateSourceDbSelector"); replica {
 		SetAtProvider(u, strings.TrimSuffix(ident, "-replica"), "replicateSourceDb")
 		return

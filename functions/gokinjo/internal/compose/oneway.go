@@ -66,6 +66,13 @@ func (s *State) guardOneWay() error {
 			if !okNew {
 				continue
 			}
+			// An unchanged value asks nothing, even where AWS moved on by
+			// itself (RDS upgrades a minor at its end of support): the
+			// provider ignores a spec older than what runs (provider-aws
+			// v1.23.0 config/rds/config.go, TerraformCustomDiff).
+			if applied, ok := value(o.Resource, f.Path); ok && fmt.Sprint(applied) == fmt.Sprint(want) {
+				continue
+			}
 			for _, p := range f.Current {
 				was, okOld := value(o.Resource, p)
 				if !okOld {

@@ -33,11 +33,17 @@ func TestGuardOneWay(t *testing.T) {
 			desired:  inst(map[string]any{"engineVersion": "15.12"}),
 			want:     `database.engineVersion: Instance "r" runs 15.15 and the claim asks 15.12: RDS cannot downgrade an engine: set 15.15 or a later version`,
 		},
-		"DowngradeBelowForcedUpgrade": {
-			reason:   "RDS upgraded the instance itself (actual 15.15): asking for the spec's old 15.12 again is a downgrade.",
+		"UnchangedAfterForcedUpgrade": {
+			reason: "RDS upgraded the instance itself (actual 15.15) and the claim still says 15.12: nothing is asked " +
+				"(provider-aws ignores a spec older than what runs), so nothing is refused and the layer keeps composing.",
 			observed: withActual(inst(map[string]any{"engineVersion": "15.12"}), "15.15"),
 			desired:  inst(map[string]any{"engineVersion": "15.12"}),
-			want:     `runs 15.15 and the claim asks 15.12`,
+		},
+		"ChangeBelowForcedUpgrade": {
+			reason:   "RDS upgraded the instance itself (actual 15.15): a claim edit to 15.13 is a downgrade of what runs.",
+			observed: withActual(inst(map[string]any{"engineVersion": "15.12"}), "15.15"),
+			desired:  inst(map[string]any{"engineVersion": "15.13"}),
+			want:     `runs 15.15 and the claim asks 15.13`,
 		},
 		"StorageGrow": {
 			reason:   "Growing storage is fine.",

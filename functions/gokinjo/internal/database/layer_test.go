@@ -431,6 +431,17 @@ func TestStatus(t *testing.T) {
 		"port":             5432.0,
 		"masterUserSecret": []any{map[string]any{"secretArn": "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!db-x"}},
 	})
+	// Not ready yet: the connection secret is not reported (its keys are
+	// not published yet).
+	_, early, err := run(t, preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{}),
+		map[resource.Name]resource.ObservedComposed{compInstance: {Resource: inst.DeepCopy()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := early.GetValue("status.connectionSecret"); err == nil && v != nil {
+		t.Errorf("status.connectionSecret = %v before the instance is ready: a reader would find no keys", v)
+	}
+	_ = inst.SetValue("status.conditions", []any{map[string]any{"type": "Ready", "status": "True", "reason": "Available", "lastTransitionTime": "2026-11-30T10:00:00Z"}})
 	rep := composed.New()
 	rep.SetAPIVersion("rds.aws.upbound.io/v1beta2")
 	rep.SetKind("Instance")

@@ -7,10 +7,16 @@ func (d *database) status() v1alpha1.DatabaseStatus {
 	st := v1alpha1.DatabaseStatus{
 		Endpoint:         d.s.ObservedString(compInstance, "status.atProvider.endpoint"),
 		Address:          d.s.ObservedString(compInstance, "status.atProvider.address"),
-		ConnectionSecret: &v1alpha1.SecretReference{Name: ConnectionSecretName(d.p.Owner), Namespace: ConnectionSecretNamespace},
 		// Only once the rule exists: composing it is not the same as AWS
 		// allowing the traffic.
 		ClientIngress: d.p.ClientSecurityGroupID != "" && d.s.ObservedReady(compIngress),
+	}
+	// The connection secret only once the instance is ready: the provider
+	// publishes it (empty) at its first reconcile and fills in the address,
+	// port, user and password once the instance exists; a reader before
+	// that (provider-kubernetes' patchesFrom) fails on the missing keys.
+	if d.s.ObservedReady(compInstance) {
+		st.ConnectionSecret = &v1alpha1.SecretReference{Name: ConnectionSecretName(d.p.Owner), Namespace: ConnectionSecretNamespace}
 	}
 	var port float64
 	if ok, _ := d.s.ObservedInto(compInstance, "status.atProvider.port", &port); ok {
