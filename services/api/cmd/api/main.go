@@ -90,8 +90,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		ReadTimeout:       10 * time.Second,
 		// Leave room after the per-request timeout to write the error.
 		WriteTimeout: cfg.RequestTimeout + 5*time.Second,
-		IdleTimeout:  60 * time.Second,
-		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Longer than the ALB's idle timeout (60 s, the Ingress keeps the
+		// default): the ALB, not the server, closes an idle keep-alive
+		// connection, so it never reuses one the server just closed (a
+		// 502; AWS's ALB guide, "Connection idle timeout").
+		IdleTimeout: 75 * time.Second,
+		ErrorLog:    slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 
 	errc := make(chan error, 1)

@@ -46,7 +46,10 @@ func run(log *slog.Logger) error {
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       60 * time.Second,
+		// Longer than the ALB's idle timeout (60 s): the ALB closes idle
+		// keep-alive connections, so it never reuses one the server just
+		// closed (a 502; AWS's ALB guide, "Connection idle timeout").
+		IdleTimeout: 75 * time.Second,
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
