@@ -574,9 +574,14 @@ func (s *Simulator) writeConnectionSecret(ctx context.Context, u *unstructured.U
 	case schema.GroupKind{Group: "rds.aws.upbound.io", Kind: "Instance"}:
 		data["endpoint"] = []byte(at("endpoint"))
 		data["address"] = []byte(at("address"))
+		data["host"] = []byte(at("address"))
 		data["port"] = []byte(at("port"))
 		user, _, _ := unstructured.NestedString(u.Object, "spec", "forProvider", "username")
 		data["username"] = []byte(user)
+		// The keys of provider-aws v1.23.0's aws_db_instance connection
+		// details (config/rds/config.go); the password is SIMULATED (the
+		// provider publishes the one it generated).
+		data["password"] = []byte(awssim.Hash("password/" + u.GetName())[:24])
 	}
 	ns := ref["namespace"]
 	if ns == "" {
