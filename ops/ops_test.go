@@ -7,6 +7,7 @@ package ops
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -155,13 +156,15 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func TestQueriesNameRealMetrics(t *testing.T) {
+// queries returns every PromQL expression of the ops pack: each alert's and
+// each dashboard panel's, with where it is.
+func queries(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
 	r, _ := readRule(t)
-	n := 0
 	for _, g := range r.Spec.Groups {
 		for _, rule := range g.Rules {
-			checkQuery(t, "alert "+rule.Alert, rule.Expr)
-			n++
+			out["alert "+rule.Alert] = rule.Expr
 		}
 	}
 	b, err := os.ReadFile("crossplane-dashboard.json")
@@ -180,10 +183,18 @@ func TestQueriesNameRealMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range dash.Panels {
-		for _, tg := range p.Targets {
-			checkQuery(t, "panel "+p.Title, tg.Expr)
-			n++
+		for i, tg := range p.Targets {
+			out[fmt.Sprintf("panel %s #%d", p.Title, i)] = tg.Expr
 		}
+	}
+	return out
+}
+
+func TestQueriesNameRealMetrics(t *testing.T) {
+	n := 0
+	for where, expr := range queries(t) {
+		checkQuery(t, where, expr)
+		n++
 	}
 	if n < 10 {
 		t.Errorf("only %d queries checked", n)
@@ -433,31 +444,8 @@ func TestCountersCountNewSeries(t *testing.T) {
 		return n
 	}
 	n := 0
-	r, _ := readRule(t)
-	for _, g := range r.Spec.Groups {
-		for _, rule := range g.Rules {
-			n += check("alert "+rule.Alert, rule.Expr)
-		}
-	}
-	b, err := os.ReadFile("crossplane-dashboard.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dash struct {
-		Panels []struct {
-			Title   string `json:"title"`
-			Targets []struct {
-				Expr string `json:"expr"`
-			} `json:"targets"`
-		} `json:"panels"`
-	}
-	if err := json.Unmarshal(b, &dash); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range dash.Panels {
-		for _, tg := range p.Targets {
-			n += check("panel "+p.Title, tg.Expr)
-		}
+	for where, expr := range queries(t) {
+		n += check(where, expr)
 	}
 	if n < 6 {
 		t.Errorf("only %d increase() of Crossplane counters checked", n)

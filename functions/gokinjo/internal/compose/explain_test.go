@@ -38,6 +38,18 @@ func desire(t *testing.T, s *State, names map[string][2]string) {
 	}
 }
 
+// stateOf is a State with the observed resources and the desired ones.
+func stateOf(t *testing.T, desired map[string][2]string, observed map[string]resource.ObservedComposed) *State {
+	t.Helper()
+	obs := map[resource.Name]resource.ObservedComposed{}
+	for n, o := range observed {
+		obs[resource.Name(n)] = o
+	}
+	s := NewState(obs)
+	desire(t, s, desired)
+	return s
+}
+
 func TestExplain(t *testing.T) {
 	const rds, ec2 = "rds.aws.upbound.io/v1beta3", "ec2.aws.upbound.io/v1beta1"
 	const xr = "platform.gokinjo.io/v1alpha1"
@@ -120,12 +132,7 @@ func TestExplain(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			obs := map[resource.Name]resource.ObservedComposed{}
-			for n, o := range tc.observed {
-				obs[resource.Name(n)] = o
-			}
-			s := NewState(obs)
-			desire(t, s, tc.desired)
+			s := stateOf(t, tc.desired, tc.observed)
 			p, c := Explain(s, tc.waiting)
 			if diff := cmp.Diff(tc.want, c); diff != "" {
 				t.Errorf("%s\nExplain() condition: -want, +got:\n%s", tc.reason, diff)
@@ -171,12 +178,7 @@ func TestExplainSynced(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			obs := map[resource.Name]resource.ObservedComposed{}
-			for n, o := range tc.observed {
-				obs[resource.Name(n)] = o
-			}
-			s := NewState(obs)
-			desire(t, s, tc.desired)
+			s := stateOf(t, tc.desired, tc.observed)
 			if diff := cmp.Diff(tc.want, ExplainSynced(s)); diff != "" {
 				t.Errorf("ExplainSynced (-want +got):\n%s", diff)
 			}

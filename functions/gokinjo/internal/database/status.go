@@ -5,8 +5,8 @@ import "github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 // status reports the endpoints and secrets once observed.
 func (d *database) status() v1alpha1.DatabaseStatus {
 	st := v1alpha1.DatabaseStatus{
-		Endpoint:         d.s.ObservedString(compInstance, "status.atProvider.endpoint"),
-		Address:          d.s.ObservedString(compInstance, "status.atProvider.address"),
+		Endpoint: d.s.ObservedString(compInstance, "status.atProvider.endpoint"),
+		Address:  d.s.ObservedString(compInstance, "status.atProvider.address"),
 		// Only once the rule exists: composing it is not the same as AWS
 		// allowing the traffic.
 		ClientIngress: d.p.ClientSecurityGroupID != "" && d.s.ObservedReady(compIngress),
