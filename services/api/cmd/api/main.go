@@ -29,6 +29,12 @@ import (
 	"github.com/gokinjo/platform/services/api/internal/store"
 )
 
+// idleTimeout keeps idle keep-alive connections longer than the ALB's idle
+// timeout (facts.ELB, 60 s; the Ingress keeps the default), so the ALB, not
+// the server, closes them and never reuses one the server just closed (an
+// occasional 502).
+const idleTimeout = 75 * time.Second
+
 func main() {
 	// SIGTERM is how Kubernetes asks a pod to stop; SIGINT for humans.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
@@ -90,12 +96,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		ReadTimeout:       10 * time.Second,
 		// Leave room after the per-request timeout to write the error.
 		WriteTimeout: cfg.RequestTimeout + 5*time.Second,
-		// Longer than the ALB's idle timeout (60 s, the Ingress keeps the
-		// default): the ALB, not the server, closes an idle keep-alive
-		// connection, so it never reuses one the server just closed (a
-		// 502; AWS's ALB guide, "Connection idle timeout").
-		IdleTimeout: 75 * time.Second,
-		ErrorLog:    slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		IdleTimeout:  idleTimeout,
+		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 
 	errc := make(chan error, 1)

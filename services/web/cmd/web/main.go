@@ -19,6 +19,12 @@ import (
 	"github.com/gokinjo/platform/services/web/ui"
 )
 
+// idleTimeout keeps idle keep-alive connections longer than the ALB's idle
+// timeout (facts.ELB, 60 s; the Ingress keeps the default), so the ALB, not
+// the server, closes them and never reuses one the server just closed (an
+// occasional 502).
+const idleTimeout = 75 * time.Second
+
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	if err := run(log); err != nil {
@@ -46,10 +52,7 @@ func run(log *slog.Logger) error {
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
-		// Longer than the ALB's idle timeout (60 s): the ALB closes idle
-		// keep-alive connections, so it never reuses one the server just
-		// closed (a 502; AWS's ALB guide, "Connection idle timeout").
-		IdleTimeout: 75 * time.Second,
+		IdleTimeout:       idleTimeout,
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
