@@ -178,10 +178,7 @@ func TestEnvironmentDeletion(t *testing.T) {
 			for _, o := range tc.objs {
 				mustState(t, a, o, StateAvailable, "")
 			}
-			rep := a.DeleteEnvironment(testEnv)
-			if rep.Complete() != tc.complete || !strings.Contains(rep.String(), tc.want) {
-				t.Errorf("complete=%v, want %v with %q:\n%s", rep.Complete(), tc.complete, tc.want, rep)
-			}
+			rep := mustDelete(t, a, tc.complete, tc.want)
 			if tc.complete && len(rep.Orphaned) != len(tc.objs) {
 				t.Errorf("orphaned %v, want all %d", rep.Orphaned, len(tc.objs))
 			}
@@ -231,10 +228,7 @@ func TestLoadBalancerLeak(t *testing.T) {
 			objs = append(objs, tc.extra...)
 			apply(t, a, objs...)
 			mustState(t, a, objs[len(lbEnv(all, true))], StateAvailable, "")
-			rep := a.DeleteEnvironment(testEnv)
-			if rep.Complete() != tc.complete {
-				t.Errorf("complete = %v, want %v:\n%s", rep.Complete(), tc.complete, rep)
-			}
+			rep := mustDelete(t, a, tc.complete, "")
 			if !tc.complete && !strings.Contains(rep.String(), "leaked: LoadBalancer") {
 				t.Errorf("the leaked ALB is not reported:\n%s", rep)
 			}
@@ -307,10 +301,7 @@ func TestEKSRolePermissionsAtDeletion(t *testing.T) {
 			for _, o := range base {
 				mustState(t, a, o, StateAvailable, "")
 			}
-			rep := a.DeleteEnvironment(testEnv)
-			if rep.Complete() != tc.complete || !strings.Contains(rep.String(), tc.want) {
-				t.Errorf("complete=%v, want %v with %q:\n%s", rep.Complete(), tc.complete, tc.want, rep)
-			}
+			mustDelete(t, a, tc.complete, tc.want)
 		})
 	}
 }
@@ -353,10 +344,7 @@ func TestFinalSnapshotRetained(t *testing.T) {
 				a.Snapshots = append(a.Snapshots, tc.earlier)
 			}
 			apply(t, a, key(tc.keyOrphan), inst(tc.snapshot, tc.keepBackups))
-			rep := a.DeleteEnvironment(testEnv)
-			if rep.Complete() != tc.complete || !strings.Contains(rep.String(), tc.want) {
-				t.Errorf("complete=%v, want %v with %q:\n%s", rep.Complete(), tc.complete, tc.want, rep)
-			}
+			mustDelete(t, a, tc.complete, tc.want)
 			if tc.complete && a.Snapshots[len(a.Snapshots)-1] != tc.snapshot {
 				t.Errorf("snapshots %v: the final snapshot %s was not taken", a.Snapshots, tc.snapshot)
 			}
@@ -387,10 +375,7 @@ func TestRDSLogGroupRecreated(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			a := newAccount(NewCloud(), "111111111111")
 			apply(t, a, tc.objs...)
-			rep := a.DeleteEnvironment(testEnv)
-			if rep.Complete() != tc.complete {
-				t.Errorf("complete = %v, want %v:\n%s", rep.Complete(), tc.complete, rep)
-			}
+			mustDelete(t, a, tc.complete, "")
 			left := strings.Join(a.Leftovers(), "\n")
 			if recreated := strings.Contains(left, "/aws/rds/instance/gokinjo-dev/postgresql (re-created by RDS"); recreated == tc.complete {
 				t.Errorf("leftovers %q: re-created group %t, want %t", left, recreated, !tc.complete)
@@ -419,10 +404,7 @@ func TestInClusterAccessAtDeletion(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			a := newAccount(NewCloud(), "111111111111")
 			apply(t, a, append(append([]*unstructured.Unstructured{}, base...), tc.extra...)...)
-			rep := a.DeleteEnvironment(testEnv)
-			if rep.Complete() != tc.complete {
-				t.Errorf("complete = %v, want %v:\n%s", rep.Complete(), tc.complete, rep)
-			}
+			rep := mustDelete(t, a, tc.complete, "")
 			if !tc.complete && !strings.Contains(rep.String(), "in-cluster-access") {
 				t.Errorf("want the Object stuck on in-cluster-access:\n%s", rep)
 			}

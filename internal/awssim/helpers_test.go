@@ -146,6 +146,17 @@ func apply(t *testing.T, a *Account, objs ...*unstructured.Unstructured) []*unst
 	return a.ApplyAll("xr", objs, func(u *unstructured.Unstructured) string { return u.GetName() })
 }
 
+// mustDelete deletes the test environment from a and checks whether the
+// deletion completes and that its report says want ("" for anything).
+func mustDelete(t *testing.T, a *Account, complete bool, want string) DeletionReport {
+	t.Helper()
+	rep := a.DeleteEnvironment(testEnv)
+	if rep.Complete() != complete || !strings.Contains(rep.String(), want) {
+		t.Errorf("complete=%v, want %v with %q:\n%s", rep.Complete(), complete, want, rep)
+	}
+	return rep
+}
+
 func state(a *Account, u *unstructured.Unstructured) *Resource {
 	return a.Get(u.GroupVersionKind().GroupKind(), u.GetName())
 }

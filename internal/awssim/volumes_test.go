@@ -1,7 +1,6 @@
 package awssim
 
 import (
-	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -59,10 +58,7 @@ func TestVolumesAtDeletion(t *testing.T) {
 			for _, o := range env {
 				mustState(t, a, o, StateAvailable, "")
 			}
-			rep := a.DeleteEnvironment(testEnv)
-			if rep.Complete() != tc.complete || !strings.Contains(rep.String(), tc.want) {
-				t.Errorf("complete=%v, want %v with %q:\n%s", rep.Complete(), tc.complete, tc.want, rep)
-			}
+			mustDelete(t, a, tc.complete, tc.want)
 		})
 	}
 }
@@ -149,10 +145,7 @@ func TestStatefulSetClaimsAtDeletion(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			a := newAccount(NewCloud(), "111111111111")
 			apply(t, a, append(append([]*unstructured.Unstructured{}, controller...), tc.objs...)...)
-			rep := a.DeleteEnvironment(testEnv)
-			if rep.Complete() != tc.complete || !strings.Contains(rep.String(), tc.want) {
-				t.Errorf("complete=%v, want %v with %q:\n%s", rep.Complete(), tc.complete, tc.want, rep)
-			}
+			mustDelete(t, a, tc.complete, tc.want)
 		})
 	}
 }

@@ -61,19 +61,22 @@ func (x *Index) selected(u *unstructured.Unstructured, s selector) []*unstructur
 		if o == u || (s.controllerRe && o.GetLabels()[labelComposite] != u.GetLabels()[labelComposite]) {
 			continue
 		}
-		l := o.GetLabels()
-		match := true
-		for k, v := range s.matchLabels {
-			if l[k] != v {
-				match = false
-				break
-			}
-		}
-		if match {
+		if hasLabels(o, s.matchLabels) {
 			out = append(out, o)
 		}
 	}
 	return out
+}
+
+// hasLabels reports whether o carries every label of want.
+func hasLabels(o *unstructured.Unstructured, want map[string]string) bool {
+	l := o.GetLabels()
+	for k, v := range want {
+		if l[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 func init() { // Rule registry.
@@ -125,24 +128,19 @@ func (x *Index) usageSelected(u *unstructured.Unstructured, ref map[string]any) 
 	apiVersion, _ := ref["apiVersion"].(string)
 	kind, _ := ref["kind"].(string)
 	sel, _ := ref["resourceSelector"].(map[string]any)
-	match, _ := sel["matchLabels"].(map[string]any)
+	match := map[string]string{}
+	if ml, ok := sel["matchLabels"].(map[string]any); ok {
+		for k, v := range ml {
+			match[k] = fmt.Sprint(v)
+		}
+	}
 	sameController, _ := sel["matchControllerRef"].(bool)
 	var out []*unstructured.Unstructured
 	for _, o := range x.objs {
-		if o.GetAPIVersion() != apiVersion || o.GetKind() != kind {
+		if o.GetAPIVersion() != apiVersion || o.GetKind() != kind || (sameController && !controlledBySame(o, u)) {
 			continue
 		}
-		if sameController && !controlledBySame(o, u) {
-			continue
-		}
-		ok := true
-		for k, v := range match {
-			if o.GetLabels()[k] != fmt.Sprint(v) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if hasLabels(o, match) {
 			out = append(out, o)
 		}
 	}

@@ -20,11 +20,11 @@ var podSpecPaths = map[string][]string{
 
 // PodSpec returns the pod spec inside a provider-kubernetes Object's manifest.
 func PodSpec(u *unstructured.Unstructured) (map[string]any, bool) {
-	if u.GroupVersionKind().Group != "kubernetes.crossplane.io" || u.GetKind() != "Object" {
+	if !isObject(u) {
 		return nil, false
 	}
-	m, ok, _ := unstructured.NestedMap(u.Object, "spec", "forProvider", "manifest")
-	if !ok {
+	m := manifestOf(u)
+	if m == nil {
 		return nil, false
 	}
 	path, ok := podSpecPaths[fmt.Sprint(m["kind"])]

@@ -27,6 +27,9 @@ import (
 const (
 	webhookPort      = 9444 // 9443, Crossplane's default, is the function's
 	webhookServerDir = "tls-webhook"
+	// The chart's names of the webhook Service and the server's secret.
+	webhookService      = "crossplane-webhooks"
+	webhookServerSecret = "crossplane-tls-server"
 )
 
 // webhookInitEnv is what core init needs to set up the webhooks, as the
@@ -35,10 +38,10 @@ const (
 func webhookInitEnv(coreCRDs string) []string {
 	return []string{
 		"WEBHOOK_CONFIGS_PATH=" + filepath.Join(filepath.Dir(coreCRDs), "webhookconfigurations"),
-		"WEBHOOK_SERVICE_NAME=crossplane-webhooks",
+		"WEBHOOK_SERVICE_NAME=" + webhookService,
 		"WEBHOOK_SERVICE_NAMESPACE=" + crossplaneNS,
 		"WEBHOOK_SERVICE_PORT=9443",
-		"TLS_SERVER_SECRET_NAME=crossplane-tls-server",
+		"TLS_SERVER_SECRET_NAME=" + webhookServerSecret,
 	}
 }
 
@@ -51,7 +54,7 @@ func (h *harness) serveWebhookLocally(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	dir := filepath.Join(h.work, webhookServerDir)
-	if _, err := localServerCerts("crossplane-webhooks", ca.Data[corev1.TLSCertKey], ca.Data[corev1.TLSPrivateKeyKey], dir); err != nil {
+	if _, err := localServerCerts(webhookService, ca.Data[corev1.TLSCertKey], ca.Data[corev1.TLSPrivateKeyKey], dir); err != nil {
 		return nil, err
 	}
 	usages := facts.Crossplane.Usages
@@ -74,7 +77,7 @@ func (h *harness) serveWebhookLocally(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	return []string{
-		"TLS_SERVER_SECRET_NAME=crossplane-tls-server",
+		"TLS_SERVER_SECRET_NAME=" + webhookServerSecret,
 		"TLS_SERVER_CERTS_DIR=" + dir,
 		"WEBHOOK_PORT=" + strconv.Itoa(webhookPort),
 	}, nil
