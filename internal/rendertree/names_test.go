@@ -291,13 +291,21 @@ func TestLegacyNamesKept(t *testing.T) {
 	if len(want) < 50 {
 		t.Fatalf("only %d names in the old render: the collection is broken", len(want))
 	}
-	// Replaced on purpose: the database credentials Object of earlier
-	// versions stored a misplaced manifest field no apply can remove, so a
-	// new Object (and Secret) replaces it (workloads.compDBSecret).
-	replaced := map[string]bool{"gokinjo-dev-db-secret": true}
+	// Gone on purpose, each for a reason an upgrade should carry out:
+	gone := map[string]bool{
+		// The database credentials Object of earlier versions stored a
+		// misplaced manifest field no apply can remove, so a new Object
+		// (and Secret) replaces it (workloads.compDBSecret).
+		"gokinjo-dev-db-secret": true,
+		// The API's IRSA role, its policy and its AWS egress: the API calls
+		// no AWS API, so least privilege removes them.
+		"gokinjo-dev-irsa-api":              true,
+		"gokinjo-dev-netpol-api-aws-egress": true,
+		"api-aws-egress":                    true,
+	}
 	var missing []string
 	for n, what := range want {
-		if _, ok := got[n]; !ok && !replaced[n] {
+		if _, ok := got[n]; !ok && !gone[n] {
 			missing = append(missing, fmt.Sprintf("%s (%s)", n, what))
 		}
 	}

@@ -20,7 +20,6 @@ const (
 	saClusterAutoscaler = "cluster-autoscaler"
 	saLBController      = "aws-load-balancer-controller"
 	saEBSCSI            = "ebs-csi"
-	saAPI               = "api"
 	saAirflowWorker     = "airflow-worker"
 	saAirflowScheduler  = "airflow-scheduler"
 )
@@ -57,7 +56,6 @@ func (c *cluster) serviceAccounts() []serviceAccount {
 		{key: saClusterAutoscaler, namespace: kubeSystem, name: "cluster-autoscaler", policy: clusterAutoscalerPolicy},
 		{key: saLBController, namespace: kubeSystem, name: "aws-load-balancer-controller", policy: lbControllerPolicy},
 		{key: saEBSCSI, namespace: kubeSystem, name: "ebs-csi-controller-sa", managed: []string{"service-role/AmazonEBSCSIDriverPolicy"}},
-		{key: saAPI, namespace: app, name: "gokinjo-api-sa", lake: &apiLake},
 		{key: saAirflowWorker, namespace: app, name: "airflow-worker", lake: &airflowLake},
 		{key: saAirflowScheduler, namespace: app, name: "airflow-scheduler", lake: &airflowLake},
 	}

@@ -26,13 +26,12 @@ func TestIRSARoles(t *testing.T) {
 		want   want
 	}{
 		"Prod": {
-			reason: "One role per service account, each trusting exactly that service account of this cluster's issuer.",
+			reason: "One role per service account that calls AWS (not the API's: it calls none), each trusting exactly that service account of this cluster's issuer.",
 			env:    "prod",
 			want: want{subjects: map[string]string{
 				"irsa-cluster-autoscaler":           "system:serviceaccount:kube-system:cluster-autoscaler",
 				"irsa-aws-load-balancer-controller": "system:serviceaccount:kube-system:aws-load-balancer-controller",
 				"irsa-ebs-csi":                      "system:serviceaccount:kube-system:ebs-csi-controller-sa",
-				"irsa-api":                          "system:serviceaccount:gokinjo-prod:gokinjo-api-sa",
 				"irsa-airflow-worker":               "system:serviceaccount:gokinjo-prod:airflow-worker",
 				"irsa-airflow-scheduler":            "system:serviceaccount:gokinjo-prod:airflow-scheduler",
 			}},
@@ -87,11 +86,6 @@ func TestIRSAPolicies(t *testing.T) {
 		comp   string
 		want   []string // resources of the S3 statements
 	}{
-		"APIReadsCurated": {
-			reason: "The API reads the curated bucket only.",
-			comp:   "irsa-api-policy",
-			want:   []string{"arn:aws:s3:::gokinjo-curated-prod", "arn:aws:s3:::gokinjo-curated-prod/*"},
-		},
 		"AirflowReadsAndWritesEveryTier": {
 			reason: "Airflow reads and writes raw, processed and curated.",
 			comp:   "irsa-airflow-worker-policy",

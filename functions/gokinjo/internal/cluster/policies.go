@@ -206,26 +206,20 @@ func (c *cluster) bucketName(tier string) string {
 	return naming.BucketName(c.p.Owner, tier, "")
 }
 
-// An app's use of the data lake: the tiers it reads, or reads and writes.
+// lakeAccess is an app's use of the data lake: the tiers it reads and
+// writes. Only Airflow has one; the API reads PostgreSQL only
+// (services/api) and has no role.
 type lakeAccess struct {
 	tiers []string
-	write bool
 }
 
-// The S3 operations of each kind of access. A write may be a multipart
-// upload (clients switch to it for large files) and may be aborted.
-var (
-	lakeReadOps  = []string{"GetObject"}
-	lakeWriteOps = []string{"GetObject", "PutObject", "CreateMultipartUpload", "UploadPart"}
-)
+// lakeOps are the S3 operations of a data-lake user. A write may be a
+// multipart upload (clients switch to it for large files) and may be
+// aborted.
+var lakeOps = []string{"GetObject", "PutObject", "CreateMultipartUpload", "UploadPart"}
 
-// The data-lake access of each app role.
-var (
-	// apiLake: the API serves the curated data set, read only.
-	apiLake = lakeAccess{tiers: []string{naming.BucketCurated}}
-	// airflowLake: the ETL reads and writes every tier.
-	airflowLake = lakeAccess{tiers: []string{naming.BucketRaw, naming.BucketProcessed, naming.BucketCurated}, write: true}
-)
+// airflowLake is the ETL's data-lake access: every tier.
+var airflowLake = lakeAccess{tiers: []string{naming.BucketRaw, naming.BucketProcessed, naming.BucketCurated}}
 
 // DataLakeAccess maps each app service account (<namespace>/<name>, as in
 // status.serviceAccountRoleArns) to the S3 operations it performs on which
@@ -238,13 +232,9 @@ func DataLakeAccess(p v1alpha1.ClusterParameters) map[string]map[string][]string
 		if sa.lake == nil {
 			continue
 		}
-		ops := lakeReadOps
-		if sa.lake.write {
-			ops = lakeWriteOps
-		}
 		byBucket := map[string][]string{}
 		for _, t := range sa.lake.tiers {
-			byBucket[c.bucketName(t)] = ops
+			byBucket[c.bucketName(t)] = lakeOps
 		}
 		out[sa.namespace+"/"+sa.name] = byBucket
 	}
@@ -255,12 +245,7 @@ func DataLakeAccess(p v1alpha1.ClusterParameters) map[string]map[string][]string
 // when the buckets use SSE-KMS, the KMS actions S3 calls with the role's
 // credentials for those operations (facts data/iam.yaml s3SseKms).
 func (c *cluster) lakePolicy(a lakeAccess) string {
-	objectActions := []string{"s3:GetObject"}
-	ops := lakeReadOps
-	if a.write {
-		objectActions = []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"}
-		ops = lakeWriteOps
-	}
+	objectActions := []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"}
 	var buckets, objects []string
 	for _, t := range a.tiers {
 		buckets = append(buckets, c.bucketARN(t))
@@ -271,7 +256,7 @@ func (c *cluster) lakePolicy(a lakeAccess) string {
 		allow(objectActions, objects...),
 	}
 	if c.p.BucketEncryption == v1alpha1.EncryptionKMS {
-		st = append(st, c.lakeKMS(facts.IAM.S3SSEKMS.ActionsFor(ops...), a.tiers))
+		st = append(st, c.lakeKMS(facts.IAM.S3SSEKMS.ActionsFor(lakeOps...), a.tiers))
 	}
 	return document(st...)
 }

@@ -55,7 +55,7 @@ func TestIRSABucketsWithSuffix(t *testing.T) {
 	_, s, _ := converge(t, params(t, "dev", func(p *v1alpha1.ClusterParameters) {
 		p.Buckets = map[string]string{"raw": "gokinjo-raw-dev-acme", "processed": "gokinjo-processed-dev-acme", "curated": "gokinjo-curated-dev-acme"}
 	}))
-	u := desiredOf(s, "RolePolicy")[irsaPolicyComponent(saAPI)]
+	u := desiredOf(s, "RolePolicy")[irsaPolicyComponent(saAirflowWorker)]
 	p, _, _ := unstructured.NestedString(u.Object, "spec", "forProvider", "policy")
 	var doc policyDocument
 	if err := json.Unmarshal([]byte(p), &doc); err != nil {
@@ -65,9 +65,12 @@ func TestIRSABucketsWithSuffix(t *testing.T) {
 	for _, st := range doc.Statement {
 		got = append(got, st.Resource...)
 	}
-	want := []string{"arn:aws:s3:::gokinjo-curated-dev-acme", "arn:aws:s3:::gokinjo-curated-dev-acme/*"}
-	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
-		t.Errorf("API policy resources = %v, want %v", got, want)
+	want := []string{
+		"arn:aws:s3:::gokinjo-raw-dev-acme", "arn:aws:s3:::gokinjo-processed-dev-acme", "arn:aws:s3:::gokinjo-curated-dev-acme",
+		"arn:aws:s3:::gokinjo-raw-dev-acme/*", "arn:aws:s3:::gokinjo-processed-dev-acme/*", "arn:aws:s3:::gokinjo-curated-dev-acme/*",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Airflow worker policy resources: -want, +got:\n%s", diff)
 	}
 }
 
@@ -82,17 +85,15 @@ func TestLakePolicyEncryption(t *testing.T) {
 		actions  []string
 		contexts []string
 	}
-	curated := []string{"arn:aws:s3:::gokinjo-curated-dev-acme", "arn:aws:s3:::gokinjo-curated-dev-acme/*"}
 	every := []string{"arn:aws:s3:::gokinjo-raw-dev-acme", "arn:aws:s3:::gokinjo-raw-dev-acme/*",
 		"arn:aws:s3:::gokinjo-processed-dev-acme", "arn:aws:s3:::gokinjo-processed-dev-acme/*", "arn:aws:s3:::gokinjo-curated-dev-acme", "arn:aws:s3:::gokinjo-curated-dev-acme/*"}
 	cases := map[string]struct {
 		encryption string
 		want       map[string]*want // by service account key; nil: no KMS statement
 	}{
-		"Unset":  {encryption: "", want: map[string]*want{saAPI: nil, saAirflowWorker: nil, saAirflowScheduler: nil}},
-		"AES256": {encryption: v1alpha1.EncryptionAES256, want: map[string]*want{saAPI: nil, saAirflowWorker: nil, saAirflowScheduler: nil}},
+		"Unset":  {encryption: "", want: map[string]*want{saAirflowWorker: nil, saAirflowScheduler: nil}},
+		"AES256": {encryption: v1alpha1.EncryptionAES256, want: map[string]*want{saAirflowWorker: nil, saAirflowScheduler: nil}},
 		"KMS": {encryption: v1alpha1.EncryptionKMS, want: map[string]*want{
-			saAPI:              {actions: []string{"kms:Decrypt"}, contexts: curated},
 			saAirflowWorker:    {actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, contexts: every},
 			saAirflowScheduler: {actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, contexts: every},
 		}},
@@ -159,9 +160,8 @@ func TestDataLakeAccess(t *testing.T) {
 	p := params(t, "dev", nil)
 	got := DataLakeAccess(p)
 	want := map[string]map[string][]string{
-		"gokinjo-dev/gokinjo-api-sa":    {"gokinjo-curated-dev": lakeReadOps},
-		"gokinjo-dev/airflow-worker":    {"gokinjo-raw-dev": lakeWriteOps, "gokinjo-processed-dev": lakeWriteOps, "gokinjo-curated-dev": lakeWriteOps},
-		"gokinjo-dev/airflow-scheduler": {"gokinjo-raw-dev": lakeWriteOps, "gokinjo-processed-dev": lakeWriteOps, "gokinjo-curated-dev": lakeWriteOps},
+		"gokinjo-dev/airflow-worker":    {"gokinjo-raw-dev": lakeOps, "gokinjo-processed-dev": lakeOps, "gokinjo-curated-dev": lakeOps},
+		"gokinjo-dev/airflow-scheduler": {"gokinjo-raw-dev": lakeOps, "gokinjo-processed-dev": lakeOps, "gokinjo-curated-dev": lakeOps},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("DataLakeAccess (-want +got):\n%s", diff)

@@ -37,7 +37,7 @@ func TestSequencing(t *testing.T) {
 		"AuthAfterCluster":  {reason: "ClusterAuth waits for the cluster to be ready.", comp: compClusterAuth, want: 2},
 		"ProviderConfigs":   {reason: "ProviderConfigs come with ClusterAuth.", comp: compHelmProvider, want: 2},
 		"CoreDNSAfterNodes": {reason: "CoreDNS waits for nodes.", comp: addonComponent(addonCoreDNS), want: 2},
-		"IRSAAfterOIDC":     {reason: "IRSA roles wait for the OIDC provider's ARN.", comp: irsaComponent(saAPI), want: 3},
+		"IRSAAfterOIDC":     {reason: "IRSA roles wait for the OIDC provider's ARN.", comp: irsaComponent(saAirflowWorker), want: 3},
 		"EBSCSIAfterIRSA":   {reason: "The EBS CSI add-on waits for its IRSA role.", comp: addonComponent(addonEBSCSI), want: 3},
 	}
 	for name, tc := range cases {

@@ -48,7 +48,7 @@ func TestWorkloadsResolved(t *testing.T) {
 			observed: map[resource.Name]resource.ObservedComposed{
 				compCluster: observedXR(t, v1alpha1.KindCluster, map[string]any{
 					"providerConfigName":     "gokinjo-dev",
-					"serviceAccountRoleArns": map[string]any{"gokinjo-dev/gokinjo-api-sa": "arn:aws:iam::123456789012:role/api"},
+					"serviceAccountRoleArns": map[string]any{"gokinjo-dev/airflow-worker": "arn:aws:iam::123456789012:role/airflow-worker"},
 				}),
 				compDatabase: observedXR(t, v1alpha1.KindDatabase, map[string]any{
 					"address": "db.example", "port": int64(5432),
@@ -65,7 +65,7 @@ func TestWorkloadsResolved(t *testing.T) {
 			},
 			check: func(p v1alpha1.WorkloadsParameters) string {
 				switch {
-				case p.Cluster.ProviderConfigName != "gokinjo-dev" || p.Cluster.ServiceAccountRoleARNs["gokinjo-dev/gokinjo-api-sa"] == "":
+				case p.Cluster.ProviderConfigName != "gokinjo-dev" || p.Cluster.ServiceAccountRoleARNs["gokinjo-dev/airflow-worker"] == "":
 					return "cluster values missing"
 				case p.Database.ConnectionSecret == nil || p.Database.Address != "db.example" || p.Database.Port != 5432:
 					return "database values missing"
@@ -198,7 +198,7 @@ func TestWorkloadsKeepReported(t *testing.T) {
 	kept := map[string]any{
 		"environment": "dev", "vpcId": "vpc-1", "vpcCidr": "10.99.0.0/16",
 		"cluster": map[string]any{"providerConfigName": "gokinjo-dev", "version": "1.35",
-			"serviceAccountRoleArns": map[string]any{"gokinjo-dev/gokinjo-api-sa": "arn:aws:iam::123456789012:role/api"}},
+			"serviceAccountRoleArns": map[string]any{"gokinjo-dev/airflow-worker": "arn:aws:iam::123456789012:role/airflow-worker"}},
 		"database": map[string]any{"address": "db.example", "port": int64(5432),
 			"connectionSecret": map[string]any{"name": "gokinjo-dev-db", "namespace": "crossplane-system"}},
 		"buckets":  map[string]any{"raw": "gokinjo-raw-dev"},
@@ -222,7 +222,7 @@ func TestWorkloadsKeepReported(t *testing.T) {
 	}
 	p := nestedParams[v1alpha1.WorkloadsParameters](t, s, compWorkloads)
 	switch {
-	case p.Cluster.ProviderConfigName != "gokinjo-dev" || p.Cluster.Version != "1.35" || p.Cluster.ServiceAccountRoleARNs["gokinjo-dev/gokinjo-api-sa"] == "":
+	case p.Cluster.ProviderConfigName != "gokinjo-dev" || p.Cluster.Version != "1.35" || p.Cluster.ServiceAccountRoleARNs["gokinjo-dev/airflow-worker"] == "":
 		t.Errorf("cluster values not kept: %+v", p.Cluster)
 	case p.Database.Address != "db.example" || p.Database.ConnectionSecret == nil:
 		t.Errorf("database values not kept: %+v", p.Database)

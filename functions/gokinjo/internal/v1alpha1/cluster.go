@@ -66,11 +66,11 @@ type ClusterParameters struct {
 	AdminPrincipalARN string `json:"adminPrincipalArn,omitempty"`
 	AccessEntries     bool   `json:"accessEntries"`
 	// AppNamespace is the namespace of the gokinjo workloads in the EKS
-	// cluster; the API and Airflow service accounts live there.
+	// cluster; Airflow's service accounts, which have IRSA roles, live there.
 	AppNamespace string            `json:"appNamespace"`
 	NodeGroups   []NodeGroupParams `json:"nodeGroups"`
 	// Buckets maps a data-lake tier to its bucket name (with the data lake's
-	// bucketSuffix), for the IRSA policies of the API and Airflow.
+	// bucketSuffix), for the IRSA policies of Airflow.
 	Buckets map[string]string `json:"buckets,omitempty"`
 	// BucketEncryption is the data lake's default encryption, AES256 or
 	// aws:kms: with aws:kms the app roles also need the KMS actions S3 calls

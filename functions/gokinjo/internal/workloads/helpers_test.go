@@ -25,7 +25,6 @@ func known(env string) preset.WorkloadsObserved {
 			ServiceAccountRoleARNs: map[string]string{
 				"kube-system/cluster-autoscaler":           role("cluster-autoscaler"),
 				"kube-system/aws-load-balancer-controller": role("aws-load-balancer-controller"),
-				ns + "/gokinjo-api-sa":                     role("api"),
 				ns + "/airflow-worker":                     role("airflow-worker"),
 				ns + "/airflow-scheduler":                  role("airflow-scheduler"),
 			},

@@ -8,7 +8,8 @@
 // ready) for the rest: nothing is composed before the ProviderConfig
 // exists; the database Secret, the migration and the API wait for the
 // database; the apps wait for their image repositories; the
-// Ingress and the add-ons that need IRSA wait for the role ARNs; the API
+// add-ons that need IRSA wait for the role ARNs, the Ingress for the load
+// balancer controller; the API
 // Deployment waits for the migration Job to complete.
 package workloads
 

@@ -35,10 +35,10 @@ func TestSequencing(t *testing.T) {
 			waitsFor: []string{"ProviderConfig"},
 		},
 		"ProviderConfigOnly": {
-			reason:   "With only the ProviderConfig, what needs nothing else is composed; the database, IRSA and images are waited for.",
+			reason:   "With only the ProviderConfig, what needs nothing else is composed (the API's service account has no role); the database, the controllers' IRSA roles and the images are waited for.",
 			obs:      preset.WorkloadsObserved{Cluster: v1alpha1.ClusterInput{ProviderConfigName: "gokinjo-dev"}},
-			want:     []string{compNamespace, compConfig, netpolComp("default-deny"), dashboardComp("system-overview"), addonComp(addonMetricsServer), addonComp(addonMonitoring)},
-			wantNot:  []string{compDBSecret, compAPISA, compMigrate, deploymentComp("api"), deploymentComp("frontend"), addonComp(addonAirflow), addonComp(addonLBController), compIngress},
+			want:     []string{compNamespace, compConfig, compAPISA, netpolComp("default-deny"), dashboardComp("system-overview"), addonComp(addonMetricsServer), addonComp(addonMonitoring)},
+			wantNot:  []string{compDBSecret, compMigrate, deploymentComp("api"), deploymentComp("frontend"), addonComp(addonAirflow), addonComp(addonLBController), compIngress},
 			waitsFor: []string{"database connection secret", "IRSA role", "image repository"},
 		},
 		"EverythingObservedFirstRound": {

@@ -20,9 +20,10 @@ const (
 // networkPolicies compose a default deny for the namespace, then only the
 // flows the app needs: the ALB (pod IP targets, from the VPC) to the
 // frontend and the API, Prometheus to the API's metrics, the database
-// clients to PostgreSQL in the VPC, HTTPS out for AWS APIs (S3, STS) and
-// the Kubernetes API (Airflow's executor), Airflow's pods to each other, and
-// DNS for every pod.
+// clients to PostgreSQL in the VPC, HTTPS out for Airflow (AWS APIs: S3,
+// STS; the Kubernetes API for its executor), Airflow's pods to each other,
+// and DNS for every pod. The API gets no egress beyond PostgreSQL and DNS:
+// it calls nothing else.
 func (w *workloads) networkPolicies() error {
 	tcp, udp := corev1.ProtocolTCP, corev1.ProtocolUDP
 	port := func(p corev1.Protocol, n int) networkingv1.NetworkPolicyPort {
@@ -66,11 +67,6 @@ func (w *workloads) networkPolicies() error {
 			PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{labelDBClient: "true"}},
 			PolicyTypes: []networkingv1.PolicyType{egress},
 			Egress:      []networkingv1.NetworkPolicyEgressRule{{To: vpc, Ports: []networkingv1.NetworkPolicyPort{port(tcp, postgresPort)}}},
-		}},
-		{"api-aws-egress", networkingv1.NetworkPolicySpec{
-			PodSelector: metav1.LabelSelector{MatchLabels: selector(apiName)},
-			PolicyTypes: []networkingv1.PolicyType{egress},
-			Egress:      []networkingv1.NetworkPolicyEgressRule{{To: anywhere, Ports: []networkingv1.NetworkPolicyPort{port(tcp, httpsPort)}}},
 		}},
 		{"airflow", networkingv1.NetworkPolicySpec{
 			PodSelector: airflow,

@@ -28,7 +28,7 @@ const (
 	ConfigMapName = "gokinjo-config"
 	// DBSecretName holds the database connection settings of the API.
 	DBSecretName = "gokinjo-db-credentials"
-	// APIServiceAccount runs the API pods (IRSA: S3 read).
+	// APIServiceAccount runs the API pods (the strategy's name).
 	APIServiceAccount = "gokinjo-api-sa"
 	// irsaAnnotation binds a service account to an IAM role.
 	irsaAnnotation = "eks.amazonaws.com/role-arn"
@@ -140,21 +140,15 @@ func (w *workloads) databaseSecret() error {
 	)
 }
 
-// serviceAccounts composes the API's service account with its IRSA role,
-// once the role is observed. The Airflow service accounts come with the
-// Airflow chart (see addons.go).
+// serviceAccounts composes the API's service account. It has no IRSA role
+// and mounts no token: the API calls neither AWS nor the Kubernetes API (it
+// reads PostgreSQL only), so its pods hold no credential of either. The
+// Airflow service accounts come with the Airflow chart (see addons.go).
 func (w *workloads) serviceAccounts() error {
-	arn := w.roleARN(w.p.Namespace, APIServiceAccount)
-	if arn == "" {
-		w.s.Wait("the IRSA role of " + w.p.Namespace + "/" + APIServiceAccount)
-		return nil
-	}
 	sa := &corev1.ServiceAccount{
-		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
-		ObjectMeta: metav1.ObjectMeta{
-			Name: APIServiceAccount, Namespace: w.p.Namespace,
-			Annotations: map[string]string{irsaAnnotation: arn},
-		},
+		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta:                   w.meta(APIServiceAccount),
+		AutomountServiceAccountToken: ptr(false),
 	}
 	return w.object(compAPISA, sa, "", reference{DependsOn: w.objectName(compNamespace)})
 }
