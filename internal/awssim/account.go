@@ -89,8 +89,10 @@ type Resource struct {
 	Refs    []resolvedRef
 	Created time.Time
 	// updating: the reconcile being checked is an update of a resource AWS
-	// already has (rules name the update call in their errors).
+	// already has (rules name the update call in their errors); before is
+	// what AWS reported before it.
 	updating bool
+	before   *unstructured.Unstructured
 	// updateRefused: AWS refused the last update; the resource is as it was.
 	updateRefused bool
 	// userNamed: the composition chose the external name (a bucket, a
@@ -175,7 +177,7 @@ func (a *Account) apply(xrName, compName string, desired *unstructured.Unstructu
 		}
 		cached(r.Observed, u)
 	}
-	r.updating, r.updateRefused = prev != nil, false
+	r.updating, r.before, r.updateRefused = prev != nil, prev, false
 	r.Observed = u
 
 	refs, err := a.resolve(u)
@@ -188,6 +190,11 @@ func (a *Account) apply(xrName, compName string, desired *unstructured.Unstructu
 	}
 	r.Refs = refs
 
+	if msg := policiesRefused(u); msg != "" {
+		r.State, r.Message, r.Err = StateFailed, msg, nil
+		setFailed(u, r.Message)
+		return r
+	}
 	obs, oerr := Observe(xrName, compName, u)
 	if oerr != nil {
 		r.State, r.Message = StateFailed, oerr.Error()

@@ -298,7 +298,7 @@ func (a *Account) delete(r *Resource) *AWSError {
 		r.Err, r.Message = e, e.Message
 		return e
 	}
-	if policy, _, _ := unstructured.NestedString(r.Observed.Object, "spec", "deletionPolicy"); policy == "Orphan" {
+	if Retained(r.Observed) {
 		if r.inAWS() {
 			r.State = StateOrphaned
 		} else {

@@ -241,3 +241,25 @@ func readyCondition(u *unstructured.Unstructured) map[string]any {
 	}
 	return nil
 }
+
+// TestReplicasUpgradeFirst: a minor upgrade of a source whose read replica
+// runs an older minor is refused, the source still Ready on the old
+// version; once the replica runs it, the source's upgrade goes through.
+func TestReplicasUpgradeFirst(t *testing.T) {
+	a := newAccount(NewCloud(), "111111111111")
+	withVersion := func(u *unstructured.Unstructured, v string) *unstructured.Unstructured {
+		u = u.DeepCopy()
+		_ = unstructured.SetNestedField(u.Object, v, "spec", "forProvider", "engineVersion")
+		return u
+	}
+	primary := primaryDB()
+	replica := mr("rds", "Instance", "replica", map[string]any{"identifier": "gokinjo-prod-replica", "replicateSourceDbSelector": sel("primary"), "engineVersion": "15.12"})
+	apply(t, a, primary, replica)
+	mustState(t, a, replica, StateAvailable, "")
+
+	apply(t, a, withVersion(primary, "15.15"), replica)
+	mustState(t, a, primary, StateAvailable, "DBUpgradeDependencyFailure: One or more of the DB Instance's read replicas need to be upgraded: gokinjo-prod-replica runs 15.12, below 15.15")
+
+	apply(t, a, withVersion(primary, "15.15"), withVersion(replica, "15.15"))
+	mustState(t, a, primary, StateAvailable, "")
+}

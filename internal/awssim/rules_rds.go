@@ -1,6 +1,12 @@
 package awssim
 
-import "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+import (
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/gokinjo/platform/internal/facts"
+)
 
 // RDS rules: only engine versions RDS still creates (facts.RDS); a read
 // replica fails until its source is available. Deletion protection and the
@@ -8,6 +14,39 @@ import "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 func init() { // Rule registration.
 	onCreate(gk("rds", "Instance"), rdsEngineVersion)
 	onCreate(gk("rds", "Instance"), rdsReplicaSource)
+	onCreate(gk("rds", "Instance"), rdsReplicasUpgradeFirst)
+}
+
+// rdsReplicasUpgradeFirst: RDS refuses a minor engine upgrade of a source
+// while one of its read replicas runs an older version of the same major
+// (facts.RDS.ReplicaUpgrades). A version not above what runs asks nothing:
+// provider-aws drops it from the diff (config/rds/config.go).
+func rdsReplicasUpgradeFirst(a *Account, r *Resource) *AWSError {
+	if !r.updating || fp(r.Observed, "replicateSourceDb") != "" {
+		return nil
+	}
+	want := fp(r.Observed, "engineVersion")
+	was, _, _ := unstructured.NestedString(r.before.Object, "status", "atProvider", "engineVersionActual")
+	if want == "" || was == "" || facts.CompareVersions(want, was) <= 0 {
+		return nil
+	}
+	for _, x := range a.res {
+		if x.Kind != r.Kind || !x.inAWS() || a.refTarget(x, "replicateSourceDb") != r {
+			continue
+		}
+		runs, _, _ := unstructured.NestedString(x.Observed.Object, "status", "atProvider", "engineVersionActual")
+		if runs != "" && majorOf(runs) == majorOf(want) && facts.CompareVersions(runs, want) < 0 {
+			u := a.Facts.RDS.ReplicaUpgrades
+			return awsErr("rds-replicas-upgrade-first", "ModifyDBInstance", u.Code, "%s: %s runs %s, below %s", u.Message, fp(x.Observed, "identifier"), runs, want)
+		}
+	}
+	return nil
+}
+
+// majorOf is the major of a PostgreSQL version ("15" of "15.15").
+func majorOf(v string) string {
+	m, _, _ := strings.Cut(v, ".")
+	return m
 }
 
 func rdsEngineVersion(a *Account, r *Resource) *AWSError {

@@ -37,13 +37,25 @@ func (a *Account) S3Request(roleArn, op, bucket, key string) *AWSError {
 	if !ok {
 		return awsErr(ruleS3Access, "AssumeRoleWithWebIdentity", "AccessDenied", "no IAM role %s", roleArn)
 	}
-	b := a.byExternalName(gk("s3", "Bucket"), bucket)
-	if b == nil || !b.inAWS() {
-		return awsErr(ruleS3Access, op, "NoSuchBucket", "The specified bucket does not exist: %s", bucket)
-	}
 	bucketARN := "arn:aws:s3:::" + bucket
 	objectARN := bucketARN + "/" + key
-	if !decide(docs, request{action: s3Action, resource: objectARN}) {
+	b := a.byExternalName(gk("s3", "Bucket"), bucket)
+	if b == nil || !b.inAWS() {
+		// The name is global: a bucket of another account (a squatter's,
+		// on a name it guessed) is served when the caller's identity
+		// policy allows it and its owner's bucket policy does, which is
+		// taken to allow anything (the worst case). Only a condition on
+		// s3:ResourceAccount in the caller's policy keeps the data home.
+		owner := a.bucketOwner(bucket)
+		if owner == "" || owner == a.ID {
+			return awsErr(ruleS3Access, op, "NoSuchBucket", "The specified bucket does not exist: %s", bucket)
+		}
+		if !decide(docs, request{action: s3Action, resource: objectARN, context: map[string]string{"s3:ResourceAccount": owner}}) {
+			return denied(roleArn, op, s3Action, objectARN)
+		}
+		return nil
+	}
+	if !decide(docs, request{action: s3Action, resource: objectARN, context: map[string]string{"s3:ResourceAccount": a.ID}}) {
 		return denied(roleArn, op, s3Action, objectARN)
 	}
 	sse := a.defaultEncryption(b)
@@ -66,6 +78,19 @@ func (a *Account) S3Request(roleArn, op, bucket, key string) *AWSError {
 		}
 	}
 	return nil
+}
+
+// bucketOwner is the account that owns a bucket name in the cloud, "".
+func (a *Account) bucketOwner(bucket string) string {
+	if a.Cloud == nil {
+		return ""
+	}
+	a.Cloud.mu.Lock()
+	defer a.Cloud.mu.Unlock()
+	if r, ok := a.Cloud.buckets[bucket]; ok && r.inAWS() {
+		return a.Cloud.owner[bucket]
+	}
+	return ""
 }
 
 // denied is S3's AccessDenied in IAM's words for the assumed role.

@@ -16,6 +16,40 @@ type CrossplaneFacts struct {
 	// MetricsScrape is how the pinned Crossplane Helm chart exposes core's
 	// metrics; the ops pack's PodMonitor scrapes them.
 	MetricsScrape MetricsScrape `json:"metricsScrape"`
+	// ManagementPolicies is what the composed provider-aws resources set in
+	// spec.managementPolicies, and why.
+	ManagementPolicies ManagementPolicies `json:"managementPolicies"`
+}
+
+// ManagementPolicies: every provider-aws resource the layers compose leaves
+// out LateInitialize, so the provider never writes what AWS chose into the
+// spec (where a later change in AWS, a Multi-AZ failover say, becomes a
+// refused replacement, and a default becomes a pin no render can lift).
+// Delete is left out, with deletionPolicy Orphan, for what a claim's
+// deletion keeps: with non-default policies crossplane-runtime decides
+// deletion by the policies alone.
+type ManagementPolicies struct {
+	// EnabledByDefault: provider-aws honours spec.managementPolicies unless
+	// started with --enable-management-policies=false.
+	EnabledByDefault bool `json:"enabledByDefault"`
+	// Delete is the set of a resource deleted with its claim; Retain of one
+	// kept in AWS.
+	Delete []string `json:"delete"`
+	Retain []string `json:"retain"`
+	// FeatureOff lists the provider-aws kinds (group/Kind) whose controller
+	// runs without the feature: it refuses any policies but the default.
+	FeatureOff []string `json:"featureOff"`
+	// LateInitialized lists fields provider-aws v1.23.0 would write back
+	// with the default policies, and what each would break.
+	LateInitialized []LateInitializedField `json:"lateInitialized"`
+	Source          Source                 `json:"source"`
+}
+
+// LateInitializedField is one field of a kind the provider late-initializes.
+type LateInitializedField struct {
+	Kind   string `json:"kind"`
+	Field  string `json:"field"`
+	Breaks string `json:"breaks"`
 }
 
 // MetricsScrape is what the Crossplane Helm chart puts on core's pods for

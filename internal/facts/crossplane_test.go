@@ -14,6 +14,21 @@ func TestCrossplane(t *testing.T) {
 	if u.WebhookConfiguration == "" || u.WebhookPath == "" || u.InUseLabel == "" || u.WaitPollSeconds <= 0 || u.ReplayDelaySeconds <= 0 {
 		t.Errorf("usages: every field must be set, got %+v", u)
 	}
+	mp := Crossplane.ManagementPolicies
+	checkSource(t, "crossplane managementPolicies", mp.Source)
+	for name, set := range map[string][]string{"delete": mp.Delete, "retain": mp.Retain} {
+		if len(set) == 0 {
+			t.Errorf("managementPolicies.%s is empty", name)
+		}
+		for _, a := range set {
+			if a == "LateInitialize" || a == "*" {
+				t.Errorf("managementPolicies.%s has %s: the provider would write AWS's choices into the spec", name, a)
+			}
+		}
+	}
+	if len(mp.LateInitialized) == 0 {
+		t.Error("managementPolicies.lateInitialized: say what late initialization breaks")
+	}
 	m := Crossplane.MetricsScrape
 	checkSource(t, "crossplane metricsScrape", m.Source)
 	if m.ValuesKey == "" || len(m.PodLabels) == 0 || m.ReleaseLabel == "" || m.Port == "" || m.Path == "" {

@@ -18,6 +18,9 @@ type RDSFacts struct {
 	// recent ones it no longer creates), with the PostGIS version RDS ships.
 	Versions      []EngineVersion `json:"versions"`
 	PostGISSource Source          `json:"postgisSource"`
+	// ReplicaUpgrades is how RDS orders a minor engine upgrade of an
+	// instance with read replicas.
+	ReplicaUpgrades ReplicaUpgrades `json:"replicaUpgrades"`
 	// InstanceClasses RDS offers for the engine version in the regions used.
 	InstanceClasses       []InstanceClass `json:"instanceClasses"`
 	InstanceClassesSource Source          `json:"instanceClassesSource"`
@@ -139,4 +142,15 @@ func CompareVersions(a, b string) int {
 		}
 	}
 	return 0
+}
+
+// ReplicaUpgrades: RDS for PostgreSQL refuses a minor engine upgrade of a
+// source while one of its read replicas runs an older minor (replicas are
+// upgraded first); a major upgrade of the source upgrades its in-Region
+// replicas with it.
+type ReplicaUpgrades struct {
+	// Code and Message of the refusal of the source's upgrade.
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Source  Source `json:"source"`
 }

@@ -6,7 +6,10 @@ import (
 )
 
 func TestRDSFacts(t *testing.T) {
-	for what, s := range map[string]Source{"rds": RDS.Source, "postgis": RDS.PostGISSource, "classes": RDS.InstanceClassesSource, "storage": RDS.StorageSource} {
+	if RDS.ReplicaUpgrades.Code == "" || RDS.ReplicaUpgrades.Message == "" {
+		t.Error("replicaUpgrades: code and message must be set")
+	}
+	for what, s := range map[string]Source{"rds": RDS.Source, "postgis": RDS.PostGISSource, "classes": RDS.InstanceClassesSource, "storage": RDS.StorageSource, "replicaUpgrades": RDS.ReplicaUpgrades.Source} {
 		checkSource(t, "rds.yaml "+what, s)
 	}
 	d, ok := RDS.Version(RDS.DefaultVersion)

@@ -2,11 +2,14 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 const labelComposite = "crossplane.io/composite"
@@ -151,4 +154,41 @@ func (x *Index) usageSelected(u *unstructured.Unstructured, ref map[string]any) 
 func controlledBySame(a, b *unstructured.Unstructured) bool {
 	ca, cb := metav1.GetControllerOf(a), metav1.GetControllerOf(b)
 	return ca != nil && cb != nil && ca.Kind == cb.Kind && ca.Name == cb.Name
+}
+
+// isAWS reports whether u is a provider-aws managed resource.
+func isAWS(u *unstructured.Unstructured) bool {
+	return strings.HasSuffix(u.GroupVersionKind().Group, ".aws.upbound.io")
+}
+
+func init() { // Rule registry.
+	mp := facts.Crossplane.ManagementPolicies
+	register(Rule{
+		Name: "no-late-initialize",
+		About: "Every provider-aws resource sets management policies without LateInitialize, so the provider never writes " +
+			"what AWS chose into the spec (a Multi-AZ failover's zone, gp3 IOPS, an add-on version: facts crossplane.yaml), " +
+			"and its deletion policy says what its policies do: Orphan exactly when Delete is left out.",
+		Applies: isAWS,
+		Check: func(u *unstructured.Unstructured, _ *Index) []string {
+			got, set, _ := unstructured.NestedStringSlice(u.Object, "spec", "managementPolicies")
+			gk := u.GroupVersionKind().GroupKind()
+			switch {
+			case slices.Contains(mp.FeatureOff, gk.Group+"/"+gk.Kind):
+				if set {
+					return []string{fmt.Sprintf("managementPolicies %v on a kind whose controller refuses any but the default", got)}
+				}
+			case slices.Equal(got, mp.Delete):
+				if deletionPolicy(u) != "Delete" {
+					return []string{fmt.Sprintf("managementPolicies %v delete the resource, but deletionPolicy is %s", got, deletionPolicy(u))}
+				}
+			case slices.Equal(got, mp.Retain):
+				if deletionPolicy(u) != "Orphan" {
+					return []string{fmt.Sprintf("managementPolicies %v keep the resource, but deletionPolicy is %s", got, deletionPolicy(u))}
+				}
+			default:
+				return []string{fmt.Sprintf("managementPolicies %v, want %v (deleted with the claim) or %v (kept)", got, mp.Delete, mp.Retain)}
+			}
+			return nil
+		},
+	})
 }

@@ -129,9 +129,8 @@ func (h *harness) deleteAllClaims(t *testing.T) {
 			if id := o.GetLabels()["platform.gokinjo.io/environment-id"]; id != "" {
 				st.id = id
 			}
-			p, _, _ := unstructured.NestedString(o.Object, "spec", "deletionPolicy")
 			ext := o.GetAnnotations()[awssim.AnnotationExternalName]
-			if s, _ := h.sim.Account.StateOf(o.GroupVersionKind().GroupKind(), o.GetName()); p == "Orphan" && s == awssim.StateAvailable {
+			if s, _ := h.sim.Account.StateOf(o.GroupVersionKind().GroupKind(), o.GetName()); awssim.Retained(o) && s == awssim.StateAvailable {
 				st.orphans = append(st.orphans, o.GetKind()+" "+ext)
 			}
 		}

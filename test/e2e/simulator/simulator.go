@@ -293,9 +293,8 @@ func (s *Simulator) reconcile(ctx context.Context, k key) (bool, error) {
 			}
 			return true, nil
 		}
-		policy, _, _ := unstructured.NestedString(u.Object, "spec", "deletionPolicy")
 		ev.Op = "delete"
-		if policy == "Orphan" {
+		if awssim.Retained(u) {
 			ev.Op = "orphan"
 		}
 		removeFinalizer(u, Finalizer)
