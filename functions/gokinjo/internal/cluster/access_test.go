@@ -1,12 +1,15 @@
 package cluster
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
@@ -66,5 +69,61 @@ func TestProviderConfigsReadyOnceObserved(t *testing.T) {
 		if d := s.Desired()[resource.Name(comp)]; d == nil || !compose.IsReady(o) {
 			t.Errorf("%s: want composed and ready once observed", comp)
 		}
+	}
+}
+
+// TestAdminPrincipalChange: provider-aws identifies an access entry (and
+// its policy association) by cluster and principal, so a new principal is
+// composed under new names and Crossplane deletes the old entry: kept under
+// the same managed resource it would stay in AWS, still admin. Names stay
+// while the principal does.
+func TestAdminPrincipalChange(t *testing.T) {
+	const a, b = "arn:aws:iam::123456789012:role/admin-a", "arn:aws:iam::123456789012:role/admin-b"
+	withAdmin := func(principal string) v1alpha1.ClusterParameters {
+		return params(t, "prod", func(p *v1alpha1.ClusterParameters) { p.AccessEntries, p.AdminPrincipalARN = true, principal })
+	}
+	entries := func(s *compose.State) map[string]string {
+		out := map[string]string{}
+		for name, d := range s.Desired() {
+			if d.Resource.GetKind() == "AccessEntry" {
+				p, _ := d.Resource.GetString("spec.forProvider.principalArn")
+				out[string(name)] = p
+			}
+		}
+		return out
+	}
+	_, first, _ := converge(t, withAdmin(a))
+	if got := entries(first); len(got) != 1 || got[compAdminEntry] != a {
+		t.Fatalf("first principal: entries %v, want %s under %s", got, a, compAdminEntry)
+	}
+	// The claim names another principal: the next reconcile sees the
+	// entry of a.
+	xr, _ := newXR(t, withAdmin(b))
+	next := compose.NewState(first.Observed)
+	if err := (Layer{}).Compose(context.Background(), xr, next); err != nil {
+		t.Fatal(err)
+	}
+	got := entries(next)
+	if len(got) != 1 || got[compAdminEntry] != "" {
+		t.Fatalf("new principal: entries %v, want one under a new name (the old one deleted by Crossplane)", got)
+	}
+	for comp, p := range got {
+		if p != b {
+			t.Errorf("%s names %s, want %s", comp, p, b)
+		}
+		policy := compAdminPolicy + strings.TrimPrefix(comp, compAdminEntry)
+		sel, _ := next.Desired()[resource.Name(policy)].Resource.GetString("spec.forProvider.principalArnSelector.matchLabels[platform.gokinjo.io/component]")
+		if sel != comp {
+			t.Errorf("policy association %s selects %q, want its entry %s", policy, sel, comp)
+		}
+	}
+	// The same principal again, with its entry observed: nothing moves.
+	again := compose.NewState(composetest.Observe(t, testXR, next))
+	xr, _ = newXR(t, withAdmin(b))
+	if err := (Layer{}).Compose(context.Background(), xr, again); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(got, entries(again)); diff != "" {
+		t.Errorf("an unchanged principal moved: -before, +after:\n%s", diff)
 	}
 }

@@ -1,44 +1,14 @@
 package cluster
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	apiextensions "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
-	"k8s.io/apimachinery/pkg/runtime"
-	fieldpath "k8s.io/apimachinery/pkg/util/validation/field"
-	celconfig "k8s.io/apiserver/pkg/apis/cel"
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 )
 
-// claimClusterValidator compiles the CEL rules of the claim's
-// spec.parameters.cluster with the API server's own validator, so transition
-// rules (which need the old object, and which offline validation cannot
-// run) are tested as the API server runs them.
-func claimClusterValidator(t *testing.T) (*cel.Validator, *structuralschema.Structural) {
-	t.Helper()
-	env := loadXRD(t, "../../../../apis/environment/definition.yaml")
-	raw := schemaAt(t, env, "spec", "parameters", "cluster")
-	var v1 apiextensionsv1.JSONSchemaProps
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(raw, &v1); err != nil {
-		t.Fatal(err)
-	}
-	var internal apiextensions.JSONSchemaProps
-	if err := apiextensionsv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(&v1, &internal, nil); err != nil {
-		t.Fatal(err)
-	}
-	ss, err := structuralschema.NewStructural(&internal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cel.NewValidator(ss, true, celconfig.PerCallLimit), ss
-}
-
 func TestClaimClusterCEL(t *testing.T) {
-	v, ss := claimClusterValidator(t)
+	v := composetest.NewCEL(t, "../../../../apis/environment/definition.yaml", "spec", "parameters", "cluster")
 	cases := map[string]struct {
 		reason   string
 		old, new map[string]any
@@ -63,12 +33,7 @@ func TestClaimClusterCEL(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			var old any
-			if tc.old != nil {
-				old = tc.old
-			}
-			errs, _ := v.Validate(context.Background(), fieldpath.NewPath("spec", "parameters", "cluster"), ss, tc.new, old, celconfig.RuntimeCELCostBudget)
-			got := errs.ToAggregate()
+			got := v.Validate(tc.new, tc.old)
 			switch {
 			case tc.wantErr == "" && got != nil:
 				t.Errorf("%s\nrefused: %v", tc.reason, got)

@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"strings"
+
 	eks "github.com/upbound/provider-aws/apis/eks/v1beta1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -135,7 +137,8 @@ func (c *cluster) adminAccess() error {
 			Tags:                c.tags(naming.AWSName(o, "admin")),
 		},
 	}}
-	if err := c.s.Add(compAdminEntry, entry, c.labels(compAdminEntry)); err != nil {
+	entryComp, policyComp := c.adminComponents()
+	if err := c.s.Add(entryComp, entry, c.labels(entryComp)); err != nil {
 		return err
 	}
 	assoc := &eks.AccessPolicyAssociation{Spec: eks.AccessPolicyAssociationSpec{
@@ -143,12 +146,34 @@ func (c *cluster) adminAccess() error {
 		ForProvider: eks.AccessPolicyAssociationParameters{
 			Region:               mr.Str(o.Region),
 			ClusterNameSelector:  mr.Local(compCluster),
-			PrincipalArnSelector: mr.Local(compAdminEntry),
+			PrincipalArnSelector: mr.Local(entryComp),
 			PolicyArn:            mr.Str("arn:" + partition(o.Region) + ":eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"),
 			AccessScope:          &eks.AccessScopeParameters{Type: mr.Str("cluster")},
 		},
 	}}
-	return c.s.Add(compAdminPolicy, assoc, c.labels(compAdminPolicy))
+	return c.s.Add(policyComp, assoc, c.labels(policyComp))
+}
+
+// adminComponents are the composition resource names of the admin access
+// entry and its policy association. provider-aws v1.23.0 identifies both by
+// the principal (external names templated from cluster and principal,
+// config/externalname.go), so another principal is another AWS resource:
+// under the same managed resource the old entry would stay in AWS, still
+// admin. A new principal gets new names, and Crossplane deletes the old
+// resources. The names stay while the principal does (an entry observed
+// with it keeps its name), and the plain names are used whenever free.
+func (c *cluster) adminComponents() (entry, policy string) {
+	want := c.p.AdminPrincipalARN
+	keyed := naming.KeyedComponent(compAdminEntry, want)
+	for _, e := range []string{compAdminEntry, keyed} {
+		if c.s.ObservedString(e, "spec.forProvider.principalArn") == want {
+			return e, compAdminPolicy + strings.TrimPrefix(e, compAdminEntry)
+		}
+	}
+	if !c.s.ObservedExists(compAdminEntry) {
+		return compAdminEntry, compAdminPolicy
+	}
+	return keyed, compAdminPolicy + strings.TrimPrefix(keyed, compAdminEntry)
 }
 
 // strs converts to the []*string provider structs take.

@@ -187,6 +187,7 @@ func TestVersionChanges(t *testing.T) {
 	cases := map[string]struct {
 		reason       string
 		running      string
+		nodesRunning string // the node groups' reported version, if not running
 		asked        func(*v1alpha1.ClusterParameters)
 		wantErr      string
 		wantCluster  string
@@ -208,6 +209,11 @@ func TestVersionChanges(t *testing.T) {
 			running: "1.33", asked: nil,
 			wantCluster: "1.34", wantNodes: "1.33", wantKubeProx: "v1.33.10-eksbuild.2",
 		},
+		"StepWaitsForNodes": {
+			reason:  "Two minors up with the control plane one step ahead of the node groups: the next step waits until they run its version (EKS refuses UpdateClusterVersion before).",
+			running: "1.34", nodesRunning: "1.33", asked: nil,
+			wantCluster: "1.34", wantNodes: "1.34", wantKubeProx: "v1.34.6-eksbuild.2",
+		},
 		"NeverDowngrade": {
 			reason:  "An older asked version (EKS auto-upgraded the cluster at the end of standard support) keeps the running one: EKS cannot downgrade.",
 			running: "1.35", asked: func(p *v1alpha1.ClusterParameters) { p.Version = "1.34" },
@@ -225,6 +231,14 @@ func TestVersionChanges(t *testing.T) {
 			// The first converge creates everything at the running version.
 			start := params(t, "prod", extended(tc.running))
 			obs := observedAt(t, start, tc.running)
+			if tc.nodesRunning != "" {
+				for _, ng := range []string{"general", "compute"} {
+					u := obs[resource.Name(nodeGroupComponent(ng))].Resource
+					if err := unstructured.SetNestedField(u.Object, tc.nodesRunning, "status", "atProvider", "version"); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
 			xr, _ := newXR(t, p)
 			s := compose.NewState(obs)
 			err := (Layer{}).Compose(context.Background(), xr, s)

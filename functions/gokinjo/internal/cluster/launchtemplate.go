@@ -114,6 +114,10 @@ func (c *cluster) launchTemplate(name string) *ec2.LaunchTemplate {
 					VolumeSize:          mr.Float(float64(f.RootVolumeGiB)),
 					VolumeType:          mr.Str(f.RootVolumeType),
 					DeleteOnTermination: mr.Str("true"),
+					// Encrypted at rest with the account's default EBS key
+					// (aws/ebs), whatever the account's encryption-by-default
+					// setting, which is off unless someone turned it on.
+					Encrypted: mr.Str("true"),
 				}},
 			}},
 			MetadataOptions: []ec2.LaunchTemplateMetadataOptionsParameters{{

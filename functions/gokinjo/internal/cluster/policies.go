@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 	"github.com/gokinjo/platform/internal/facts"
@@ -251,10 +253,16 @@ func (c *cluster) lakePolicy(a lakeAccess) string {
 		buckets = append(buckets, c.bucketARN(t))
 		objects = append(objects, c.bucketARN(t)+"/*")
 	}
-	st := []statement{
-		allow([]string{"s3:ListBucket", "s3:GetBucketLocation"}, buckets...),
-		allow(objectActions, objects...),
-	}
+	// Only buckets of this account: bucket names are global and derive
+	// from the claim, so another account could own one under a name it
+	// guessed (a squatter's bucket with an open policy would otherwise take
+	// the ETL's writes).
+	ownAccount := map[string]map[string]any{"StringEquals": {"s3:ResourceAccount": c.accountID()}}
+	list := allow([]string{"s3:ListBucket", "s3:GetBucketLocation"}, buckets...)
+	list.Condition = ownAccount
+	obj := allow(objectActions, objects...)
+	obj.Condition = ownAccount
+	st := []statement{list, obj}
 	if c.p.BucketEncryption == v1alpha1.EncryptionKMS {
 		st = append(st, c.lakeKMS(facts.IAM.S3SSEKMS.ActionsFor(lakeOps...), a.tiers))
 	}
@@ -283,4 +291,14 @@ func (c *cluster) lakeKMS(actions, tiers []string) statement {
 			"StringLike":   {"kms:EncryptionContext:" + s3kms.EncryptionContextKey: contexts},
 		},
 	}
+}
+
+// accountID is the environment's AWS account, read off the OIDC provider's
+// ARN (the IRSA roles are composed only once it is observed).
+func (c *cluster) accountID() string {
+	a, err := arn.Parse(c.oidcProviderARN())
+	if err != nil {
+		return ""
+	}
+	return a.AccountID
 }

@@ -56,10 +56,12 @@ func (c *cluster) ebsCSIDependencies() []string {
 // every Release and namespace the workloads layer composes, by their own
 // Usages): the ClusterAuth, whose connection Secret is the kubeconfig
 // provider-kubernetes and provider-helm delete through (the ProviderConfigs
-// themselves are kept by the providers while in use), and each node
-// group's launch template (EKS launches replacement nodes from it).
+// themselves are kept by the providers while in use), each node group's
+// launch template (EKS launches replacement nodes from it), and the
+// control-plane log group: EKS logs until the cluster is gone and would
+// create a deleted group again, without retention or tags (logs.go).
 func (c *cluster) clusterDependencies() []string {
-	out := []string{compClusterAuth}
+	out := []string{compClusterAuth, compLogGroup}
 	for _, ng := range c.p.NodeGroups {
 		out = append(out, launchTemplateComponent(ng.Name))
 	}

@@ -54,11 +54,15 @@ func TestUsages(t *testing.T) {
 					}
 				}
 			}
-			// By the cluster: 2 roles + 4 attachments, the ClusterAuth, 2
-			// launch templates and the XNetwork; by the EBS CSI add-on: the
-			// OIDC provider, 2 node groups, its role and attachment.
-			if n != len(want) || n != 15 {
-				t.Errorf("%d usages, want %d (15)", n, len(want))
+			// By the cluster: 2 roles + 4 attachments, the ClusterAuth, the
+			// control-plane log group, 2 launch templates and the XNetwork;
+			// by the EBS CSI add-on: the OIDC provider, 2 node groups, its
+			// role and attachment.
+			if n != len(want) || n != 16 {
+				t.Errorf("%d usages, want %d (16)", n, len(want))
+			}
+			if want[naming.UsageComponent(compLogGroup, compCluster)] == "" {
+				t.Error("the control-plane log group is not kept until the cluster is gone: EKS would create it again without retention")
 			}
 		})
 	}

@@ -26,7 +26,10 @@ func (c *cluster) runningVersion() string {
 // done: a package upgrade that moves the default needs no manual step); the
 // running one when the asked one is older (EKS cannot downgrade; under the
 // STANDARD policy EKS itself upgrades a cluster at the end of standard
-// support).
+// support), or while a node group still runs an older minor: EKS refuses
+// UpdateClusterVersion until every node group runs the control plane's
+// (facts eks.yaml nodeGroupsMatchBeforeUpgrade), so a step waits for the
+// node groups to follow the last one.
 func (c *cluster) planVersions(xr *compose.XR) {
 	c.version = c.p.Version
 	running := c.runningVersion()
@@ -39,6 +42,10 @@ func (c *cluster) planVersions(xr *compose.XR) {
 		return
 	}
 	switch {
+	case want > have && c.nodeGroupBehind(running) != "":
+		c.version = running
+		xr.Warn(fmt.Sprintf("spec.parameters.version: the control plane runs %s and node group %s has not caught up yet: the upgrade to %s waits for it (EKS upgrades a control plane only once every node group runs its version)",
+			running, c.nodeGroupBehind(running), c.p.Version))
 	case want > have+1:
 		c.version = fmt.Sprintf("1.%d", have+1)
 		xr.Warn(fmt.Sprintf("spec.parameters.version: the cluster runs Kubernetes %s and EKS upgrades one minor at a time: upgrading to %s now, then on to %s once the cluster reports %s",
@@ -46,6 +53,17 @@ func (c *cluster) planVersions(xr *compose.XR) {
 	case want < have:
 		c.version = running
 	}
+}
+
+// nodeGroupBehind names a node group that reports a version other than the
+// control plane's, "" if none does (one not reported yet is not behind).
+func (c *cluster) nodeGroupBehind(running string) string {
+	for _, ng := range c.p.NodeGroups {
+		if v := c.s.ObservedString(nodeGroupComponent(ng.Name), "status.atProvider.version"); v != "" && v != running {
+			return ng.Name
+		}
+	}
+	return ""
 }
 
 // dataPlaneVersion is the version of the node groups and add-ons: the

@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/crossplane/crossplane-runtime/pkg/meta"
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
@@ -79,7 +82,7 @@ func (s *State) add(name string, u *composed.Unstructured, labels map[string]str
 // replaces, what exists. Only names the layer sets are touched: a resource
 // the provider names (a VPC id) keeps the provider's.
 func keepExternalName(desired, observed *composed.Unstructured) {
-	if observed == nil {
+	if observed == nil || NeverCreated(observed) {
 		return
 	}
 	was := meta.GetExternalName(observed)
@@ -87,6 +90,24 @@ func keepExternalName(desired, observed *composed.Unstructured) {
 		return
 	}
 	meta.SetExternalName(desired, was)
+}
+
+// NeverCreated reports whether AWS refused to create an observed managed
+// resource and it has never existed there: Synced=False with the
+// provider's "create failed" message and no id or ARN in status. Its name
+// may still change (a bucket name another account owns, fixed with a
+// bucketSuffix): nothing in AWS carries the old one.
+func NeverCreated(observed *composed.Unstructured) bool {
+	c := observed.GetCondition(xpv1.TypeSynced)
+	if c.Status != corev1.ConditionFalse || !strings.HasPrefix(c.Message, "create failed") {
+		return false
+	}
+	for _, f := range []string{"status.atProvider.id", "status.atProvider.arn"} {
+		if v, _ := observed.GetString(f); v != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // Wait records that the layer has not composed everything yet: it holds
