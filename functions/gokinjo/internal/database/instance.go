@@ -56,7 +56,7 @@ func (d *database) primary() error {
 		Region:                             mr.Str(o.Region),
 		Identifier:                         mr.Str(id),
 		Engine:                             mr.Str("postgres"),
-		EngineVersion:                      mr.Str(d.p.EngineVersion),
+		EngineVersion:                      mr.Str(d.versions.primary),
 		AutoMinorVersionUpgrade:            mr.Bool(false),
 		InstanceClass:                      mr.Str(d.p.InstanceClass),
 		AllocatedStorage:                   mr.Float(float64(d.p.AllocatedStorage)),
@@ -129,6 +129,7 @@ func (d *database) replica() error {
 		Region:                             mr.Str(o.Region),
 		Identifier:                         mr.Str(id),
 		ReplicateSourceDBSelector:          mr.Local(compInstance),
+		EngineVersion:                      mr.Str(d.versions.replica),
 		InstanceClass:                      mr.Str(d.p.InstanceClass),
 		MaxAllocatedStorage:                mr.Float(float64(d.p.MaxAllocatedStorage)),
 		StorageType:                        mr.Str(StorageType),
@@ -146,7 +147,11 @@ func (d *database) replica() error {
 		EnabledCloudwatchLogsExports:       d.exports(compReplica),
 		DeletionProtection:                 mr.Bool(d.p.DeletionProtection),
 		SkipFinalSnapshot:                  mr.Bool(true),
-		Tags:                               d.tags(id),
+		// As the primary's: a class change reaches both in the same pass
+		// (PostgreSQL pauses replay on a standby whose memory-derived
+		// settings, max_connections say, are below the primary's).
+		ApplyImmediately: mr.Bool(!d.p.DeletionProtection),
+		Tags:             d.tags(id),
 	}
 	i := &rds.Instance{Spec: rds.InstanceSpec{ResourceSpec: d.spec(), ForProvider: fp}}
 	return d.s.Add(compReplica, i, d.labels(compReplica))

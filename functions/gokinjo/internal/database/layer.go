@@ -26,6 +26,8 @@ type Layer struct{}
 type database struct {
 	p v1alpha1.DatabaseParameters
 	s *compose.State
+	// versions is what each instance runs in this reconcile.
+	versions versions
 }
 
 // Compose implements the layer.
@@ -38,12 +40,17 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 		return err
 	}
 	d := &database{p: p, s: s}
+	d.versions = d.engineVersions()
 	for _, step := range []func() error{d.kmsKey, d.subnetGroup, d.securityGroup, d.parameterGroup, d.primary, d.replica} {
 		if err := step(); err != nil {
 			return err
 		}
 	}
-	if p.ClientSecurityGroupID == "" {
+	if comp := d.protectedInAWS(); comp != "" && !p.DeletionProtection {
+		xr.Warn("deletionProtection: turning off; AWS still reports it on for " + comp +
+			": until it reports it off the database layer keeps deletion policy Orphan, so deleting the claim now would keep the database in AWS")
+	}
+	if p.ClientSecurityGroupID == "" && !s.ObservedExists(compIngress) {
 		xr.Warn("the database accepts no connections yet: the EKS cluster security group is not known; " +
 			"the ingress rule is composed once the cluster layer reports it")
 	}
@@ -52,12 +59,28 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 
 // spec is the resource spec of every resource of the layer: with deletion
 // protection on, everything is orphaned when the claim is deleted, so the
-// instance keeps its key, subnet group, security group and parameters.
+// instance keeps its key, subnet group, security group and parameters. It
+// stays so after the claim turns protection off until AWS reports it off on
+// both instances: a managed resource being deleted is never updated, so a
+// claim deleted before the provider's ModifyDBInstance would have its
+// deletion refused by RDS for ever.
 func (d *database) spec() xpv1.ResourceSpec {
-	if d.p.DeletionProtection {
+	if d.p.DeletionProtection || d.protectedInAWS() != "" {
 		return mr.OrphanSpec(d.p.Owner)
 	}
 	return mr.Spec(d.p.Owner)
+}
+
+// protectedInAWS names an instance AWS still reports deletion protection
+// on for, "" if none.
+func (d *database) protectedInAWS() string {
+	for _, comp := range []string{compInstance, compReplica} {
+		var on bool
+		if ok, _ := d.s.ObservedInto(comp, "status.atProvider.deletionProtection", &on); ok && on {
+			return comp
+		}
+	}
+	return ""
 }
 
 func (d *database) labels(component string) map[string]string {

@@ -265,6 +265,12 @@ func TestSelectorsAndIngress(t *testing.T) {
 			clientSG: "sg-0123456789abcdef0", want: true, wantStatus: false},
 		"RuleExists": {reason: "once the rule is observed ready, status.clientIngress is true",
 			clientSG: "sg-0123456789abcdef0", observed: ready(compIngress), want: true, wantStatus: true},
+		"IDNotPassed": {reason: "an existing rule keeps the group it names when the id is not passed (an XR restored without status): dropping it would cut the cluster off the database",
+			observed: func() map[resource.Name]resource.ObservedComposed {
+				o := ready(compIngress)
+				_ = o[compIngress].Resource.SetValue("spec.forProvider.referencedSecurityGroupId", "sg-0123456789abcdef0")
+				return o
+			}(), want: true, wantStatus: true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -281,8 +287,8 @@ func TestSelectorsAndIngress(t *testing.T) {
 			}
 			if ok {
 				u := in.Resource
-				if got := composetest.Str(u, "spec.forProvider.referencedSecurityGroupId"); got != tc.clientSG {
-					t.Errorf("%s: referencedSecurityGroupId: want %s, got %s", tc.reason, tc.clientSG, got)
+				if got := composetest.Str(u, "spec.forProvider.referencedSecurityGroupId"); got != "sg-0123456789abcdef0" {
+					t.Errorf("%s: referencedSecurityGroupId: want sg-0123456789abcdef0, got %s", tc.reason, got)
 				}
 				if cidr := composetest.Str(u, "spec.forProvider.cidrIpv4"); cidr != "" {
 					t.Errorf("%s: the rule has a CIDR %s; only the security group may reach the database", tc.reason, cidr)
@@ -724,6 +730,40 @@ func TestLogGroupUsages(t *testing.T) {
 			}
 			if n != tc.want {
 				t.Errorf("%s: %d Usages, want %d", tc.reason, n, tc.want)
+			}
+		})
+	}
+}
+
+// TestProtectionOffOnceAWSReportsIt: a claim that turns deletion protection
+// off keeps deletion policy Orphan (and says why) until AWS reports the
+// protection off: a claim deleted before the provider's ModifyDBInstance
+// would otherwise have its instance's deletion refused by RDS for ever.
+func TestProtectionOffOnceAWSReportsIt(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		inAWS  bool
+		orphan bool
+	}{
+		"StillOnInAWS": {reason: "AWS still reports protection on: everything stays Orphan", inAWS: true, orphan: true},
+		"OffInAWS":     {reason: "AWS reports protection off: everything is deleted with the claim", inAWS: false, orphan: false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
+			p.DeletionProtection = false
+			observed := settled()
+			_ = observed[compInstance].Resource.SetValue("status.atProvider.deletionProtection", tc.inAWS)
+			r := composetest.MustRun(t, Layer{}, v1alpha1.KindDatabase, "gokinjo-abcde-db", p, observed)
+			for _, comp := range []string{compInstance, compSubnetGroup, compSecurityGroup} { // The key stays with the final snapshot (keySpec).
+				got := composetest.Str(r.State.Desired()[resource.Name(comp)].Resource, "spec.deletionPolicy") == "Orphan"
+				if got != tc.orphan {
+					t.Errorf("%s: %s orphaned %v, want %v", tc.reason, comp, got, tc.orphan)
+				}
+			}
+			warned := strings.Contains(strings.Join(r.XR.Warnings(), ";"), "AWS still reports it on")
+			if warned != tc.orphan {
+				t.Errorf("%s: warning %v, want %v (%v)", tc.reason, warned, tc.orphan, r.XR.Warnings())
 			}
 		})
 	}

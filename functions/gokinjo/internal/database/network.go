@@ -62,7 +62,14 @@ func (d *database) securityGroup() error {
 	if err := d.s.Add(compSecurityGroup, sg, d.labels(compSecurityGroup)); err != nil {
 		return err
 	}
-	if d.p.ClientSecurityGroupID == "" {
+	client := d.p.ClientSecurityGroupID
+	if client == "" {
+		// Not passed this time (an XR restored without status, say): an
+		// existing rule keeps the group it names, or the database would
+		// refuse the cluster until the id is passed again.
+		client = d.s.ObservedString(compIngress, "spec.forProvider.referencedSecurityGroupId")
+	}
+	if client == "" {
 		return nil
 	}
 	// The rule is always deleted with the claim, even when the group is
@@ -76,7 +83,7 @@ func (d *database) securityGroup() error {
 			IPProtocol:                mr.Str("tcp"),
 			FromPort:                  mr.Float(PostgresPort),
 			ToPort:                    mr.Float(PostgresPort),
-			ReferencedSecurityGroupID: mr.Str(d.p.ClientSecurityGroupID),
+			ReferencedSecurityGroupID: mr.Str(client),
 			SecurityGroupIDSelector:   mr.Local(compSecurityGroup),
 			Tags:                      d.tags(naming.AWSName(o, "db-from-eks")),
 		},

@@ -9,7 +9,7 @@ func (d *database) status() v1alpha1.DatabaseStatus {
 		Address:  d.s.ObservedString(compInstance, "status.atProvider.address"),
 		// Only once the rule exists: composing it is not the same as AWS
 		// allowing the traffic.
-		ClientIngress: d.p.ClientSecurityGroupID != "" && d.s.ObservedReady(compIngress),
+		ClientIngress: d.s.Desired()[compIngress] != nil && d.s.ObservedReady(compIngress),
 	}
 	// The connection secret only once the instance is ready: the provider
 	// publishes it (empty) at its first reconcile and fills in the address,

@@ -8,6 +8,7 @@ import (
 
 	s3 "github.com/upbound/provider-aws/apis/s3/v1beta1"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/mr"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
@@ -43,8 +44,8 @@ func bucketComponent(tier string) string { return "bucket-" + tier }
 func (d *datalake) keepBucketNames() error {
 	for _, t := range Tiers {
 		o, ok := d.s.Observed[resourceName(bucketComponent(t))]
-		if !ok {
-			continue
+		if !ok || compose.NeverCreated(o.Resource) {
+			continue // Nothing in S3 carries the old name.
 		}
 		observed := o.Resource.GetAnnotations()[meta.AnnotationKeyExternalName]
 		if want := BucketName(d.p, t); observed != "" && observed != want {

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/crossplane/crossplane-runtime/pkg/meta"
+	xpv2 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
@@ -41,6 +43,10 @@ type lifecycleRule struct {
 	AbortIncompleteMultipartUpload []struct {
 		DaysAfterInitiation float64 `json:"daysAfterInitiation"`
 	} `json:"abortIncompleteMultipartUpload"`
+	Expiration []struct {
+		Days                      float64 `json:"days"`
+		ExpiredObjectDeleteMarker bool    `json:"expiredObjectDeleteMarker"`
+	} `json:"expiration"`
 }
 
 // TestBuckets proves every bucket of every environment has versioning,
@@ -119,8 +125,11 @@ func TestBuckets(t *testing.T) {
 				}
 				var rules []lifecycleRule
 				get(d[resource.Name(comp+"-lifecycle")].Resource, "spec.forProvider.rule", &rules)
-				if len(rules) != 1 {
-					t.Fatalf("%s: %s lifecycle rules: %d", tc.reason, comp, len(rules))
+				if len(rules) != 2 {
+					t.Fatalf("%s: %s lifecycle rules: %d, want the archive rule and the delete-marker rule", tc.reason, comp, len(rules))
+				}
+				if m := rules[1]; m.Status != "Enabled" || len(m.Expiration) != 1 || !m.Expiration[0].ExpiredObjectDeleteMarker || m.Expiration[0].Days != 0 || len(m.Transition) != 0 {
+					t.Errorf("%s: %s delete-marker rule %+v: want only expiredObjectDeleteMarker (S3 refuses it beside expiration days)", tc.reason, comp, m)
 				}
 				r := rules[0]
 				got := map[string]float64{}
@@ -378,5 +387,34 @@ func TestTLSOnlyPolicy(t *testing.T) {
 	if len(p.Statement) != 1 || p.Statement[0].Effect != "Deny" || p.Statement[0].Condition["Bool"]["aws:SecureTransport"] != "false" ||
 		!cmp.Equal(p.Statement[0].Resource, []string{"arn:aws:s3:::b", "arn:aws:s3:::b/*"}) {
 		t.Errorf("TLSOnlyPolicy: %+v", p)
+	}
+}
+
+// TestSuffixFixesATakenName: a bucket whose create S3 refused (the name is
+// another account's) never existed, so a bucketSuffix added to fix the
+// clash renames it: the new name is composed and reported, where an
+// existing bucket's change is refused (TestKeepBucketNames).
+func TestSuffixFixesATakenName(t *testing.T) {
+	b := composed.New()
+	b.SetAPIVersion("s3.aws.upbound.io/v1beta1")
+	b.SetKind("Bucket")
+	b.SetAnnotations(map[string]string{meta.AnnotationKeyExternalName: "gokinjo-raw-prod-abcdef"})
+	b.SetConditions(xpv2.Condition{Type: xpv2.TypeSynced, Status: corev1.ConditionFalse, Reason: "ReconcileError",
+		Message: "create failed: async create failed: failed to create the resource: [{0 creating S3 Bucket (gokinjo-raw-prod-abcdef): operation error S3: CreateBucket, api error BucketAlreadyExists  []}]"})
+	observed := map[resource.Name]resource.ObservedComposed{"bucket-raw": {Resource: b}}
+
+	p := preset.ResolveDataLake(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{DataLake: &v1alpha1.DataLakeOverrides{BucketSuffix: "acme"}})
+	s, dxr, err := run(t, p, observed)
+	if err != nil {
+		t.Fatalf("a suffix for a bucket that was never created: %v", err)
+	}
+	want := BucketName(p, "raw")
+	if got := s.Desired()["bucket-raw"].Resource.GetAnnotations()[meta.AnnotationKeyExternalName]; got != want {
+		t.Errorf("bucket-raw is composed as %q, want the suffixed %q", got, want)
+	}
+	var st v1alpha1.DataLakeStatus
+	_ = dxr.GetValueInto("status", &st)
+	if len(st.Buckets) == 0 || st.Buckets[0].Name != want {
+		t.Errorf("status.buckets = %+v, want raw as %s", st.Buckets, want)
 	}
 }

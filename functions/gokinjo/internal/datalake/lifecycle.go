@@ -9,9 +9,13 @@ import (
 // AbortIncompleteMultipartDays cleans up uploads that never completed.
 const AbortIncompleteMultipartDays = 7
 
-// lifecycle composes the bucket's lifecycle rule for every object: to
+// lifecycle composes the bucket's lifecycle rules for every object: to
 // INTELLIGENT_TIERING (where the preset asks), then to GLACIER; old versions
-// expire; incomplete multipart uploads are aborted.
+// expire; incomplete multipart uploads are aborted. A second rule removes
+// the delete markers no version is left behind once old versions expire
+// (S3 keeps them, and they slow listings down); S3 refuses
+// ExpiredObjectDeleteMarker in a rule that sets expiration days, so it has
+// a rule of its own.
 func (d *datalake) lifecycle(comp string) error {
 	var transitions []s3.RuleTransitionParameters
 	if d.p.IntelligentTieringAfterDays > 0 {
@@ -38,6 +42,11 @@ func (d *datalake) lifecycle(comp string) error {
 				AbortIncompleteMultipartUpload: []s3.AbortIncompleteMultipartUploadParameters{{
 					DaysAfterInitiation: mr.Float(AbortIncompleteMultipartDays),
 				}},
+			}, {
+				ID:         mr.Str("expired-delete-markers"),
+				Status:     mr.Str("Enabled"),
+				Filter:     []s3.RuleFilterParameters{{Prefix: mr.Str("")}},
+				Expiration: []s3.RuleExpirationParameters{{ExpiredObjectDeleteMarker: mr.Bool(true)}},
 			}},
 		},
 	}}

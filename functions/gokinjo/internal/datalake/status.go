@@ -1,6 +1,7 @@
 package datalake
 
 import (
+	"github.com/crossplane/crossplane-runtime/pkg/meta"
 	"github.com/crossplane/function-sdk-go/resource"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
@@ -15,6 +16,13 @@ func (d *datalake) status() v1alpha1.DataLakeStatus {
 	st := v1alpha1.DataLakeStatus{}
 	for _, t := range Tiers {
 		name := BucketName(d.p, t)
+		// The name the bucket has: the composed one keeps an existing
+		// bucket's (compose.keepExternalName).
+		if b, ok := d.s.Desired()[resourceName(bucketComponent(t))]; ok {
+			if ext := b.Resource.GetAnnotations()[meta.AnnotationKeyExternalName]; ext != "" {
+				name = ext
+			}
+		}
 		arn := d.s.ObservedString(bucketComponent(t), "status.atProvider.arn")
 		if arn == "" {
 			arn = BucketARN(name)

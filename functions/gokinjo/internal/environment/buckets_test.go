@@ -23,3 +23,26 @@ func TestClusterGetsRealBucketNames(t *testing.T) {
 		}
 	}
 }
+
+// TestGrantsFollowTheBucketsThatExist: once the data lake reports its
+// buckets, the IRSA policies name those: a bucketSuffix the data-lake layer
+// refuses (its buckets exist and cannot be renamed) does not move Airflow's
+// grants off the data while the claim is being fixed.
+func TestGrantsFollowTheBucketsThatExist(t *testing.T) {
+	r, err := Resolve("gokinjo-abcde", v1alpha1.EnvironmentParameters{
+		Environment: "dev", Region: "ap-northeast-1",
+		DataLake: &v1alpha1.DataLakeOverrides{BucketSuffix: "new"},
+	}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reported := v1alpha1.EnvironmentStatus{DataLake: &v1alpha1.DataLakeStatus{Buckets: []v1alpha1.BucketStatus{
+		{Tier: "raw", Name: "gokinjo-raw-dev-old"}, {Tier: "processed", Name: "gokinjo-processed-dev-old"}, {Tier: "curated", Name: "gokinjo-curated-dev-old"},
+	}}}
+	keepBucketGrants(&r, reported)
+	for _, tier := range []string{"raw", "processed", "curated"} {
+		if got, want := r.Cluster.Buckets[tier], "gokinjo-"+tier+"-dev-old"; got != want {
+			t.Errorf("XCluster buckets[%s] = %q, want the existing %q", tier, got, want)
+		}
+	}
+}

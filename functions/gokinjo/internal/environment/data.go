@@ -44,3 +44,19 @@ func clusterSecurityGroupID(xr *compose.XR, observed v1alpha1.EnvironmentStatus)
 	}
 	return ""
 }
+
+// keepBucketGrants points the IRSA policies at the buckets the data lake
+// reports it has, once it reports them: a bucketSuffix the data-lake layer
+// refuses (an existing bucket cannot be renamed) then never moves Airflow's
+// grants off its data, and a suffix it accepts (the old name never existed)
+// reaches the grants once the data lake composed the new name.
+func keepBucketGrants(r *Resolved, observed v1alpha1.EnvironmentStatus) {
+	if observed.DataLake == nil {
+		return
+	}
+	for _, b := range observed.DataLake.Buckets {
+		if _, ok := r.Cluster.Buckets[b.Tier]; ok && b.Name != "" {
+			r.Cluster.Buckets[b.Tier] = b.Name
+		}
+	}
+}

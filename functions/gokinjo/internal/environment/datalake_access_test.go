@@ -75,3 +75,37 @@ func TestAppsReachTheDataLake(t *testing.T) {
 		})
 	}
 }
+
+// TestSquattedBucketRefused: bucket names are global and derive from the
+// claim, so another account can create one first. The Airflow roles' S3
+// grants hold only for buckets of their own account (s3:ResourceAccount):
+// a squatter's bucket, even one whose policy lets everyone in, gets none of
+// the ETL's writes or reads.
+func TestSquattedBucketRefused(t *testing.T) {
+	r, err := Resolve(composetest.EnvironmentID, v1alpha1.EnvironmentParameters{Environment: "dev", Region: "ap-northeast-1"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cloud := awssim.NewCloud()
+	ours, squatter := awssim.NewAccount(cloud, awssim.AccountID), awssim.NewAccount(cloud, "210987654321")
+	name := datalake.BucketName(r.DataLake, "raw")
+	b := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "s3.aws.upbound.io/v1beta1", "kind": "Bucket",
+		"metadata": map[string]any{"name": "squat", "annotations": map[string]any{awssim.AnnotationExternalName: name}},
+		"spec":     map[string]any{"forProvider": map[string]any{"region": "ap-northeast-1"}},
+	}}
+	squatter.Apply("squatter", "bucket", b)
+	composetest.ConvergeIn(t, ours, network.Layer{}, v1alpha1.KindNetwork, "net", r.Network)
+	c := composetest.ConvergeIn(t, ours, cluster.Layer{}, v1alpha1.KindCluster, "cluster", r.Cluster)
+	roles, _, _ := unstructured.NestedStringMap(c.DXR.Object, "status", "serviceAccountRoleArns")
+	worker := roles[r.Cluster.AppNamespace+"/airflow-worker"]
+	if worker == "" {
+		t.Fatalf("no Airflow worker role in %v", roles)
+	}
+	for _, op := range []string{"PutObject", "GetObject"} {
+		err := ours.S3Request(worker, op, name, "wards/2026/scores.parquet")
+		if err == nil || !strings.Contains(err.Error(), "AccessDenied") {
+			t.Errorf("%s on %s, owned by another account: %v, want AccessDenied", op, name, err)
+		}
+	}
+}

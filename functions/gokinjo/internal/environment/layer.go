@@ -39,6 +39,7 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := keepData(s, r.Database, r.DataLake); err != nil {
 		return err
 	}
+	keepBucketGrants(&r, observed)
 	b, err := checkBudget(xr, s, p, &r)
 	if err != nil {
 		return err
