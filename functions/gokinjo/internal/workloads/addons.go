@@ -235,9 +235,17 @@ func (w *workloads) monitoringValues() (release, bool) {
 			"securityContext":          grafanaPod,
 			"containerSecurityContext": helmContainerSecurity(),
 			"resources":                helmResources("100m", "256Mi", "500m", "512Mi"),
-			"sidecar": map[string]any{"dashboards": map[string]any{
-				"enabled": true, "label": dashboardLabel, "labelValue": "1", "searchNamespace": "ALL",
-			}},
+			// The chart's default init container chowns the volume as root
+			// (runAsUser 0, CHOWN and DAC_OVERRIDE): fsGroup 472 already
+			// makes the volume Grafana's (chart 12.11.1 values.yaml
+			// initChownData, templates/_pod.tpl).
+			"initChownData": map[string]any{"enabled": false},
+			"sidecar": map[string]any{
+				"resources": helmResources("50m", "64Mi", "200m", "256Mi"),
+				"dashboards": map[string]any{
+					"enabled": true, "label": dashboardLabel, "labelValue": "1", "searchNamespace": "ALL",
+				},
+			},
 		},
 	}}, true
 }
@@ -295,6 +303,7 @@ func (w *workloads) airflowValues() (release, bool) {
 	workers["tolerations"] = []any{map[string]any{"key": "dedicated", "operator": "Equal", "value": "airflow-worker", "effect": "NoSchedule"}}
 	sched := component("250m", "512Mi", "1", "1Gi")
 	sched["serviceAccount"] = serviceAccount(airflowSchedulerSA, scheduler)
+	sched["logGroomerSidecar"] = airflowLogGroomer()
 	// No default admin/admin user: operators create users deliberately.
 	web := component("250m", "1Gi", "1", "2Gi")
 	web["defaultUser"] = map[string]any{"enabled": false}
@@ -341,7 +350,14 @@ func (w *workloads) airflowValues() (release, bool) {
 // volume claim template).
 func (w *workloads) airflowTriggerer(t map[string]any) map[string]any {
 	t["persistence"] = map[string]any{"storageClassName": storageClass()}
+	t["logGroomerSidecar"] = airflowLogGroomer()
 	return t
+}
+
+// airflowLogGroomer sizes the scheduler's and triggerer's log groomer
+// sidecars, which have no resources in the chart's values.
+func airflowLogGroomer() map[string]any {
+	return map[string]any{"resources": helmResources("20m", "64Mi", "100m", "128Mi")}
 }
 
 // airflowContainerSecurity is the restricted container profile with a

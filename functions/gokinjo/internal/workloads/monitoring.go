@@ -128,17 +128,23 @@ func (d dashboard) content() map[string]any {
 // performance, database, ETL jobs. They query the metric names of the API
 // (services/api/README.md), cAdvisor and kube-state-metrics.
 func dashboards() []dashboard {
-	ns := appNamespaceMatch
+	ns := `namespace=~"gokinjo-.+"`
+	// Airflow's task pods (KubernetesExecutor) are named after their DAG
+	// and task: neither the app's (gokinjo-) nor the chart's components
+	// and jobs (airflow-, the release name).
+	tasks := ns + `, pod!~"gokinjo-.+|airflow-.+"`
 	return []dashboard{
 		{name: "system-overview", title: "gokinjo / System overview", panels: []panel{
 			{"CPU by pod", fmt.Sprintf(`sum by (pod) (rate(container_cpu_usage_seconds_total{%s, container!=""}[5m]))`, ns), "cores"},
 			{"Memory by pod", fmt.Sprintf(`sum by (pod) (container_memory_working_set_bytes{%s, container!=""})`, ns), "bytes"},
-			{"Pods not ready", fmt.Sprintf(`sum(kube_pod_status_ready{%s, condition="false"})`, ns), "short"},
+			// Pending or running only: the pods of completed Jobs stay
+			// (earlier migrations) and are never ready.
+			{"Pods not ready", fmt.Sprintf(`sum(kube_pod_status_ready{%[1]s, condition="false"} * on (namespace, pod) group_left() (kube_pod_status_phase{%[1]s, phase=~"Pending|Running"} == 1))`, ns), "short"},
 			{"Container restarts (1h)", fmt.Sprintf(`sum by (pod) (increase(kube_pod_container_status_restarts_total{%s}[1h]))`, ns), "short"},
 		}},
 		{name: "application-performance", title: "gokinjo / Application performance", panels: []panel{
 			{"Requests per second by route", `sum by (route) (rate(gokinjo_http_requests_total[5m]))`, "reqps"},
-			{"Error rate (5xx)", `sum(rate(gokinjo_http_requests_total{code=~"5.."}[5m])) / sum(rate(gokinjo_http_requests_total[5m]))`, "percentunit"},
+			{"Error rate (5xx, user requests)", `sum(rate(gokinjo_http_requests_total{` + userRoutesMatch + `, code=~"5.."}[5m])) / sum(rate(gokinjo_http_requests_total{` + userRoutesMatch + `}[5m]))`, "percentunit"},
 			{"p99 latency by route", `histogram_quantile(0.99, sum by (le, route) (rate(gokinjo_http_request_duration_seconds_bucket[5m])))`, "s"},
 			{"p50 latency by route", `histogram_quantile(0.5, sum by (le, route) (rate(gokinjo_http_request_duration_seconds_bucket[5m])))`, "s"},
 		}},
@@ -149,10 +155,10 @@ func dashboards() []dashboard {
 			{"Time waiting for a connection", `sum(rate(gokinjo_db_pool_wait_duration_seconds_total[5m]))`, "s"},
 		}},
 		{name: "etl-jobs", title: "gokinjo / ETL jobs", panels: []panel{
-			{"Airflow pods by phase", fmt.Sprintf(`sum by (phase) (kube_pod_status_phase{%s, pod=~"airflow-.+"})`, ns), "short"},
+			{"Airflow task pods by phase", fmt.Sprintf(`sum by (phase) (kube_pod_status_phase{%s})`, tasks), "short"},
 			{"Jobs succeeded", fmt.Sprintf(`sum by (job_name) (kube_job_status_succeeded{%s})`, ns), "short"},
 			{"Jobs failed", fmt.Sprintf(`sum by (job_name) (kube_job_status_failed{%s})`, ns), "short"},
-			{"Airflow worker CPU", fmt.Sprintf(`sum by (pod) (rate(container_cpu_usage_seconds_total{%s, pod!~"gokinjo-.+", container!=""}[5m]))`, ns), "cores"},
+			{"Airflow task CPU", fmt.Sprintf(`sum by (pod) (rate(container_cpu_usage_seconds_total{%s, container!=""}[5m]))`, tasks), "cores"},
 		}},
 	}
 }
