@@ -54,3 +54,8 @@ func ZoneSuffix(zone string) string {
 	}
 	return zone[len(zone)-1:]
 }
+
+// KeyedComponent is a composition resource name for one value of key: a
+// resource whose AWS identity follows from key gets a new name, hence a new
+// managed resource, when key changes, and Crossplane deletes the old one.
+func KeyedComponent(base, key string) string { return base + "-" + shortHash(key) }
