@@ -8,8 +8,6 @@ import (
 	xpv1 "github.com/crossplane/crossplane-runtime/apis/common/v1"
 	"github.com/crossplane/crossplane-runtime/pkg/reconciler/managed"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
-	"github.com/gokinjo/platform/internal/facts"
 )
 
 // TestRetainedMatchesCrossplaneRuntime: the simulator's reading of
@@ -50,39 +48,11 @@ func TestRetainedMatchesCrossplaneRuntime(t *testing.T) {
 	}
 }
 
-// TestComposedPoliciesSupported: the two sets the layers compose are ones
-// crossplane-runtime accepts (an unsupported set stops the managed
-// reconciler before it observes anything), and they mean what they say:
-// the retain set keeps the resource, the delete set deletes it.
-func TestComposedPoliciesSupported(t *testing.T) {
-	mp := facts.Crossplane.ManagementPolicies
-	for _, c := range []struct {
-		set      []string
-		deletion string
-		retained bool
-	}{{mp.Delete, "Delete", false}, {mp.Retain, "Orphan", true}} {
-		p := make(xpv1.ManagementPolicies, len(c.set))
-		for i, a := range c.set {
-			p[i] = xpv1.ManagementAction(a)
-		}
-		r := managed.NewManagementPoliciesResolver(mp.EnabledByDefault, p, xpv1.DeletionPolicy(c.deletion))
-		if err := r.Validate(); err != nil {
-			t.Errorf("%v: %v", c.set, err)
-		}
-		if r.ShouldLateInitialize() {
-			t.Errorf("%v: late-initializes", c.set)
-		}
-		if got := !r.ShouldDelete(); got != c.retained {
-			t.Errorf("%v with deletionPolicy %s: retained = %v, want %v", c.set, c.deletion, got, c.retained)
-		}
-	}
-}
-
 // TestClusterAuthRefusesPolicies: the ClusterAuth controller runs without
 // the management policies feature, so any non-default set stops it with
 // crossplane-runtime's message; a Terraformed kind takes the same set.
 func TestClusterAuthRefusesPolicies(t *testing.T) {
-	mp := facts.Crossplane.ManagementPolicies
+	observeOnly := []string{"Observe"}
 	mk := func(apiVersion, kind string, policies []string) *unstructured.Unstructured {
 		u := &unstructured.Unstructured{Object: map[string]any{"spec": map[string]any{}}}
 		u.SetAPIVersion(apiVersion)
@@ -96,9 +66,9 @@ func TestClusterAuthRefusesPolicies(t *testing.T) {
 		u       *unstructured.Unstructured
 		refused bool
 	}{
-		"ClusterAuthWithPolicies": {mk("eks.aws.upbound.io/v1beta1", "ClusterAuth", mp.Delete), true},
+		"ClusterAuthWithPolicies": {mk("eks.aws.upbound.io/v1beta1", "ClusterAuth", observeOnly), true},
 		"ClusterAuthDefault":      {mk("eks.aws.upbound.io/v1beta1", "ClusterAuth", nil), false},
-		"ClusterWithPolicies":     {mk("eks.aws.upbound.io/v1beta1", "Cluster", mp.Delete), false},
+		"ClusterWithPolicies":     {mk("eks.aws.upbound.io/v1beta1", "Cluster", observeOnly), false},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -16,31 +16,29 @@ type CrossplaneFacts struct {
 	// MetricsScrape is how the pinned Crossplane Helm chart exposes core's
 	// metrics; the ops pack's PodMonitor scrapes them.
 	MetricsScrape MetricsScrape `json:"metricsScrape"`
-	// ManagementPolicies is what the composed provider-aws resources set in
-	// spec.managementPolicies, and why.
+	// ManagementPolicies is why the composed provider-aws resources keep
+	// the default spec.managementPolicies.
 	ManagementPolicies ManagementPolicies `json:"managementPolicies"`
 }
 
-// ManagementPolicies: every provider-aws resource the layers compose leaves
-// out LateInitialize, so the provider never writes what AWS chose into the
-// spec (where a later change in AWS, a Multi-AZ failover say, becomes a
-// refused replacement, and a default becomes a pin no render can lift).
-// Delete is left out, with deletionPolicy Orphan, for what a claim's
-// deletion keeps: with non-default policies crossplane-runtime decides
-// deletion by the policies alone.
+// ManagementPolicies: what provider-aws does with spec.managementPolicies,
+// and why the composed resources keep the default (["*"]): upjet saves the
+// external name an async resource gets from AWS (a VPC id, a KMS key id, an
+// RDS resource id) only through late initialization, so a set without
+// LateInitialize leaves those names unset, references to them unresolved,
+// and a restarted provider creating duplicates. What late initialization
+// pins instead is handled where it matters (LateInitialized).
 type ManagementPolicies struct {
 	// EnabledByDefault: provider-aws honours spec.managementPolicies unless
 	// started with --enable-management-policies=false.
 	EnabledByDefault bool `json:"enabledByDefault"`
-	// Delete is the set of a resource deleted with its claim; Retain of one
-	// kept in AWS.
-	Delete []string `json:"delete"`
-	Retain []string `json:"retain"`
+	// LateInitializeRequired says why LateInitialize stays.
+	LateInitializeRequired string `json:"lateInitializeRequired"`
 	// FeatureOff lists the provider-aws kinds (group/Kind) whose controller
 	// runs without the feature: it refuses any policies but the default.
 	FeatureOff []string `json:"featureOff"`
-	// LateInitialized lists fields provider-aws v1.23.0 would write back
-	// with the default policies, and what each would break.
+	// LateInitialized lists fields provider-aws v1.23.0 writes back, what
+	// each would break, and how the package handles it.
 	LateInitialized []LateInitializedField `json:"lateInitialized"`
 	Source          Source                 `json:"source"`
 }
@@ -50,6 +48,8 @@ type LateInitializedField struct {
 	Kind   string `json:"kind"`
 	Field  string `json:"field"`
 	Breaks string `json:"breaks"`
+	// Handled says what the package does about it ("" if nothing yet).
+	Handled string `json:"handled"`
 }
 
 // MetricsScrape is what the Crossplane Helm chart puts on core's pods for

@@ -16,18 +16,8 @@ func TestCrossplane(t *testing.T) {
 	}
 	mp := Crossplane.ManagementPolicies
 	checkSource(t, "crossplane managementPolicies", mp.Source)
-	for name, set := range map[string][]string{"delete": mp.Delete, "retain": mp.Retain} {
-		if len(set) == 0 {
-			t.Errorf("managementPolicies.%s is empty", name)
-		}
-		for _, a := range set {
-			if a == "LateInitialize" || a == "*" {
-				t.Errorf("managementPolicies.%s has %s: the provider would write AWS's choices into the spec", name, a)
-			}
-		}
-	}
-	if len(mp.LateInitialized) == 0 {
-		t.Error("managementPolicies.lateInitialized: say what late initialization breaks")
+	if mp.LateInitializeRequired == "" || len(mp.LateInitialized) == 0 || len(mp.FeatureOff) == 0 {
+		t.Errorf("managementPolicies: say why LateInitialize stays, what it pins and where the feature is off, got %+v", mp)
 	}
 	m := Crossplane.MetricsScrape
 	checkSource(t, "crossplane metricsScrape", m.Source)

@@ -8,8 +8,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
-	"github.com/gokinjo/platform/internal/facts"
 )
 
 const labelComposite = "crossplane.io/composite"
@@ -162,31 +160,15 @@ func isAWS(u *unstructured.Unstructured) bool {
 }
 
 func init() { // Rule registry.
-	mp := facts.Crossplane.ManagementPolicies
 	register(Rule{
-		Name: "no-late-initialize",
-		About: "Every provider-aws resource sets management policies without LateInitialize, so the provider never writes " +
-			"what AWS chose into the spec (a Multi-AZ failover's zone, gp3 IOPS, an add-on version: facts crossplane.yaml), " +
-			"and its deletion policy says what its policies do: Orphan exactly when Delete is left out.",
+		Name: "late-initialize-kept",
+		About: "Every provider-aws resource keeps the default management policies: upjet saves the id AWS gives an " +
+			"async resource only through late initialization, so without LateInitialize references to it never resolve " +
+			"(facts crossplane.yaml managementPolicies); and the ClusterAuth's controller refuses any other policies.",
 		Applies: isAWS,
 		Check: func(u *unstructured.Unstructured, _ *Index) []string {
-			got, set, _ := unstructured.NestedStringSlice(u.Object, "spec", "managementPolicies")
-			gk := u.GroupVersionKind().GroupKind()
-			switch {
-			case slices.Contains(mp.FeatureOff, gk.Group+"/"+gk.Kind):
-				if set {
-					return []string{fmt.Sprintf("managementPolicies %v on a kind whose controller refuses any but the default", got)}
-				}
-			case slices.Equal(got, mp.Delete):
-				if deletionPolicy(u) != "Delete" {
-					return []string{fmt.Sprintf("managementPolicies %v delete the resource, but deletionPolicy is %s", got, deletionPolicy(u))}
-				}
-			case slices.Equal(got, mp.Retain):
-				if deletionPolicy(u) != "Orphan" {
-					return []string{fmt.Sprintf("managementPolicies %v keep the resource, but deletionPolicy is %s", got, deletionPolicy(u))}
-				}
-			default:
-				return []string{fmt.Sprintf("managementPolicies %v, want %v (deleted with the claim) or %v (kept)", got, mp.Delete, mp.Retain)}
+			if got, set, _ := unstructured.NestedStringSlice(u.Object, "spec", "managementPolicies"); set && !slices.Equal(got, []string{"*"}) {
+				return []string{fmt.Sprintf("managementPolicies %v: keep the default", got)}
 			}
 			return nil
 		},

@@ -43,11 +43,6 @@ func (c *cluster) remoteAccess() error {
 	o := c.p.Owner
 	secret := KubeconfigSecretName(c.p.Name)
 	spec := mr.Spec(o)
-	// ClusterAuth's controller runs without the management policies
-	// feature, which refuses any other than the default (facts
-	// crossplane.yaml managementPolicies.featureOff); it late-initializes
-	// nothing.
-	spec.ManagementPolicies = nil
 	spec.WriteConnectionSecretToReference = &xpv1.SecretReference{Name: secret, Namespace: KubeconfigNamespace}
 	ca := &eks.ClusterAuth{Spec: eks.ClusterAuthSpec{
 		ResourceSpec: spec,

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/crossplane/crossplane-runtime/pkg/meta"
 	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
@@ -92,14 +91,21 @@ func keepExternalName(desired, observed *composed.Unstructured) {
 	meta.SetExternalName(desired, was)
 }
 
-// NeverCreated reports whether AWS refused to create an observed managed
-// resource and it has never existed there: Synced=False with the
-// provider's "create failed" message and no id or ARN in status. Its name
-// may still change (a bucket name another account owns, fixed with a
-// bucketSuffix): nothing in AWS carries the old one.
+// NeverCreated reports whether an observed managed resource failed before
+// anything of it existed in AWS: Synced=False, no id or ARN in status, and
+// no create ever started (crossplane-runtime records one in the
+// external-create-pending annotation before it calls the provider's Create,
+// and external-create-succeeded once it returns: upjet's async Create
+// returns before AWS finishes, so a create that failed half-way keeps it).
+// A bucket name another account owns fails so: S3 answers the provider's
+// first look with 403, before any create. Such a name may still change
+// (fixed with a bucketSuffix): nothing in AWS carries the old one.
 func NeverCreated(observed *composed.Unstructured) bool {
-	c := observed.GetCondition(xpv1.TypeSynced)
-	if c.Status != corev1.ConditionFalse || !strings.HasPrefix(c.Message, "create failed") {
+	if c := observed.GetCondition(xpv1.TypeSynced); c.Status != corev1.ConditionFalse {
+		return false
+	}
+	a := observed.GetAnnotations()
+	if a[meta.AnnotationKeyExternalCreatePending] != "" || a[meta.AnnotationKeyExternalCreateSucceeded] != "" {
 		return false
 	}
 	for _, f := range []string{"status.atProvider.id", "status.atProvider.arn"} {

@@ -4,8 +4,11 @@ import (
 	"testing"
 
 	"github.com/crossplane/crossplane-runtime/pkg/meta"
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
 )
 
 func TestObservedExternalNameWins(t *testing.T) {
@@ -79,5 +82,40 @@ func TestSticky(t *testing.T) {
 	s.Wait("the issuer")
 	if diff := cmp.Diff([]string{"held", "its ProviderConfig", "the issuer"}, s.Waiting()); diff != "" {
 		t.Errorf("Waiting(): -want, +got:\n%s", diff)
+	}
+}
+
+// TestNeverCreated: a name may change only while nothing in AWS carries it:
+// a resource that failed before any create started (S3's 403 on a bucket
+// name another account owns comes before a create); not one whose create
+// started (it may exist, half made) or that reports an id.
+func TestNeverCreated(t *testing.T) {
+	mk := func(synced corev1.ConditionStatus, annotations map[string]string, arn string) *composed.Unstructured {
+		u := composed.New()
+		u.SetAnnotations(annotations)
+		u.SetConditions(xpv1.Condition{Type: xpv1.TypeSynced, Status: synced, Reason: "ReconcileError", Message: "observe failed: ... api error Forbidden: Forbidden"})
+		if arn != "" {
+			_ = u.SetValue("status.atProvider.arn", arn)
+		}
+		return u
+	}
+	started := map[string]string{meta.AnnotationKeyExternalCreatePending: "2026-12-01T00:00:00Z"}
+	succeeded := map[string]string{meta.AnnotationKeyExternalCreateSucceeded: "2026-12-01T00:00:00Z"}
+	cases := map[string]struct {
+		u    *composed.Unstructured
+		want bool
+	}{
+		"RefusedBeforeCreate": {mk(corev1.ConditionFalse, nil, ""), true},
+		"CreateStarted":       {mk(corev1.ConditionFalse, started, ""), false},
+		"CreateReturned":      {mk(corev1.ConditionFalse, succeeded, ""), false},
+		"Exists":              {mk(corev1.ConditionFalse, nil, "arn:aws:s3:::b"), false},
+		"Synced":              {mk(corev1.ConditionTrue, nil, ""), false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := NeverCreated(tc.u); got != tc.want {
+				t.Errorf("NeverCreated = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -57,6 +57,7 @@ func (d *database) primary() error {
 		Identifier:                         mr.Str(id),
 		Engine:                             mr.Str("postgres"),
 		EngineVersion:                      mr.Str(d.versions.primary),
+		AvailabilityZone:                   d.zone(compInstance),
 		AutoMinorVersionUpgrade:            mr.Bool(false),
 		InstanceClass:                      mr.Str(d.p.InstanceClass),
 		AllocatedStorage:                   mr.Float(float64(d.p.AllocatedStorage)),
@@ -105,6 +106,19 @@ func (d *database) primary() error {
 	return d.s.Add(compInstance, i, d.labels(compInstance))
 }
 
+// zone is the availability zone AWS reports an instance in, nil before it
+// exists (AWS picks it). provider-aws late-initializes the zone into the
+// spec, and Terraform replaces an instance whose zone changes: after a
+// Multi-AZ failover moves the primary, every update would be refused as a
+// replacement. Composing what AWS reports keeps the spec on the running
+// zone (facts crossplane.yaml managementPolicies.lateInitialized).
+func (d *database) zone(comp string) *string {
+	if z := d.s.ObservedString(comp, "status.atProvider.availabilityZone"); z != "" {
+		return mr.Str(z)
+	}
+	return nil
+}
+
 // replica composes the read replica in the same region. It takes engine,
 // storage encryption, subnet group and credentials from its source; a
 // replica has no final snapshot of its own (RDS refuses
@@ -130,6 +144,7 @@ func (d *database) replica() error {
 		Identifier:                         mr.Str(id),
 		ReplicateSourceDBSelector:          mr.Local(compInstance),
 		EngineVersion:                      mr.Str(d.versions.replica),
+		AvailabilityZone:                   d.zone(compReplica),
 		InstanceClass:                      mr.Str(d.p.InstanceClass),
 		MaxAllocatedStorage:                mr.Float(float64(d.p.MaxAllocatedStorage)),
 		StorageType:                        mr.Str(StorageType),

@@ -41,6 +41,9 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	}
 	d := &database{p: p, s: s}
 	d.versions = d.engineVersions()
+	if d.versions.waiting != "" {
+		xr.Warn(d.versions.waiting)
+	}
 	for _, step := range []func() error{d.kmsKey, d.subnetGroup, d.securityGroup, d.parameterGroup, d.primary, d.replica} {
 		if err := step(); err != nil {
 			return err

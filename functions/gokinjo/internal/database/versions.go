@@ -8,9 +8,11 @@ import "github.com/gokinjo/platform/internal/facts"
 // replica runs an older minor. Only minors of one major are accepted
 // (validate.go: the parameter group's family is fixed).
 
-// versions is what each instance is asked to run in this reconcile.
+// versions is what each instance is asked to run in this reconcile, and
+// what an upgrade under way waits for ("" if nothing).
 type versions struct {
 	primary, replica string
+	waiting          string
 }
 
 // engineVersions orders an upgrade between the primary and its replica.
@@ -32,8 +34,10 @@ func (d *database) engineVersions() versions {
 		v.primary, v.replica = d.asked(compInstance, want), d.asked(compReplica, want)
 	case facts.CompareVersions(replica, want) < 0:
 		// A minor upgrade: the replica first, the primary once it runs it.
+		// A warning, not a wait: both instances run and serve meanwhile
+		// (in prod the two steps take two maintenance windows).
 		v.primary = d.asked(compInstance, want)
-		d.s.Wait("engine " + want + ": the read replica upgrades first (RDS refuses the source's minor upgrade until its replicas run it)")
+		v.waiting = "database.engineVersion: upgrading to " + want + ": the read replica upgrades first (RDS refuses the source's minor upgrade until its replicas run it), then the primary"
 	}
 	return v
 }

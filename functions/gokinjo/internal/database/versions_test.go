@@ -45,7 +45,7 @@ func TestUpgradeOrder(t *testing.T) {
 			primary: "15.15", replica: "15.14",
 		},
 		"MinorReplicaFirst": {
-			reason: "A minor upgrade goes to the replica; the primary keeps its version and the layer says why it waits.",
+			reason: "A minor upgrade goes to the replica; the primary keeps its version and the claim is warned why.",
 			want:   "15.15", observed: running("15.14", "15.14"),
 			primary: "15.14", replica: "15.15", waits: true,
 		},
@@ -64,7 +64,8 @@ func TestUpgradeOrder(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p := preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
 			p.EngineVersion = tc.want
-			s := composetest.MustRun(t, Layer{}, v1alpha1.KindDatabase, "gokinjo-abcde-db", p, tc.observed).State
+			r := composetest.MustRun(t, Layer{}, v1alpha1.KindDatabase, "gokinjo-abcde-db", p, tc.observed)
+			s := r.State
 			got := func(comp string) string {
 				d, ok := s.Desired()[resource.Name(comp)]
 				if !ok {
@@ -75,10 +76,34 @@ func TestUpgradeOrder(t *testing.T) {
 			if p, r := got(compInstance), got(compReplica); p != tc.primary || r != tc.replica {
 				t.Errorf("%s\nprimary %s, replica %s; want %s, %s", tc.reason, p, r, tc.primary, tc.replica)
 			}
-			waits := strings.Contains(strings.Join(s.Waiting(), ";"), "read replica upgrades first")
-			if waits != tc.waits {
-				t.Errorf("%s\nwaits for the replica: %v (%v), want %v", tc.reason, waits, s.Waiting(), tc.waits)
+			// A warning, not a wait: the database stays Ready while it upgrades.
+			warns := strings.Contains(strings.Join(r.XR.Warnings(), ";"), "read replica upgrades first")
+			if warns != tc.waits || len(s.Waiting()) > 0 {
+				t.Errorf("%s\nwarns of the replica first: %v (%v), want %v; waits for %v, want nothing", tc.reason, warns, r.XR.Warnings(), tc.waits, s.Waiting())
 			}
 		})
+	}
+}
+
+// TestZoneFollowsFailover: provider-aws writes the instance's zone into its
+// spec, and Terraform would replace an instance whose zone changes; after a
+// Multi-AZ failover the composed zone is the one AWS reports, so no update
+// is refused as a replacement. Before the instance exists AWS picks it.
+func TestZoneFollowsFailover(t *testing.T) {
+	p := preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
+	first := composetest.MustRun(t, Layer{}, v1alpha1.KindDatabase, "gokinjo-abcde-db", p, nil).State
+	if z := composetest.Str(first.Desired()[compInstance].Resource, "spec.forProvider.availabilityZone"); z != "" {
+		t.Errorf("a new instance names zone %q; AWS picks it", z)
+	}
+	observed := settled()
+	u := observed[compInstance].Resource
+	_ = u.SetValue("spec.forProvider.availabilityZone", "ap-northeast-1a")  // late-initialized
+	_ = u.SetValue("status.atProvider.availabilityZone", "ap-northeast-1c") // after a failover
+	s := composetest.MustRun(t, Layer{}, v1alpha1.KindDatabase, "gokinjo-abcde-db", p, observed).State
+	if z := composetest.Str(s.Desired()[compInstance].Resource, "spec.forProvider.availabilityZone"); z != "ap-northeast-1c" {
+		t.Errorf("after a failover the primary is composed in %q, want the zone AWS reports, ap-northeast-1c", z)
+	}
+	if err := s.GuardReplacement(); err != nil {
+		t.Errorf("the zone AWS moved the primary to is refused as a replacement: %v", err)
 	}
 }

@@ -390,8 +390,8 @@ func TestTLSOnlyPolicy(t *testing.T) {
 	}
 }
 
-// TestSuffixFixesATakenName: a bucket whose create S3 refused (the name is
-// another account's) never existed, so a bucketSuffix added to fix the
+// TestSuffixFixesATakenName: a bucket whose name another account owns
+// (the provider's first look is refused, before any create) never existed, so a bucketSuffix added to fix the
 // clash renames it: the new name is composed and reported, where an
 // existing bucket's change is refused (TestKeepBucketNames).
 func TestSuffixFixesATakenName(t *testing.T) {
@@ -400,7 +400,9 @@ func TestSuffixFixesATakenName(t *testing.T) {
 	b.SetKind("Bucket")
 	b.SetAnnotations(map[string]string{meta.AnnotationKeyExternalName: "gokinjo-raw-prod-abcdef"})
 	b.SetConditions(xpv2.Condition{Type: xpv2.TypeSynced, Status: corev1.ConditionFalse, Reason: "ReconcileError",
-		Message: "create failed: async create failed: failed to create the resource: [{0 creating S3 Bucket (gokinjo-raw-prod-abcdef): operation error S3: CreateBucket, api error BucketAlreadyExists  []}]"})
+		// What the provider reports for a name another account owns: S3
+		// answers its first look (HeadBucket) with 403, before any create.
+		Message: "observe failed: cannot run refresh: refresh failed: reading Amazon S3 (Simple Storage) Bucket (gokinjo-raw-prod-abcdef): operation error S3: HeadBucket, https response error StatusCode: 403, api error Forbidden: Forbidden"})
 	observed := map[resource.Name]resource.ObservedComposed{"bucket-raw": {Resource: b}}
 
 	p := preset.ResolveDataLake(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{DataLake: &v1alpha1.DataLakeOverrides{BucketSuffix: "acme"}})

@@ -5,41 +5,21 @@ package mr
 import (
 	xpv1 "github.com/crossplane/crossplane-runtime/apis/common/v1"
 
-	"github.com/gokinjo/platform/internal/facts"
-
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
 )
 
 // Spec is the ResourceSpec of a managed resource of the owner's environment.
-// Its management policies leave out LateInitialize: the render is the whole
-// desired state, and a value AWS chose (a zone, IOPS, an add-on version)
-// written back into the spec would pin it there (facts crossplane.yaml
-// managementPolicies).
 func Spec(o v1alpha1.Owner) xpv1.ResourceSpec {
-	return xpv1.ResourceSpec{
-		ProviderConfigReference: &xpv1.Reference{Name: o.ProviderConfigName},
-		ManagementPolicies:      policies(facts.Crossplane.ManagementPolicies.Delete),
-	}
+	return xpv1.ResourceSpec{ProviderConfigReference: &xpv1.Reference{Name: o.ProviderConfigName}}
 }
 
-// OrphanSpec is Spec for a resource that deleting the claim leaves in AWS:
-// its policies leave out Delete too, which is what crossplane-runtime reads
-// once they are not the default; deletionPolicy Orphan says the same to a
-// reader.
+// OrphanSpec is Spec with deletion policy Orphan: deleting the claim leaves
+// the AWS resource in place.
 func OrphanSpec(o v1alpha1.Owner) xpv1.ResourceSpec {
 	s := Spec(o)
-	s.ManagementPolicies = policies(facts.Crossplane.ManagementPolicies.Retain)
 	s.DeletionPolicy = xpv1.DeletionOrphan
 	return s
-}
-
-func policies(actions []string) xpv1.ManagementPolicies {
-	out := make(xpv1.ManagementPolicies, len(actions))
-	for i, a := range actions {
-		out[i] = xpv1.ManagementAction(a)
-	}
-	return out
 }
 
 // Local selects the resource of a component composed by the same XR.
