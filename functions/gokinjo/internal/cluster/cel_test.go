@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
@@ -33,13 +32,7 @@ func TestClaimClusterCEL(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := v.Validate(tc.new, tc.old)
-			switch {
-			case tc.wantErr == "" && got != nil:
-				t.Errorf("%s\nrefused: %v", tc.reason, got)
-			case tc.wantErr != "" && (got == nil || !strings.Contains(got.Error(), tc.wantErr)):
-				t.Errorf("%s\ngot %v, want an error containing %q", tc.reason, got, tc.wantErr)
-			}
+			v.Expect(t, tc.reason, tc.new, tc.old, tc.wantErr)
 		})
 	}
 }

@@ -37,7 +37,7 @@ func TestUpgradeOrder(t *testing.T) {
 		want             string
 		observed         map[resource.Name]resource.ObservedComposed
 		primary, replica string
-		waits            bool
+		warns            bool
 	}{
 		"NewReplica": {
 			reason: "A new replica starts at what its source runs.",
@@ -47,7 +47,7 @@ func TestUpgradeOrder(t *testing.T) {
 		"MinorReplicaFirst": {
 			reason: "A minor upgrade goes to the replica; the primary keeps its version and the claim is warned why.",
 			want:   "15.15", observed: running("15.14", "15.14"),
-			primary: "15.14", replica: "15.15", waits: true,
+			primary: "15.14", replica: "15.15", warns: true,
 		},
 		"MinorThenPrimary": {
 			reason: "Once the replica runs the new minor, the primary takes it.",
@@ -78,8 +78,8 @@ func TestUpgradeOrder(t *testing.T) {
 			}
 			// A warning, not a wait: the database stays Ready while it upgrades.
 			warns := strings.Contains(strings.Join(r.XR.Warnings(), ";"), "read replica upgrades first")
-			if warns != tc.waits || len(s.Waiting()) > 0 {
-				t.Errorf("%s\nwarns of the replica first: %v (%v), want %v; waits for %v, want nothing", tc.reason, warns, r.XR.Warnings(), tc.waits, s.Waiting())
+			if warns != tc.warns || len(s.Waiting()) > 0 {
+				t.Errorf("%s\nwarns of the replica first: %v (%v), want %v; waits for %v, want nothing", tc.reason, warns, r.XR.Warnings(), tc.warns, s.Waiting())
 			}
 		})
 	}

@@ -1,7 +1,6 @@
 package environment
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
@@ -48,13 +47,7 @@ func TestClaimTransitions(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := v.Validate(tc.new, tc.old)
-			switch {
-			case tc.wantErr == "" && got != nil:
-				t.Errorf("%s\nrefused: %v", tc.reason, got)
-			case tc.wantErr != "" && (got == nil || !strings.Contains(got.Error(), tc.wantErr)):
-				t.Errorf("%s\ngot %v, want an error containing %q", tc.reason, got, tc.wantErr)
-			}
+			v.Expect(t, tc.reason, tc.new, tc.old, tc.wantErr)
 		})
 	}
 }

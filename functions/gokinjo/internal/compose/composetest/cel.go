@@ -3,6 +3,7 @@ package composetest
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 
 	apiextensions "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
@@ -85,4 +86,18 @@ func (c *CEL) Validate(obj, old map[string]any) error {
 	}
 	errs, _ := c.v.Validate(context.Background(), c.path, c.ss, obj, o, celconfig.RuntimeCELCostBudget)
 	return errs.ToAggregate()
+}
+
+// Expect validates obj (old nil for a create) and fails t unless the API
+// server would refuse it with an error containing wantErr, or accept it
+// when wantErr is "".
+func (c *CEL) Expect(t testing.TB, reason string, obj, old map[string]any, wantErr string) {
+	t.Helper()
+	got := c.Validate(obj, old)
+	switch {
+	case wantErr == "" && got != nil:
+		t.Errorf("%s\nrefused: %v", reason, got)
+	case wantErr != "" && (got == nil || !strings.Contains(got.Error(), wantErr)):
+		t.Errorf("%s\ngot %v, want an error containing %q", reason, got, wantErr)
+	}
 }
