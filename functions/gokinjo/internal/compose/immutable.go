@@ -16,28 +16,34 @@ import (
 // a new value would make the provider replace the resource (delete and
 // recreate it). Same reports whether two values are the same as far as AWS
 // is concerned; nil means deep equality. Presence: adding or removing the
-// field replaces the resource too (a node group's launch template).
+// field replaces the resource too (a node group's launch template). Field
+// names what sets the value, as the claim says it (spec.parameters.<Field>),
+// or "" where the package sets it alone.
 type Immutable struct {
 	Path     string
 	Same     func(old, new any) bool
 	Presence bool
+	Field    string
 }
 
 // immutableFields registers, per kind, the fields whose change forces a
 // replacement. Register new kinds here rather than growing a switch.
 var immutableFields = map[schema.GroupKind][]Immutable{
-	{Group: "ec2.aws.upbound.io", Kind: "VPC"}:    {{Path: "spec.forProvider.cidrBlock"}},
-	{Group: "ec2.aws.upbound.io", Kind: "Subnet"}: {{Path: "spec.forProvider.cidrBlock"}, {Path: "spec.forProvider.availabilityZone"}},
+	{Group: "ec2.aws.upbound.io", Kind: "VPC"}: {{Path: "spec.forProvider.cidrBlock", Field: "network.cidr"}},
+	{Group: "ec2.aws.upbound.io", Kind: "Subnet"}: {
+		{Path: "spec.forProvider.cidrBlock", Field: "network.cidr"},
+		{Path: "spec.forProvider.availabilityZone", Field: "network.availabilityZones"},
+	},
 	{Group: "rds.aws.upbound.io", Kind: "Instance"}: {
 		{Path: "spec.forProvider.engine"},
-		{Path: "spec.forProvider.engineVersion", Same: sameMajor},
+		{Path: "spec.forProvider.engineVersion", Same: sameMajor, Field: "database.engineVersion"},
 		{Path: "spec.forProvider.dbName"},
 		{Path: "spec.forProvider.username"},
 		{Path: "spec.forProvider.storageEncrypted"},
 	},
 	{Group: "eks.aws.upbound.io", Kind: "NodeGroup"}: {
-		{Path: "spec.forProvider.instanceTypes"},
-		{Path: "spec.forProvider.amiType"},
+		{Path: "spec.forProvider.instanceTypes", Field: "cluster.nodeGroups.<group>.instanceType"},
+		{Path: "spec.forProvider.amiType", Field: "cluster.nodeGroups.<group>.instanceType"},
 		{Path: "spec.forProvider.capacityType"},
 		// EKS cannot add a launch template to a node group created without
 		// one, nor change its id or name; a new version is an in-place
@@ -87,7 +93,7 @@ func (s *State) GuardReplacement() error {
 				same = reflect.DeepEqual
 			}
 			if !same(was, want) {
-				problems = append(problems, fmt.Sprintf("%s %q: %s would change from %v to %v", gk.Kind, name, strings.TrimPrefix(f.Path, "spec.forProvider."), was, want))
+				problems = append(problems, fmt.Sprintf("%s %q: %s would change from %v to %v%s", gk.Kind, name, strings.TrimPrefix(f.Path, "spec.forProvider."), was, want, f.claim()))
 			}
 		}
 	}
@@ -98,6 +104,14 @@ func (s *State) GuardReplacement() error {
 	return fmt.Errorf("refusing changes that AWS can only make by replacing existing resources: %s; "+
 		"keep the current values in the claim, or plan the migration (for example a new environment, or a database restored from a snapshot)",
 		strings.Join(problems, "; "))
+}
+
+// claim names the claim field that sets the value, "" if none does.
+func (f Immutable) claim() string {
+	if f.Field == "" {
+		return ""
+	}
+	return " (set by the claim's spec.parameters." + f.Field + ")"
 }
 
 func value(u *composed.Unstructured, path string) (any, bool) {

@@ -35,7 +35,7 @@ func TestGuardReplacement(t *testing.T) {
 			reason:   "A major engine upgrade is refused.",
 			observed: mr("rds.aws.upbound.io/v1beta2", "Instance", map[string]any{"engineVersion": "15.4"}, nil),
 			desired:  mr("rds.aws.upbound.io/v1beta2", "Instance", map[string]any{"engineVersion": "16.3"}, nil),
-			want:     `Instance "r": engineVersion would change from 15.4 to 16.3`,
+			want:     `Instance "r": engineVersion would change from 15.4 to 16.3 (set by the claim's spec.parameters.database.engineVersion)`,
 		},
 		"ClassChange": {
 			reason:   "An instance class change is an in-place modification.",
@@ -46,7 +46,7 @@ func TestGuardReplacement(t *testing.T) {
 			reason:   "A subnet CIDR cannot change in place.",
 			observed: mr("ec2.aws.upbound.io/v1beta1", "Subnet", map[string]any{"cidrBlock": "10.0.0.0/18"}, nil),
 			desired:  mr("ec2.aws.upbound.io/v1beta1", "Subnet", map[string]any{"cidrBlock": "10.1.0.0/18"}, nil),
-			want:     `Subnet "r": cidrBlock would change from 10.0.0.0/18 to 10.1.0.0/18`,
+			want:     `Subnet "r": cidrBlock would change from 10.0.0.0/18 to 10.1.0.0/18 (set by the claim's spec.parameters.network.cidr)`,
 		},
 		"NodeGroupInstanceTypes": {
 			reason:   "Node group instance types force a new node group.",
