@@ -37,6 +37,7 @@ func testFacts() Facts {
 					"CreateMultipartUpload": {"kms:GenerateDataKey"}, "UploadPart": {"kms:Decrypt"}},
 				ViaService: "s3.<region>.amazonaws.com", EncryptionContextKey: "aws:s3:arn",
 			},
+			S3OwnAccount: facts.ConditionKey{Key: "s3:ResourceAccount"},
 		},
 		Charts: facts.ChartFacts{Charts: map[string]facts.Chart{
 			"airflow": {Chart: "airflow", Defaults: map[string]any{"migrateDatabaseJob.useHelmHooks": true}},

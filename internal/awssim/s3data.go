@@ -50,12 +50,12 @@ func (a *Account) S3Request(roleArn, op, bucket, key string) *AWSError {
 		if owner == "" || owner == a.ID {
 			return awsErr(ruleS3Access, op, "NoSuchBucket", "The specified bucket does not exist: %s", bucket)
 		}
-		if !decide(docs, request{action: s3Action, resource: objectARN, context: map[string]string{"s3:ResourceAccount": owner}}) {
+		if !decide(docs, request{action: s3Action, resource: objectARN, context: map[string]string{a.Facts.IAM.S3OwnAccount.Key: owner}}) {
 			return denied(roleArn, op, s3Action, objectARN)
 		}
 		return nil
 	}
-	if !decide(docs, request{action: s3Action, resource: objectARN, context: map[string]string{"s3:ResourceAccount": a.ID}}) {
+	if !decide(docs, request{action: s3Action, resource: objectARN, context: map[string]string{a.Facts.IAM.S3OwnAccount.Key: a.ID}}) {
 		return denied(roleArn, op, s3Action, objectARN)
 	}
 	sse := a.defaultEncryption(b)

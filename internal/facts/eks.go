@@ -28,6 +28,9 @@ type EKSFacts struct {
 	AddonsSource Source `json:"addonsSource"`
 	// ClusterAutoscalerSource is where the autoscaler tags were read.
 	ClusterAutoscalerSource Source `json:"clusterAutoscalerSource"`
+	// NodeGroupsMatchBeforeUpgrade: EKS upgrades a control plane only when
+	// every managed node group runs its version (cluster/versions.go).
+	NodeGroupsMatchBeforeUpgrade Source `json:"nodeGroupsMatchBeforeUpgrade"`
 	// NodeLaunchTemplate is what a managed node group's launch template
 	// holds, and what EKS refuses in it.
 	NodeLaunchTemplate       NodeLaunchTemplate `json:"nodeLaunchTemplate"`

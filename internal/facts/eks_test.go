@@ -20,6 +20,7 @@ func TestEKSSources(t *testing.T) {
 	checkSource(t, "eks nodeGroupMaxSize", EKS.NodeGroupMaxSizeSource)
 	checkSource(t, "eks nodeGroupScaling", EKS.NodeGroupScaling.Source)
 	checkSource(t, "eks addons", EKS.AddonsSource)
+	checkSource(t, "eks nodeGroupsMatchBeforeUpgrade", EKS.NodeGroupsMatchBeforeUpgrade)
 	checkSource(t, "eks cluster autoscaler", EKS.ClusterAutoscalerSource)
 	checkSource(t, "eks nodeLaunchTemplate", EKS.NodeLaunchTemplateSource)
 	checkSource(t, "eks clusterAuth", EKS.ClusterAuth.Source)

@@ -11,6 +11,15 @@ import (
 type IAMFacts struct {
 	Controllers map[string]ControllerPolicy `json:"controllers"`
 	S3SSEKMS    S3SSEKMS                    `json:"s3SseKms"`
+	// S3OwnAccount is the condition key that limits S3 grants to buckets
+	// of one account (bucket names are global).
+	S3OwnAccount ConditionKey `json:"s3OwnAccount"`
+}
+
+// ConditionKey is an IAM policy condition key and where it is documented.
+type ConditionKey struct {
+	Key    string `json:"key"`
+	Source Source `json:"source"`
 }
 
 // S3SSEKMS is what S3 asks of KMS, with the requester's credentials, for an

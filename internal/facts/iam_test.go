@@ -33,6 +33,11 @@ func TestIAM(t *testing.T) {
 // TestS3SSEKMS: the KMS actions S3 needs are named per operation, with
 // sources, and the context keys are the ones S3 sets.
 func TestS3SSEKMS(t *testing.T) {
+	if o := IAM.S3OwnAccount; o.Key == "" {
+		t.Error("iam.yaml s3OwnAccount: the condition key must be set")
+	} else {
+		checkSource(t, "iam.yaml s3OwnAccount", o.Source)
+	}
 	f := IAM.S3SSEKMS
 	if len(f.Sources) == 0 {
 		t.Error("s3SseKms: no sources")

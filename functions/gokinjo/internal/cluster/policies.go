@@ -257,7 +257,7 @@ func (c *cluster) lakePolicy(a lakeAccess) string {
 	// from the claim, so another account could own one under a name it
 	// guessed (a squatter's bucket with an open policy would otherwise take
 	// the ETL's writes).
-	ownAccount := map[string]map[string]any{"StringEquals": {"s3:ResourceAccount": c.accountID()}}
+	ownAccount := map[string]map[string]any{"StringEquals": {facts.IAM.S3OwnAccount.Key: c.accountID()}}
 	list := allow([]string{"s3:ListBucket", "s3:GetBucketLocation"}, buckets...)
 	list.Condition = ownAccount
 	obj := allow(objectActions, objects...)

@@ -67,6 +67,9 @@ func TestAddonValues(t *testing.T) {
 		addonLBController + ":enableServiceMutatorWebhook": false,
 		// ReadWriteOnce volume: a rolling update's new pod never attaches.
 		addonMonitoring + ":grafana.deploymentStrategy.type": "Recreate",
+		// The chart's default chown init container runs as root
+		// (charts.yaml grafana.initChownData.enabled); fsGroup suffices.
+		addonMonitoring + ":grafana.initChownData.enabled": false,
 		// EKS's control plane and kube-proxy metrics are out of reach.
 		addonMonitoring + ":kubeControllerManager.enabled": false,
 		addonMonitoring + ":kubeScheduler.enabled":         false,
