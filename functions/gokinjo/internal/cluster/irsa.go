@@ -32,9 +32,9 @@ type serviceAccount struct {
 	policy func(c *cluster) string
 	// managed are AWS managed policies attached to the role.
 	managed []string
-	// lake is an app's use of the data lake: its inline policy follows
-	// from it (lakePolicy).
-	lake *lakeAccess
+	// lakeTiers are the data-lake tiers an app reads and writes: its inline
+	// policy follows from them (lakePolicy).
+	lakeTiers []string
 }
 
 // document is the role's inline policy, "" if it has none.
@@ -42,8 +42,8 @@ func (sa serviceAccount) document(c *cluster) string {
 	switch {
 	case sa.policy != nil:
 		return sa.policy(c)
-	case sa.lake != nil:
-		return c.lakePolicy(*sa.lake)
+	case len(sa.lakeTiers) > 0:
+		return c.lakePolicy(sa.lakeTiers)
 	}
 	return ""
 }
@@ -56,8 +56,8 @@ func (c *cluster) serviceAccounts() []serviceAccount {
 		{key: saClusterAutoscaler, namespace: kubeSystem, name: "cluster-autoscaler", policy: clusterAutoscalerPolicy},
 		{key: saLBController, namespace: kubeSystem, name: "aws-load-balancer-controller", policy: lbControllerPolicy},
 		{key: saEBSCSI, namespace: kubeSystem, name: "ebs-csi-controller-sa", managed: []string{"service-role/AmazonEBSCSIDriverPolicy"}},
-		{key: saAirflowWorker, namespace: app, name: "airflow-worker", lake: &airflowLake},
-		{key: saAirflowScheduler, namespace: app, name: "airflow-scheduler", lake: &airflowLake},
+		{key: saAirflowWorker, namespace: app, name: "airflow-worker", lakeTiers: airflowTiers},
+		{key: saAirflowScheduler, namespace: app, name: "airflow-scheduler", lakeTiers: airflowTiers},
 	}
 }
 

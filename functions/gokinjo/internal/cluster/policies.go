@@ -208,20 +208,15 @@ func (c *cluster) bucketName(tier string) string {
 	return naming.BucketName(c.p.Owner, tier, "")
 }
 
-// lakeAccess is an app's use of the data lake: the tiers it reads and
-// writes. Only Airflow has one; the API reads PostgreSQL only
-// (services/api) and has no role.
-type lakeAccess struct {
-	tiers []string
-}
-
 // lakeOps are the S3 operations of a data-lake user. A write may be a
 // multipart upload (clients switch to it for large files) and may be
 // aborted.
 var lakeOps = []string{"GetObject", "PutObject", "CreateMultipartUpload", "UploadPart"}
 
-// airflowLake is the ETL's data-lake access: every tier.
-var airflowLake = lakeAccess{tiers: []string{naming.BucketRaw, naming.BucketProcessed, naming.BucketCurated}}
+// airflowTiers are the tiers the ETL reads and writes: every one. Only
+// Airflow uses the data lake; the API reads PostgreSQL only (services/api)
+// and has no role.
+var airflowTiers = []string{naming.BucketRaw, naming.BucketProcessed, naming.BucketCurated}
 
 // DataLakeAccess maps each app service account (<namespace>/<name>, as in
 // status.serviceAccountRoleArns) to the S3 operations it performs on which
@@ -231,11 +226,11 @@ func DataLakeAccess(p v1alpha1.ClusterParameters) map[string]map[string][]string
 	c := &cluster{p: p}
 	out := map[string]map[string][]string{}
 	for _, sa := range c.serviceAccounts() {
-		if sa.lake == nil {
+		if len(sa.lakeTiers) == 0 {
 			continue
 		}
 		byBucket := map[string][]string{}
-		for _, t := range sa.lake.tiers {
+		for _, t := range sa.lakeTiers {
 			byBucket[c.bucketName(t)] = lakeOps
 		}
 		out[sa.namespace+"/"+sa.name] = byBucket
@@ -246,10 +241,10 @@ func DataLakeAccess(p v1alpha1.ClusterParameters) map[string]map[string][]string
 // lakePolicy allows listing the buckets and the object actions on them and,
 // when the buckets use SSE-KMS, the KMS actions S3 calls with the role's
 // credentials for those operations (facts data/iam.yaml s3SseKms).
-func (c *cluster) lakePolicy(a lakeAccess) string {
+func (c *cluster) lakePolicy(tiers []string) string {
 	objectActions := []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"}
 	var buckets, objects []string
-	for _, t := range a.tiers {
+	for _, t := range tiers {
 		buckets = append(buckets, c.bucketARN(t))
 		objects = append(objects, c.bucketARN(t)+"/*")
 	}
@@ -264,7 +259,7 @@ func (c *cluster) lakePolicy(a lakeAccess) string {
 	obj.Condition = ownAccount
 	st := []statement{list, obj}
 	if c.p.BucketEncryption == v1alpha1.EncryptionKMS {
-		st = append(st, c.lakeKMS(facts.IAM.S3SSEKMS.ActionsFor(lakeOps...), a.tiers))
+		st = append(st, c.lakeKMS(facts.IAM.S3SSEKMS.ActionsFor(lakeOps...), tiers))
 	}
 	return document(st...)
 }
