@@ -85,7 +85,12 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 		return rsp, nil
 	}
 
-	xr := compose.NewXR(oxr.Resource, dxr.Resource)
+	required, err := request.GetRequiredResources(req)
+	if err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot get required resources"))
+		return rsp, nil
+	}
+	xr := compose.NewXR(oxr.Resource, dxr.Resource).WithRequired(required)
 	state := compose.NewState(observed)
 	err = layer.Compose(ctx, xr, state)
 	if err == nil {

@@ -9,6 +9,7 @@ import (
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
@@ -156,5 +157,62 @@ func TestRunFunctionNetwork(t *testing.T) {
 				t.Errorf("ttl: %s", diff)
 			}
 		})
+	}
+}
+
+// TestRunFunctionSameClaim plays Crossplane's requirements protocol for an
+// XEnvironment whose claim was deleted and applied again while its old XR is
+// still being deleted: the first call asks for the claim's resources, the
+// second, given them, composes nothing and says why on the XR and claim.
+func TestRunFunctionSameClaim(t *testing.T) {
+	xr := `{"apiVersion": "platform.gokinjo.io/v1alpha1", "kind": "XEnvironment",
+		"metadata": {"name": "gokinjo-new12", "creationTimestamp": "2026-12-01T10:00:05Z",
+			"labels": {"crossplane.io/claim-namespace": "team-a", "crossplane.io/claim-name": "gokinjo"}},
+		"spec": {"parameters": {"environment": "dev"}}}`
+	oldCluster := `{"apiVersion": "eks.aws.upbound.io/v1beta1", "kind": "Cluster",
+		"metadata": {"name": "gokinjo-old34-x1-c9", "deletionTimestamp": "2026-12-01T10:00:03Z",
+			"labels": {"crossplane.io/claim-namespace": "team-a", "crossplane.io/claim-name": "gokinjo", "platform.gokinjo.io/environment-id": "gokinjo-old34"}}}`
+	f := NewFunction(logging.NewNopLogger())
+
+	req := newRequest(xr, nil)
+	// Crossplane sends each call over gRPC: the function's answer never
+	// changes the request it sends again.
+	first, err := f.RunFunction(context.Background(), proto.Clone(req).(*fnv1.RunFunctionRequest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked := first.GetRequirements().GetResources()
+	if sel := asked["claim:Cluster.eks.aws.upbound.io"]; sel.GetApiVersion() != "eks.aws.upbound.io/v1beta1" || sel.GetMatchLabels().GetLabels()["crossplane.io/claim-name"] != "gokinjo" || sel.GetMatchLabels().GetLabels()["crossplane.io/claim-namespace"] != "team-a" {
+		t.Fatalf("first call: want a requirement for the claim's EKS clusters, got %v", asked)
+	}
+
+	// What Crossplane fetched: the old XR's cluster, still being deleted;
+	// nothing of the other kinds.
+	req.RequiredResources = map[string]*fnv1.Resources{}
+	for name := range asked {
+		req.RequiredResources[name] = &fnv1.Resources{}
+	}
+	req.RequiredResources["claim:Cluster.eks.aws.upbound.io"] = &fnv1.Resources{Items: []*fnv1.Resource{{Resource: resource.MustStructJSON(oldCluster)}}}
+	second, err := f.RunFunction(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(first.GetRequirements(), second.GetRequirements(), protocmp.Transform()); diff != "" {
+		t.Errorf("the requirements must be stable for Crossplane to stop calling (-first +second):\n%s", diff)
+	}
+	if n := len(second.GetDesired().GetResources()); n != 0 {
+		t.Errorf("while the old XR's resources exist the new XR must compose nothing, got %d resources", n)
+	}
+	if second.GetDesired().GetComposite().GetReady() != fnv1.Ready_READY_FALSE {
+		t.Errorf("the XR must not be ready while it composes nothing, got %v", second.GetDesired().GetComposite().GetReady())
+	}
+	var msg string
+	for _, c := range second.GetConditions() {
+		if c.GetType() == "ResourcesReady" && c.GetTarget() == fnv1.Target_TARGET_COMPOSITE_AND_CLAIM {
+			msg = c.GetMessage()
+		}
+	}
+	if !strings.Contains(msg, `waiting for 1 resource of XEnvironment "gokinjo-old34" of the same claim team-a/gokinjo to be deleted (Cluster "gokinjo-old34-x1-c9" among them)`) {
+		t.Errorf("the claim must say what it waits for, got ResourcesReady %q", msg)
 	}
 }

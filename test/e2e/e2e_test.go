@@ -144,6 +144,9 @@ func TestEndToEnd(t *testing.T) {
 	// A kill while RunFunction calls are in flight: nothing composed is
 	// deleted, and the claim converges after the restart.
 	scenario(t, "fault/function-kill-during-create", func(t *testing.T) { h.faultKillDuringCreate(t) })
+	// That claim deleted and applied again at once: the new XR waits for
+	// the old one (reapply_test.go).
+	scenario(t, "fault/claim-reapplied-while-deleting", func(t *testing.T) { h.faultReapplyWhileDeleting(t, "gokinjo-e2e-kill") })
 
 	h.figs.add("RunFunction calls, whole run: %d (Crossplane metric), %d (function log)", h.functionCalls(), h.functionLogCalls())
 	h.memoryFigures("end of run")

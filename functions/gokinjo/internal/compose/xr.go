@@ -5,8 +5,11 @@ import (
 	"fmt"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composite"
 	"github.com/crossplane/function-sdk-go/response"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	kjson "sigs.k8s.io/json"
 )
 
@@ -17,6 +20,11 @@ type XR struct {
 	desired    *composite.Unstructured
 	conditions []Condition
 	warnings   []string
+	// required is what Crossplane supplied of the function's required
+	// resources, by requirement name; requirements is what the layer asks
+	// for in this response.
+	required     map[string][]resource.Required
+	requirements map[string]*fnv1.ResourceSelector
 }
 
 // NewXR wraps the observed and desired composite resource of a request.
@@ -24,8 +32,37 @@ func NewXR(observed, desired *composite.Unstructured) *XR {
 	return &XR{observed: observed, desired: desired}
 }
 
+// WithRequired gives the XR the required resources Crossplane supplied in
+// the request (request.GetRequiredResources).
+func (x *XR) WithRequired(r map[string][]resource.Required) *XR {
+	x.required = r
+	return x
+}
+
+// Require asks Crossplane for the resources sel selects, under name, and
+// returns them once supplied. On the call that first asks, ok is false:
+// Crossplane fetches them and calls again within the same reconcile, and
+// only that call's answer counts. With realtime compositions (on in v2)
+// Crossplane then supplies them from the first call of every later
+// reconcile and reconciles the XR when they change (crossplane v2.4.0
+// internal/xfn/required_resources.go, composite/composition_functions.go).
+func (x *XR) Require(name string, sel *fnv1.ResourceSelector) (items []*unstructured.Unstructured, ok bool) {
+	if x.requirements == nil {
+		x.requirements = map[string]*fnv1.ResourceSelector{}
+	}
+	x.requirements[name] = sel
+	got, ok := x.required[name]
+	for _, r := range got {
+		items = append(items, r.Resource)
+	}
+	return items, ok
+}
+
 // Name of the composite resource.
 func (x *XR) Name() string { return x.observed.GetName() }
+
+// Created is when the composite resource was created.
+func (x *XR) Created() metav1.Time { return x.observed.GetCreationTimestamp() }
 
 // Labels of the composite resource (a claim's XR carries the claim's name
 // and namespace in Crossplane's claim labels).
@@ -106,8 +143,12 @@ func (x *XR) Warnings() []string { return x.warnings }
 // Conditions returns the recorded conditions.
 func (x *XR) Conditions() []Condition { return x.conditions }
 
-// Apply writes the recorded conditions and warnings to the response.
+// Apply writes the recorded conditions, warnings and requirements to the
+// response.
 func (x *XR) Apply(rsp *fnv1.RunFunctionResponse) {
+	if len(x.requirements) > 0 {
+		rsp.Requirements = &fnv1.Requirements{Resources: x.requirements}
+	}
 	for _, c := range x.conditions {
 		var o *response.ConditionOption
 		if c.Status {

@@ -24,6 +24,9 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := xr.Parameters(&p); err != nil {
 		return err
 	}
+	if yieldToEarlier(xr, s) {
+		return nil
+	}
 	prefix, err := namePrefix(xr, s, p)
 	if err != nil {
 		return err
