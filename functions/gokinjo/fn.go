@@ -11,6 +11,7 @@ import (
 	"github.com/crossplane/function-sdk-go/request"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/response"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/gokinjo/platform/functions/gokinjo/internal/cluster"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
@@ -89,6 +90,11 @@ func (f *Function) RunFunction(ctx context.Context, req *fnv1.RunFunctionRequest
 	if err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot get required resources"))
 		return rsp, nil
+	}
+	if len(required) > 0 {
+		// Only an XEnvironment waiting for its claim's previous XR asks:
+		// say how big that makes the request (the receive limit, main.go).
+		log.Debug("Required resources", "request-bytes", proto.Size(req))
 	}
 	xr := compose.NewXR(oxr.Resource, dxr.Resource).WithRequired(required)
 	state := compose.NewState(observed)

@@ -181,6 +181,9 @@ func TestRunFunctionSameClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if n := len(first.GetDesired().GetResources()); n != 0 {
+		t.Errorf("first call: nothing may be composed before the claim's resources are known, got %d", n)
+	}
 	asked := first.GetRequirements().GetResources()
 	if sel := asked["claim:Cluster.eks.aws.upbound.io"]; sel.GetApiVersion() != "eks.aws.upbound.io/v1beta1" || sel.GetMatchLabels().GetLabels()["crossplane.io/claim-name"] != "gokinjo" || sel.GetMatchLabels().GetLabels()["crossplane.io/claim-namespace"] != "team-a" {
 		t.Fatalf("first call: want a requirement for the claim's EKS clusters, got %v", asked)

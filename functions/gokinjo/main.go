@@ -45,7 +45,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.tlsCertsDir, "tls-certs-dir", os.Getenv(certsEnv),
 		"Directory containing server certs (tls.key, tls.crt) and the CA used to verify client certificates (ca.crt) ($"+certsEnv+").")
 	fs.BoolVar(&o.insecure, "insecure", false, "Run without mTLS credentials. If you supply this flag --tls-certs-dir will be ignored.")
-	fs.IntVar(&o.maxRecvMessageSize, "max-recv-message-size", 4, "Maximum size of received messages in MB.")
+	// Above the SDK's 4 MB: an environment waiting for its claim's previous
+	// XR receives that XR's managed resources, whole (docs/operations.md).
+	fs.IntVar(&o.maxRecvMessageSize, "max-recv-message-size", 16, "Maximum size of received messages in MB.")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -18,7 +18,7 @@ import (
 func TestParse(t *testing.T) {
 	rt := facts.Crossplane.FunctionRuntime
 	t.Setenv(rt.TLSServerCertsEnv, rt.TLSServerCertsDir)
-	defaults := options{network: "tcp", address: ":9443", tlsCertsDir: rt.TLSServerCertsDir, maxRecvMessageSize: 4}
+	defaults := options{network: "tcp", address: ":9443", tlsCertsDir: rt.TLSServerCertsDir, maxRecvMessageSize: 16}
 	insecure := defaults
 	insecure.insecure = true
 	cases := map[string]struct {

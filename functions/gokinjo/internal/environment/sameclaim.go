@@ -2,7 +2,6 @@ package environment
 
 import (
 	"fmt"
-	"sort"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -156,18 +155,20 @@ func (a order) before(b order) bool {
 
 // yieldToEarlier holds this XEnvironment back, composing nothing, while
 // something of another XEnvironment of its claim exists, and records on the
-// XR what it waits for. It reports whether it did.
+// XR what it waits for. It reports whether it did. It also composes nothing
+// on the call that first asks: Crossplane calls again with what it asked for
+// and uses only that answer.
 func yieldToEarlier(xr *compose.XR, s *compose.State) bool {
-	others, _ := heldBack(xr, s)
+	others, supplied := heldBack(xr, s)
+	if !supplied {
+		s.Wait("Crossplane to supply the claim's XRs and managed resources (the function's required resources)")
+		return true
+	}
 	if len(others) == 0 {
 		return false
 	}
 	claim := xr.Labels()[naming.LabelClaimNamespace] + "/" + xr.Labels()[naming.LabelClaimName]
-	// Name an XEnvironment if one is there, else the first resource.
-	sort.SliceStable(others, func(i, j int) bool {
-		return others[i].GetKind() == v1alpha1.KindEnvironment && others[j].GetKind() != v1alpha1.KindEnvironment
-	})
-	first := others[0]
+	first := mostTelling(others)
 	if first.GetKind() == v1alpha1.KindEnvironment {
 		state := "it exists: delete the XEnvironment you do not want"
 		if ts := first.GetDeletionTimestamp(); ts != nil {
@@ -180,7 +181,47 @@ func yieldToEarlier(xr *compose.XR, s *compose.State) bool {
 	if len(others) == 1 {
 		what = "1 resource"
 	}
-	s.Wait(fmt.Sprintf("%s of XEnvironment %q of the same claim %s to be deleted (%s %q among them): they hold the same AWS names, so this one composes nothing until they are gone",
-		what, first.GetLabels()[naming.LabelEnvironmentID], claim, first.GetKind(), first.GetName()))
+	among := fmt.Sprintf("%s %q among them", first.GetKind(), first.GetName())
+	if c := syncedFalse(first); c != nil {
+		among += fmt.Sprintf(", Synced=False since %s: %s", c["lastTransitionTime"], c["message"])
+	}
+	s.Wait(fmt.Sprintf("%s of XEnvironment %q of the same claim %s to be deleted (%s): they hold the same AWS names, so this one composes nothing until they are gone",
+		what, first.GetLabels()[naming.LabelEnvironmentID], claim, among))
 	return true
+}
+
+// mostTelling is the one to name of what holds the environment back: an
+// XEnvironment, else a resource whose provider reports an error (a deletion
+// AWS refuses, which will not end by itself), else one being deleted, else
+// the first (one a Usage still holds has no deletion timestamp yet).
+func mostTelling(others []*unstructured.Unstructured) *unstructured.Unstructured {
+	rank := func(o *unstructured.Unstructured) int {
+		switch {
+		case o.GetKind() == v1alpha1.KindEnvironment:
+			return 0
+		case syncedFalse(o) != nil:
+			return 1
+		case o.GetDeletionTimestamp() != nil:
+			return 2
+		}
+		return 3
+	}
+	best := others[0]
+	for _, o := range others[1:] {
+		if rank(o) < rank(best) {
+			best = o
+		}
+	}
+	return best
+}
+
+// syncedFalse is a resource's Synced condition if it is False.
+func syncedFalse(o *unstructured.Unstructured) map[string]any {
+	conds, _, _ := unstructured.NestedSlice(o.Object, "status", "conditions")
+	for _, c := range conds {
+		if m, ok := c.(map[string]any); ok && m["type"] == "Synced" && m["status"] == "False" {
+			return m
+		}
+	}
+	return nil
 }

@@ -44,6 +44,16 @@ func sameClaimMR(apiVersion, kind, name, envID string) map[string]any {
 	}}}
 }
 
+// withSynced is o with a Synced=False condition.
+func withSynced(o map[string]any, since, msg string) map[string]any {
+	out := map[string]any{}
+	for k, v := range o {
+		out[k] = v
+	}
+	out["status"] = map[string]any{"conditions": []any{map[string]any{"type": "Synced", "status": "False", "reason": "ReconcileError", "lastTransitionTime": since, "message": msg}}}
+	return out
+}
+
 // supplied is what Crossplane fetches for every requirement: the objects
 // given, each under its kind's requirement, and nothing for the others.
 func supplied(objs ...map[string]any) map[string][]resource.Required {
@@ -77,8 +87,9 @@ func TestYieldToEarlierOfClaim(t *testing.T) {
 		asks     bool   // the response asks for the claim's resources
 	}{
 		"FirstCall": {
-			reason: "On the call that first asks, Crossplane has not fetched the claim's resources: the answer is discarded, as Crossplane calls again with them.",
-			asks:   true,
+			reason:  "On the call that first asks, Crossplane has not fetched the claim's resources: nothing is composed (Crossplane calls again with them and uses only that answer).",
+			waiting: "Crossplane to supply the claim's XRs and managed resources",
+			asks:    true,
 		},
 		"OnlyItself": {
 			reason:   "The claim's only XEnvironment (itself) composes.",
@@ -110,6 +121,12 @@ func TestYieldToEarlierOfClaim(t *testing.T) {
 			reason:   "The old XR goes within a second, its managed resources are deleted for minutes (in the Usages' order): they still hold the names.",
 			required: supplied(me, oldCluster, oldBucket),
 			waiting:  `2 resources of XEnvironment "gokinjo-old34" of the same claim team-a/gokinjo to be deleted (Cluster "gokinjo-old34-x1-c9" among them)`,
+			asks:     true,
+		},
+		"StuckDeletionNamed": {
+			reason:   "A deletion AWS refuses never ends by itself: the resource whose provider reports it is named, with its message.",
+			required: supplied(me, oldCluster, withSynced(oldBucket, "2026-12-01T10:01:00Z", "delete failed: BucketNotEmpty")),
+			waiting:  `(Bucket "gokinjo-old34-x2-b1" among them, Synced=False since 2026-12-01T10:01:00Z: delete failed: BucketNotEmpty)`,
 			asks:     true,
 		},
 		"CreatedByHandWithClaimLabels": {
@@ -152,7 +169,7 @@ func TestYieldToEarlierOfClaim(t *testing.T) {
 			// A composing environment may wait for other things (the
 			// workloads layer for its cluster), never for the claim's.
 			waiting := strings.Join(s.Waiting(), "; ")
-			if yields := strings.Contains(waiting, "of the same claim"); yields != (tc.waiting != "") || !strings.Contains(waiting, tc.waiting) {
+			if yields := strings.Contains(waiting, "of the same claim") || strings.Contains(waiting, "Crossplane to supply"); yields != (tc.waiting != "") || !strings.Contains(waiting, tc.waiting) {
 				t.Errorf("%s\nwaiting: want %q, got %q", tc.reason, tc.waiting, waiting)
 			}
 
