@@ -228,6 +228,9 @@ func (a *Account) apply(xrName, compName string, desired *unstructured.Unstructu
 		}
 		r.State, r.Err = StateFailed, e
 		r.Message = createMessage(gk.Kind, name, e)
+		if e.AtObserve {
+			r.Message = observeMessage(gk.Kind, name, e)
+		}
 		// AWS created nothing: no id, no status.atProvider.
 		r.Observed = u
 		setFailed(r.Observed, r.Message)

@@ -16,6 +16,9 @@ type AWSError struct {
 	Message string
 	// Rule names the simulator rule that fired, for the README and test output.
 	Rule string
+	// AtObserve: the provider's first look (its Read, before any create)
+	// fails, so it never calls Create.
+	AtObserve bool
 }
 
 func (e *AWSError) Error() string {
@@ -59,6 +62,13 @@ func setFailed(u *unstructured.Unstructured, msg string) {
 // create call fails.
 func createMessage(kind, name string, e *AWSError) string {
 	return fmt.Sprintf("create failed: async create failed: failed to create the resource: [{0 creating %s (%s): %s  []}]", kind, name, e.Error())
+}
+
+// observeMessage is the message upjet's no-fork provider writes when its
+// Read fails (crossplane-runtime "observe failed", upjet v1.5
+// external_tfpluginsdk.go Observe).
+func observeMessage(kind, name string, e *AWSError) string {
+	return fmt.Sprintf("observe failed: failed to observe the resource: [{0 reading %s (%s): %s  []}]", kind, name, e.Error())
 }
 
 // updateMessage is the message written when the AWS update call fails; the

@@ -93,12 +93,16 @@ func (nr nameRule) check(a *Account, r *Resource) *AWSError {
 		a.Cloud.mu.Lock()
 		defer a.Cloud.mu.Unlock()
 		if o, ok := a.Cloud.buckets[name]; ok && o != r && o.inAWS() {
-			code := "BucketAlreadyExists"
-			owner := "another account"
-			if a.Cloud.owner[name] == a.ID {
-				code, owner = nr.taken, "this account ("+o.Name+")"
+			if a.Cloud.owner[name] != a.ID {
+				// The provider's Read (HeadBucket) of another account's
+				// bucket is answered 403, so it never gets to CreateBucket
+				// (terraform-provider-aws internal/service/s3/bucket.go
+				// findBucket: only 404 and NoSuchBucket mean "not there").
+				e := awsErr("names-unique", "HeadBucket", "Forbidden", "https response error StatusCode: 403: bucket %q exists and belongs to another account (S3 bucket names are shared by all accounts)", name)
+				e.AtObserve = true
+				return e
 			}
-			return awsErr("names-unique", nr.op, code, "The requested bucket name %q is not available: it is owned by %s. The bucket namespace is shared by all users of the system.", name, owner)
+			return awsErr("names-unique", nr.op, nr.taken, "The requested bucket name %q is not available: it is owned by this account (%s). The bucket namespace is shared by all users of the system.", name, o.Name)
 		}
 		a.Cloud.buckets[name] = r
 		a.Cloud.owner[name] = a.ID

@@ -83,9 +83,9 @@ func TestDeleteEnvironments(t *testing.T) {
 // the same simulated AWS. Names are unique per claim and region
 // (docs/naming.md), not per account: account-wide names (IAM roles,
 // budgets) may repeat in another account, but S3 bucket names are global,
-// so the same claim in a second account must be refused by S3 with
-// BucketAlreadyExists (never adopt the first account's buckets) and nothing
-// else; the claim's dataLake.bucketSuffix is what keeps them apart.
+// so the same claim in a second account must be refused by S3 (the
+// provider's HeadBucket answered 403: it never adopts the first account's
+// buckets) and nothing else; the claim's dataLake.bucketSuffix is what keeps them apart.
 func TestSecondAccount(t *testing.T) {
 	cloud := awssim.NewCloud()
 	first := awssim.NewAccount(cloud, awssim.AccountID)
@@ -98,14 +98,14 @@ func TestSecondAccount(t *testing.T) {
 			continue
 		}
 		switch {
-		case f.Err.Rule == "names-unique" && f.Kind == "Bucket" && strings.Contains(f.Message, "BucketAlreadyExists"):
+		case f.Err.Rule == "names-unique" && f.Kind == "Bucket" && strings.Contains(f.Message, "HeadBucket, api error Forbidden"):
 			buckets++
 		case f.Err.Rule == "names-unique":
 			t.Errorf("second account: a name other than a bucket's collides: %s", f)
 		}
 	}
 	if want := 3 * len(envs); buckets != want {
-		t.Errorf("second account: %d buckets refused with BucketAlreadyExists, want %d (S3 names are global)", buckets, want)
+		t.Errorf("second account: %d buckets refused with 403 at HeadBucket, want %d (S3 names are global)", buckets, want)
 	}
 	for _, f := range first.Failures() {
 		if f.Err != nil && f.Err.Rule == "names-unique" {
