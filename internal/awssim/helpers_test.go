@@ -19,7 +19,8 @@ func testFacts() Facts {
 		}}},
 		RDS: facts.RDSFacts{Engine: "postgres", Major: "15", Versions: []facts.EngineVersion{
 			{Version: "15.4", Deprecated: true}, {Version: "15.12", PostGIS: "3.4.3"}, {Version: "15.15", PostGIS: "3.4.4"},
-		}, ReplicaUpgrades: facts.ReplicaUpgrades{Code: "DBUpgradeDependencyFailure", Message: "One or more of the DB Instance's read replicas need to be upgraded"}},
+		}, ReplicaUpgrades: facts.ReplicaUpgrades{Code: "DBUpgradeDependencyFailure", Message: "One or more of the DB Instance's read replicas need to be upgraded"},
+			GP3: facts.RDS.GP3},
 		EKS: facts.EKSFacts{DefaultStorageClass: "ebs-gp3-default", NodeGroupScaling: facts.NodeGroupScaling{
 			MinAboveDesired: "Minimum capacity %d can't be greater than desired size %d",
 			DesiredAboveMax: "desiredSize can't be greater than maxSize",

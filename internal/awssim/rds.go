@@ -3,6 +3,8 @@ package awssim
 import (
 	"strings"
 
+	"github.com/gokinjo/platform/internal/facts"
+
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -39,6 +41,24 @@ func fillInstance(u *unstructured.Unstructured, id string) {
 	SetAtProvider(u, ident, "identifier")
 	SetAtProvider(u, "db-"+strings.ToUpper(Hash(ident)[:26]), "resourceId")
 	SetAtProvider(u, "available", "status")
+	// gp3 performance as RDS sizes it (facts rds.yaml gp3): a fixed
+	// baseline below the threshold, at least the higher one from it on.
+	gp3 := facts.RDS.GP3
+	if size, ok := forProviderNumber(u, "allocatedStorage"); ok {
+		SetAtProvider(u, size, "allocatedStorage")
+		iops, throughput := float64(gp3.Below.IOPS), float64(gp3.Below.ThroughputMiBs)
+		if size >= float64(gp3.ThresholdGiB) {
+			iops, throughput = float64(gp3.AtOrAbove.IOPS), float64(gp3.AtOrAbove.ThroughputMiBs)
+			if v, ok := forProviderNumber(u, "iops"); ok {
+				iops = max(iops, v)
+			}
+			if v, ok := forProviderNumber(u, "storageThroughput"); ok {
+				throughput = max(throughput, v)
+			}
+		}
+		SetAtProvider(u, iops, "iops")
+		SetAtProvider(u, throughput, "storageThroughput")
+	}
 	// What runs, which provider-aws always reports: the version asked for
 	// here (a replica runs its source's; RDS may also move it on by itself).
 	if v, ok, _ := unstructured.NestedString(u.Object, "spec", "forProvider", "engineVersion"); ok {
@@ -62,4 +82,13 @@ func fillInstance(u *unstructured.Unstructured, id string) {
 func region(u *unstructured.Unstructured) string {
 	r, _, _ := unstructured.NestedString(u.Object, "spec", "forProvider", "region")
 	return r
+}
+
+// forProviderNumber is a number of spec.forProvider.
+func forProviderNumber(u *unstructured.Unstructured, path ...string) (float64, bool) {
+	v, ok, _ := unstructured.NestedFieldNoCopy(u.Object, append([]string{"spec", "forProvider"}, path...)...)
+	if !ok {
+		return 0, false
+	}
+	return number(v)
 }

@@ -15,6 +15,47 @@ func init() { // Rule registration.
 	onCreate(gk("rds", "Instance"), rdsEngineVersion)
 	onCreate(gk("rds", "Instance"), rdsReplicaSource)
 	onCreate(gk("rds", "Instance"), rdsReplicasUpgradeFirst)
+	onCreate(gk("rds", "Instance"), rdsGP3Performance)
+}
+
+// rdsGP3Performance: RDS for PostgreSQL refuses gp3 IOPS or throughput named
+// below the threshold size, and IOPS or throughput below the higher
+// baseline from it on (facts.RDS.GP3). Terraform sends them at create when
+// set, and on update when they change or, with a storage change, whenever
+// the new size is at or past the threshold (its resourceInstanceUpdate).
+func rdsGP3Performance(a *Account, r *Resource) *AWSError {
+	u, gp3 := r.Observed, a.Facts.RDS.GP3
+	size, sized := forProviderNumber(u, "allocatedStorage")
+	if fp(u, "storageType") != "gp3" || !sized {
+		return nil
+	}
+	iops, iopsSet := forProviderNumber(u, "iops")
+	throughput, throughputSet := forProviderNumber(u, "storageThroughput")
+	changed := func(field string, v float64, set bool) bool {
+		if !set {
+			return false
+		}
+		if !r.updating {
+			return true
+		}
+		was, ok, _ := unstructured.NestedFieldNoCopy(r.before.Object, "status", "atProvider", field)
+		w, _ := number(was)
+		return !ok || w != v
+	}
+	op := "CreateDBInstance"
+	if r.updating {
+		op = "ModifyDBInstance"
+	}
+	if size < float64(gp3.ThresholdGiB) {
+		if changed("iops", iops, iopsSet) || changed("storageThroughput", throughput, throughputSet) {
+			return awsErr("rds-gp3-performance", op, "InvalidParameterCombination", "%s (iops %v, storageThroughput %v at %v GiB)", gp3.BelowThresholdError, iops, throughput, size)
+		}
+		return nil
+	}
+	if (iopsSet && iops < float64(gp3.AtOrAbove.IOPS)) || (throughputSet && throughput < float64(gp3.AtOrAbove.ThroughputMiBs)) {
+		return awsErr("rds-gp3-performance", op, "InvalidParameterCombination", "%s: %v (storageThroughput %v at %v GiB)", gp3.LowIOPSError, iops, throughput, size)
+	}
+	return nil
 }
 
 // rdsReplicasUpgradeFirst: RDS refuses a minor engine upgrade of a source

@@ -21,6 +21,8 @@ type RDSFacts struct {
 	// ReplicaUpgrades is how RDS orders a minor engine upgrade of an
 	// instance with read replicas.
 	ReplicaUpgrades ReplicaUpgrades `json:"replicaUpgrades"`
+	// GP3 is how RDS sizes a gp3 volume's IOPS and throughput for the engine.
+	GP3 GP3Performance `json:"gp3"`
 	// InstanceClasses RDS offers for the engine version in the regions used.
 	InstanceClasses       []InstanceClass `json:"instanceClasses"`
 	InstanceClassesSource Source          `json:"instanceClassesSource"`
@@ -66,6 +68,25 @@ type InstanceClass struct {
 	Name string `json:"name"`
 	// Generation is current or previous (AWS's own classification).
 	Generation string `json:"generation"`
+}
+
+// GP3Performance is a gp3 volume's baseline for RDS for PostgreSQL: fixed
+// below ThresholdGiB (naming IOPS or throughput there is refused), a higher
+// baseline from it on, where a value below the baseline is refused.
+type GP3Performance struct {
+	ThresholdGiB int      `json:"thresholdGiB"`
+	Below        GP3Level `json:"below"`
+	AtOrAbove    GP3Level `json:"atOrAbove"`
+	// BelowThresholdError and LowIOPSError are what RDS answers.
+	BelowThresholdError string `json:"belowThresholdError"`
+	LowIOPSError        string `json:"lowIopsError"`
+	Source              Source `json:"source"`
+}
+
+// GP3Level is a gp3 baseline.
+type GP3Level struct {
+	IOPS           int `json:"iops"`
+	ThroughputMiBs int `json:"throughputMiBps"`
 }
 
 // StorageLimit is the allocated-storage range of a storage type, in GiB.

@@ -52,6 +52,7 @@ func (d *database) primary() error {
 	}
 	spec := d.spec()
 	spec.WriteConnectionSecretToReference = &xpv1.SecretReference{Name: ConnectionSecretName(o), Namespace: ConnectionSecretNamespace}
+	iops, throughput := d.storagePerformance(compInstance, float64(d.p.AllocatedStorage))
 	fp := rds.InstanceParameters{
 		Region:                             mr.Str(o.Region),
 		Identifier:                         mr.Str(id),
@@ -63,6 +64,8 @@ func (d *database) primary() error {
 		AllocatedStorage:                   mr.Float(float64(d.p.AllocatedStorage)),
 		MaxAllocatedStorage:                mr.Float(float64(d.p.MaxAllocatedStorage)),
 		StorageType:                        mr.Str(StorageType),
+		Iops:                               iops,
+		StorageThroughput:                  throughput,
 		StorageEncrypted:                   mr.Bool(true),
 		KMSKeyIDSelector:                   mr.Local(compKMSKey),
 		MultiAz:                            mr.Bool(d.p.MultiAZ),
@@ -139,6 +142,7 @@ func (d *database) replica() error {
 	if err := d.logGroups(compReplica, id); err != nil {
 		return err
 	}
+	iops, throughput := d.storagePerformance(compReplica, 0)
 	fp := rds.InstanceParameters{
 		Region:                             mr.Str(o.Region),
 		Identifier:                         mr.Str(id),
@@ -148,6 +152,8 @@ func (d *database) replica() error {
 		InstanceClass:                      mr.Str(d.p.InstanceClass),
 		MaxAllocatedStorage:                mr.Float(float64(d.p.MaxAllocatedStorage)),
 		StorageType:                        mr.Str(StorageType),
+		Iops:                               iops,
+		StorageThroughput:                  throughput,
 		StorageEncrypted:                   mr.Bool(true),
 		KMSKeyIDSelector:                   mr.Local(compKMSKey),
 		AutoMinorVersionUpgrade:            mr.Bool(false),
