@@ -43,11 +43,11 @@ func TestStoragePerformanceFollowsAWS(t *testing.T) {
 			reported:  &reported{12000, 500, 420},
 			want:      &reported{iops: 12000, throughput: 500},
 		},
-		"AutoscaledNotYetReported": {
-			reason:    "The size past 400 GiB is reported before the raised IOPS: the spec holds the baseline anyway.",
+		"AutoscaledBaselineNotYetReported": {
+			reason:    "RDS reports the size past 400 GiB before the raised IOPS: the spec stays on what AWS reports (a modify of its own would be refused for hours after a storage change).",
 			allocated: 200,
 			reported:  &reported{3000, 125, 420},
-			want:      &reported{iops: 12000, throughput: 500},
+			want:      &reported{iops: 3000, throughput: 125},
 		},
 		"ProvisionedAboveBaseline": {
 			reason:    "IOPS provisioned above the baseline in AWS are kept, not lowered.",
@@ -56,6 +56,23 @@ func TestStoragePerformanceFollowsAWS(t *testing.T) {
 			want:      &reported{iops: 16000, throughput: 1000},
 		},
 	}
+	t.Run("Replica", func(t *testing.T) {
+		// A replica is sized by its source; it follows what AWS reports.
+		p := preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
+		observed := ready(compInstance, compReplica, logGroupComponent(compInstance, "postgresql"), logGroupComponent(compInstance, "upgrade"),
+			logGroupComponent(compReplica, "postgresql"), logGroupComponent(compReplica, "upgrade"))
+		u := observed[compReplica].Resource
+		_ = u.SetValue("status.atProvider.iops", float64(12000))
+		_ = u.SetValue("status.atProvider.storageThroughput", float64(500))
+		_ = u.SetValue("status.atProvider.allocatedStorage", float64(450))
+		s := composetest.MustRun(t, Layer{}, v1alpha1.KindDatabase, "gokinjo-abcde-db", p, observed).State
+		got := s.Desired()[compReplica].Resource
+		iops, _ := got.GetValue("spec.forProvider.iops")
+		tp, _ := got.GetValue("spec.forProvider.storageThroughput")
+		if iops != float64(12000) || tp != float64(500) {
+			t.Errorf("a replica of a source past 400 GiB: want what AWS reports, 12000 / 500, got %v / %v", iops, tp)
+		}
+	})
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			p := preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})

@@ -46,7 +46,8 @@ import (
 // Once it has composed, it asks for nothing more.
 
 // claimKinds are the kinds asked for: the XRs and every provider-aws kind the
-// layers compose (TestClaimKindsCoverTheRenders checks the renders). The
+// layers compose (TestClaimKindsCoverTheRenders checks the renders, and the
+// access entries only an admin principal brings). The
 // provider-kubernetes Objects, Helm Releases, ProviderConfigs and
 // ClusterUsages are left out: their Kubernetes names are fixed, so
 // Crossplane refuses to apply one another XR controls rather than adopt it,
@@ -70,6 +71,8 @@ var claimKinds = append(xrKinds(),
 	ec2v1beta2.Route_GroupVersionKind,
 	ecrv1beta1.LifecyclePolicy_GroupVersionKind,
 	ecrv1beta1.Repository_GroupVersionKind,
+	eksv1beta1.AccessEntry_GroupVersionKind,
+	eksv1beta1.AccessPolicyAssociation_GroupVersionKind,
 	eksv1beta1.Addon_GroupVersionKind,
 	eksv1beta1.Cluster_GroupVersionKind,
 	eksv1beta1.ClusterAuth_GroupVersionKind,
@@ -129,7 +132,10 @@ func heldBack(xr *compose.XR, s *compose.State) (others []*unstructured.Unstruct
 				}
 				continue
 			}
-			if o.GetLabels()[naming.LabelEnvironmentID] != self.name {
+			// Without the label it is not this package's (another claim
+			// kind's claim of the same name composed it): it has none of
+			// these names.
+			if id := o.GetLabels()[naming.LabelEnvironmentID]; id != "" && id != self.name {
 				others = append(others, o)
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
+	"github.com/gokinjo/platform/functions/gokinjo/internal/cluster"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
@@ -99,6 +100,11 @@ func TestYieldToEarlierOfClaim(t *testing.T) {
 		"OwnResourcesNotComposedYet": {
 			reason:   "What it composed itself, not yet in its resource references, holds nothing back.",
 			required: supplied(me, myNetwork),
+			asks:     true,
+		},
+		"OtherPackagesClaimOfTheSameName": {
+			reason:   "Another package's claim of the same name and namespace carries the same claim labels, but none of its resources is an environment's: they hold nothing back.",
+			required: supplied(me, sameClaimMR("s3.aws.upbound.io/v1beta1", "Bucket", "other-bucket", "")),
 			asks:     true,
 		},
 		"LaterOneExists": {
@@ -224,6 +230,19 @@ func TestClaimKindsCoverTheRenders(t *testing.T) {
 			if gvk := u.GroupVersionKind(); gvk.Group == v1alpha1.Group || strings.HasSuffix(gvk.Group, ".aws.upbound.io") {
 				rendered[gvk] = true
 			}
+		}
+	}
+	// Access entries come only with an admin principal, which no golden
+	// claim sets: compose the cluster layer with one.
+	r, err := Resolve(composetest.EnvironmentID, v1alpha1.EnvironmentParameters{Environment: "prod", Region: "ap-northeast-1",
+		Cluster: &v1alpha1.ClusterOverrides{AdminPrincipalARN: "arn:aws:iam::123456789012:role/platform-admin"}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, last := composetest.Converge(t, cluster.Layer{}, v1alpha1.KindCluster, "cluster", r.Cluster)
+	for _, d := range last.State.Desired() {
+		if gvk := d.Resource.GroupVersionKind(); strings.HasSuffix(gvk.Group, ".aws.upbound.io") {
+			rendered[gvk] = true
 		}
 	}
 	for gvk := range rendered {
