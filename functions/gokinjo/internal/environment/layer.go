@@ -24,9 +24,6 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	if err := xr.Parameters(&p); err != nil {
 		return err
 	}
-	if yieldToEarlier(xr, s) {
-		return nil
-	}
 	prefix, err := namePrefix(xr, s, p)
 	if err != nil {
 		return err
@@ -38,6 +35,9 @@ func (Layer) Compose(_ context.Context, xr *compose.XR, s *compose.State) error 
 	r, err := resolve(xr.Name(), prefix, p, clusterSecurityGroupID(xr, observed))
 	if err != nil {
 		return err
+	}
+	if yieldToEarlier(xr, s, r.Cluster.AccessEntries) {
+		return nil
 	}
 	if err := keepData(s, r.Database, r.DataLake); err != nil {
 		return err

@@ -2,6 +2,7 @@ package environment
 
 import (
 	"fmt"
+	"slices"
 
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -46,8 +47,10 @@ import (
 // Once it has composed, it asks for nothing more.
 
 // claimKinds are the kinds asked for: the XRs and every provider-aws kind the
-// layers compose (TestClaimKindsCoverTheRenders checks the renders, and the
-// access entries only an admin principal brings). The
+// layers compose (TestClaimKindsCoverTheRenders checks them against the
+// renders); accessEntryKinds are added when the environment composes an
+// admin access entry, the only way an old one (named by cluster and
+// principal) can meet a new one. The
 // provider-kubernetes Objects, Helm Releases, ProviderConfigs and
 // ClusterUsages are left out: their Kubernetes names are fixed, so
 // Crossplane refuses to apply one another XR controls rather than adopt it,
@@ -71,8 +74,6 @@ var claimKinds = append(xrKinds(),
 	ec2v1beta2.Route_GroupVersionKind,
 	ecrv1beta1.LifecyclePolicy_GroupVersionKind,
 	ecrv1beta1.Repository_GroupVersionKind,
-	eksv1beta1.AccessEntry_GroupVersionKind,
-	eksv1beta1.AccessPolicyAssociation_GroupVersionKind,
 	eksv1beta1.Addon_GroupVersionKind,
 	eksv1beta1.Cluster_GroupVersionKind,
 	eksv1beta1.ClusterAuth_GroupVersionKind,
@@ -94,6 +95,19 @@ var claimKinds = append(xrKinds(),
 	s3v1beta1.BucketVersioning_GroupVersionKind,
 )
 
+var accessEntryKinds = []schema.GroupVersionKind{
+	eksv1beta1.AccessEntry_GroupVersionKind,
+	eksv1beta1.AccessPolicyAssociation_GroupVersionKind,
+}
+
+// kindsAsked are the kinds an environment asks for.
+func kindsAsked(accessEntries bool) []schema.GroupVersionKind {
+	if !accessEntries {
+		return claimKinds
+	}
+	return append(slices.Clip(claimKinds), accessEntryKinds...)
+}
+
 // xrKinds are the XEnvironment and its nested layers' XRs.
 func xrKinds() []schema.GroupVersionKind {
 	gv := schema.GroupVersion{Group: v1alpha1.Group, Version: v1alpha1.Version}
@@ -108,7 +122,7 @@ func xrKinds() []schema.GroupVersionKind {
 // XEnvironment of the claim created before this one, or anything another one
 // composed. It asks only while nothing is composed: supplied is false on the
 // call that first asks (Crossplane calls again with them).
-func heldBack(xr *compose.XR, s *compose.State) (others []*unstructured.Unstructured, supplied bool) {
+func heldBack(xr *compose.XR, s *compose.State, accessEntries bool) (others []*unstructured.Unstructured, supplied bool) {
 	ns, name := xr.Labels()[naming.LabelClaimNamespace], xr.Labels()[naming.LabelClaimName]
 	if ns == "" || name == "" || len(s.Observed) > 0 {
 		// Without a claim the names are the XR's own (naming.Identity).
@@ -116,7 +130,7 @@ func heldBack(xr *compose.XR, s *compose.State) (others []*unstructured.Unstruct
 	}
 	self := order{xr.Created(), xr.Name()}
 	supplied = true
-	for _, gvk := range claimKinds {
+	for _, gvk := range kindsAsked(accessEntries) {
 		items, ok := xr.Require("claim:"+gvk.Kind+"."+gvk.Group, &fnv1.ResourceSelector{
 			ApiVersion: gvk.GroupVersion().String(),
 			Kind:       gvk.Kind,
@@ -164,8 +178,8 @@ func (a order) before(b order) bool {
 // XR what it waits for. It reports whether it did. It also composes nothing
 // on the call that first asks: Crossplane calls again with what it asked for
 // and uses only that answer.
-func yieldToEarlier(xr *compose.XR, s *compose.State) bool {
-	others, supplied := heldBack(xr, s)
+func yieldToEarlier(xr *compose.XR, s *compose.State, accessEntries bool) bool {
+	others, supplied := heldBack(xr, s, accessEntries)
 	if !supplied {
 		s.Wait("Crossplane to supply the claim's XRs and managed resources (the function's required resources)")
 		return true

@@ -59,7 +59,7 @@ func withSynced(o map[string]any, since, msg string) map[string]any {
 // given, each under its kind's requirement, and nothing for the others.
 func supplied(objs ...map[string]any) map[string][]resource.Required {
 	out := map[string][]resource.Required{}
-	for _, gvk := range claimKinds {
+	for _, gvk := range kindsAsked(true) {
 		out["claim:"+gvk.Kind+"."+gvk.Group] = nil
 	}
 	for _, o := range objs {
@@ -80,12 +80,14 @@ func TestYieldToEarlierOfClaim(t *testing.T) {
 	myNetwork := sameClaimMR(v1alpha1.APIVersion, v1alpha1.KindNetwork, "gokinjo-new12-n1", self)
 
 	cases := map[string]struct {
-		reason   string
-		noClaim  bool
-		required map[string][]resource.Required // nil: not supplied yet
-		observed composetest.Observed
-		waiting  string // what the XR waits for; "": it composes
-		asks     bool   // the response asks for the claim's resources
+		reason  string
+		noClaim bool
+		// accessEntries: the claim names an admin principal.
+		accessEntries bool
+		required      map[string][]resource.Required // nil: not supplied yet
+		observed      composetest.Observed
+		waiting       string // what the XR waits for; "": it composes
+		asks          bool   // the response asks for the claim's resources
 	}{
 		"FirstCall": {
 			reason:  "On the call that first asks, Crossplane has not fetched the claim's resources: nothing is composed (Crossplane calls again with them and uses only that answer).",
@@ -101,6 +103,12 @@ func TestYieldToEarlierOfClaim(t *testing.T) {
 			reason:   "What it composed itself, not yet in its resource references, holds nothing back.",
 			required: supplied(me, myNetwork),
 			asks:     true,
+		},
+		"AdminPrincipalAsksForAccessEntries": {
+			reason:        "An environment with an admin access entry also waits on the old one's entries (named by cluster and principal).",
+			accessEntries: true,
+			required:      supplied(me),
+			asks:          true,
 		},
 		"OtherPackagesClaimOfTheSameName": {
 			reason:   "Another package's claim of the same name and namespace carries the same claim labels, but none of its resources is an environment's: they hold nothing back.",
@@ -159,6 +167,10 @@ func TestYieldToEarlierOfClaim(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			content := sameClaimXR(self, created, "")
+			if tc.accessEntries {
+				content["spec"] = map[string]any{"parameters": map[string]any{"environment": "dev",
+					"cluster": map[string]any{"adminPrincipalArn": "arn:aws:iam::123456789012:role/platform-admin"}}}
+			}
 			if tc.noClaim {
 				delete(content["metadata"].(map[string]any), "labels")
 			}
@@ -188,8 +200,8 @@ func TestYieldToEarlierOfClaim(t *testing.T) {
 				}
 				return
 			}
-			if len(reqs) != len(claimKinds) {
-				t.Errorf("%s\nwant a requirement per kind (%d), got %d", tc.reason, len(claimKinds), len(reqs))
+			if want := len(kindsAsked(tc.accessEntries)); len(reqs) != want {
+				t.Errorf("%s\nwant a requirement per kind (%d), got %d", tc.reason, want, len(reqs))
 			}
 			for _, sel := range reqs {
 				if l := sel.GetMatchLabels().GetLabels(); len(l) != 2 || l[naming.LabelClaimNamespace] != "team-a" || l[naming.LabelClaimName] != "gokinjo" {
@@ -201,16 +213,13 @@ func TestYieldToEarlierOfClaim(t *testing.T) {
 }
 
 // TestClaimKindsCoverTheRenders checks that the kinds an XEnvironment waits
-// on are every XR and provider-aws kind the golden renders compose: a kind
-// left out would let a claim applied again adopt its predecessor's.
+// on are every XR and provider-aws kind the golden renders compose, and with
+// an admin principal the access entries too: a kind left out would let a
+// claim applied again adopt its predecessor's.
 func TestClaimKindsCoverTheRenders(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "..", "..", "..", "internal", "rendertree", "testdata", "golden", "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("golden renders: %v (%d files)", err, len(files))
-	}
-	asked := map[schema.GroupVersionKind]bool{}
-	for _, gvk := range claimKinds {
-		asked[gvk] = true
 	}
 	rendered := map[schema.GroupVersionKind]bool{}
 	for _, f := range files {
@@ -232,6 +241,8 @@ func TestClaimKindsCoverTheRenders(t *testing.T) {
 			}
 		}
 	}
+	same(t, "the golden renders (no admin principal)", kindsAsked(false), rendered)
+
 	// Access entries come only with an admin principal, which no golden
 	// claim sets: compose the cluster layer with one.
 	r, err := Resolve(composetest.EnvironmentID, v1alpha1.EnvironmentParameters{Environment: "prod", Region: "ap-northeast-1",
@@ -239,20 +250,31 @@ func TestClaimKindsCoverTheRenders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !r.Cluster.AccessEntries {
+		t.Fatal("an admin principal must turn access entries on")
+	}
 	_, last := composetest.Converge(t, cluster.Layer{}, v1alpha1.KindCluster, "cluster", r.Cluster)
 	for _, d := range last.State.Desired() {
 		if gvk := d.Resource.GroupVersionKind(); strings.HasSuffix(gvk.Group, ".aws.upbound.io") {
 			rendered[gvk] = true
 		}
 	}
-	for gvk := range rendered {
-		if !asked[gvk] {
-			t.Errorf("the renders compose %s, which an XEnvironment does not wait on (claimKinds)", gvk)
+	same(t, "the renders and a cluster with an admin principal", kindsAsked(true), rendered)
+}
+
+// same reports the difference between the kinds asked for and composed.
+func same(t *testing.T, what string, asked []schema.GroupVersionKind, rendered map[schema.GroupVersionKind]bool) {
+	t.Helper()
+	set := map[schema.GroupVersionKind]bool{}
+	for _, gvk := range asked {
+		set[gvk] = true
+		if !rendered[gvk] {
+			t.Errorf("%s: an XEnvironment waits on %s, which is not composed", what, gvk)
 		}
 	}
-	for gvk := range asked {
-		if !rendered[gvk] {
-			t.Errorf("claimKinds lists %s, which no render composes", gvk)
+	for gvk := range rendered {
+		if !set[gvk] {
+			t.Errorf("%s: %s is composed, and an XEnvironment does not wait on it", what, gvk)
 		}
 	}
 }
