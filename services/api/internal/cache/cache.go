@@ -53,6 +53,11 @@ func New(src Source, ttl time.Duration, limits Limits) *Cache {
 // request that triggered it so a client hanging up does not waste it.
 const rebuildTimeout = 60 * time.Second
 
+// renderTimeout bounds a tile render, which runs detached from the request
+// that started it: other requests for the tile wait for the same render, so
+// the first client hanging up must not fail theirs.
+const renderTimeout = 10 * time.Second
+
 // Current returns the snapshot of the current data version, building it
 // when a load changed the version.
 func (c *Cache) Current(ctx context.Context) (*Snapshot, error) {
@@ -66,6 +71,11 @@ func (c *Cache) Current(ctx context.Context) (*Snapshot, error) {
 	}
 	v, err := c.src.DataVersion(ctx)
 	if err != nil {
+		if s != nil {
+			// The database is unreachable: what was read last is still
+			// right as far as anyone can tell. The next request asks again.
+			return s, nil
+		}
 		return nil, err
 	}
 	if s != nil && s.Version == v {

@@ -161,7 +161,9 @@ func newResponse(version int64, ctype string, body []byte) (*Response, error) {
 const MVTContentType = "application/vnd.mapbox-vector-tile"
 
 // Tile returns tile z/x/y, rendering and caching it on first use; requests
-// for a tile being rendered wait for that render instead of repeating it.
+// for a tile being rendered wait for that render instead of repeating it,
+// each until its own context ends (the render does not end with the first
+// request's).
 // Tiles outside the towns' extent are answered empty without a query.
 func (s *Snapshot) Tile(ctx context.Context, z, x, y int) (*Response, error) {
 	key := [3]int{z, x, y}
@@ -183,7 +185,9 @@ func (s *Snapshot) Tile(ctx context.Context, z, x, y int) (*Response, error) {
 	s.pending[key] = f
 	s.tilesMu.Unlock()
 
-	f.resp, f.err = s.renderTile(ctx, z, x, y)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renderTimeout)
+	f.resp, f.err = s.renderTile(rctx, z, x, y)
+	cancel()
 	s.tilesMu.Lock()
 	delete(s.pending, key)
 	if f.err == nil {
