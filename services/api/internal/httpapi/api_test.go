@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -224,9 +225,10 @@ func TestReadyzNeedsMigrations(t *testing.T) {
 	}
 }
 
-// The database goes away (postgres stopped) and comes back: readyz and data
-// endpoints answer 503 with a JSON error meanwhile, healthz stays 200, and
-// the pool recovers by itself.
+// The database goes away (postgres stopped) and comes back: readyz and the
+// endpoints that query it answer 503 with a JSON error meanwhile, the ones
+// the snapshot serves keep serving the data read last, healthz stays 200,
+// and the pool recovers by itself.
 func TestDatabaseGoesAway(t *testing.T) {
 	ctx := context.Background()
 	own := pgtest.Private(t) // stopping it must not disturb other tests
@@ -239,13 +241,21 @@ func TestDatabaseGoesAway(t *testing.T) {
 	if r := get(t, srv.URL, "/readyz"); r.code != http.StatusOK {
 		t.Fatalf("readyz before outage: %d %v", r.code, r.body)
 	}
+	before := get(t, srv.URL, "/v1/areas") // builds the snapshot
 
 	must(t, own.Stop())
-	for _, p := range append([]string{"/readyz"}, data...) {
+	for _, p := range []string{"/readyz", "/v1/areas/13101/000101/schools", "/v1/areas/13101/000101/crimes"} {
 		r := get(t, srv.URL, p)
 		if r.code != http.StatusServiceUnavailable || r.body["error"] == nil {
 			t.Errorf("%s during outage: code %d body %v, want 503 with error", p, r.code, r.body)
 		}
+	}
+	// Served from the snapshot read before the outage.
+	if r := get(t, srv.URL, "/v1/areas"); r.code != http.StatusOK || fmt.Sprint(r.body) != fmt.Sprint(before.body) {
+		t.Errorf("/v1/areas during outage: code %d body %v, want 200 with the areas read before (%v)", r.code, r.body, before.body)
+	}
+	if r := get(t, srv.URL, "/v1/areas/13101/000101/safety-scores"); r.code != http.StatusOK {
+		t.Errorf("safety-scores during outage: code %d body %v, want 200 from the snapshot", r.code, r.body)
 	}
 	if r := get(t, srv.URL, "/healthz"); r.code != http.StatusOK {
 		t.Errorf("healthz during outage: %d", r.code)
