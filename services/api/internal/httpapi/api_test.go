@@ -225,10 +225,11 @@ func TestReadyzNeedsMigrations(t *testing.T) {
 	}
 }
 
-// The database goes away (postgres stopped) and comes back: readyz and the
-// endpoints that query it answer 503 with a JSON error meanwhile, the ones
-// the snapshot serves keep serving the data read last, healthz stays 200,
-// and the pool recovers by itself.
+// The database goes away (postgres stopped) and comes back: the endpoints
+// that query it answer 503 with a JSON error meanwhile, the ones the
+// snapshot serves keep serving the data read last, a pod that was ready
+// stays ready (a pod that never reached the database is not), healthz stays
+// 200, and the pool recovers by itself.
 func TestDatabaseGoesAway(t *testing.T) {
 	ctx := context.Background()
 	own := pgtest.Private(t) // stopping it must not disturb other tests
@@ -244,11 +245,17 @@ func TestDatabaseGoesAway(t *testing.T) {
 	before := get(t, srv.URL, "/v1/areas") // builds the snapshot
 
 	must(t, own.Stop())
-	for _, p := range []string{"/readyz", "/v1/areas/13101/000101/schools", "/v1/areas/13101/000101/crimes"} {
+	for _, p := range []string{"/v1/areas/13101/000101/schools", "/v1/areas/13101/000101/crimes"} {
 		r := get(t, srv.URL, p)
 		if r.code != http.StatusServiceUnavailable || r.body["error"] == nil {
 			t.Errorf("%s during outage: code %d body %v, want 503 with error", p, r.code, r.body)
 		}
+	}
+	if r := get(t, srv.URL, "/readyz"); r.code != http.StatusOK {
+		t.Errorf("readyz during outage of a pod that was ready: %d %v, want 200 (it still serves the snapshot)", r.code, r.body)
+	}
+	if r := get(t, newServer(t, pool).URL, "/readyz"); r.code != http.StatusServiceUnavailable || r.body["error"] == nil {
+		t.Errorf("readyz during outage of a pod that never reached the database: %d %v, want 503 with error", r.code, r.body)
 	}
 	// Served from the snapshot read before the outage.
 	if r := get(t, srv.URL, "/v1/areas"); r.code != http.StatusOK || fmt.Sprint(r.body) != fmt.Sprint(before.body) {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -48,11 +49,13 @@ type Options struct {
 }
 
 type server struct {
-	store  Store
-	cache  *cache.Cache
-	log    *slog.Logger
-	ready  func(context.Context) error
-	access AccessLog
+	store Store
+	cache *cache.Cache
+	log   *slog.Logger
+	ready func(context.Context) error
+	// readied: ready answered nil once (readyz).
+	readied atomic.Bool
+	access  AccessLog
 }
 
 // New returns the API's root handler.
