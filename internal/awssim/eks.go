@@ -141,16 +141,3 @@ func (a *Account) ScaleNodeGroup(name string, desired int) error {
 	SetAtProvider(r.Observed, []any{sc}, "scalingConfig")
 	return nil
 }
-
-// number reads a JSON number however it was decoded.
-func number(v any) (float64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return n, true
-	case int64:
-		return float64(n), true
-	case int:
-		return float64(n), true
-	}
-	return 0, false
-}

@@ -83,12 +83,3 @@ func region(u *unstructured.Unstructured) string {
 	r, _, _ := unstructured.NestedString(u.Object, "spec", "forProvider", "region")
 	return r
 }
-
-// forProviderNumber is a number of spec.forProvider.
-func forProviderNumber(u *unstructured.Unstructured, path ...string) (float64, bool) {
-	v, ok, _ := unstructured.NestedFieldNoCopy(u.Object, append([]string{"spec", "forProvider"}, path...)...)
-	if !ok {
-		return 0, false
-	}
-	return number(v)
-}

@@ -98,6 +98,28 @@ func fp(u *unstructured.Unstructured, path ...string) string {
 	return s
 }
 
+// forProviderNumber is a number of spec.forProvider.
+func forProviderNumber(u *unstructured.Unstructured, path ...string) (float64, bool) {
+	v, ok, _ := unstructured.NestedFieldNoCopy(u.Object, append([]string{"spec", "forProvider"}, path...)...)
+	if !ok {
+		return 0, false
+	}
+	return number(v)
+}
+
+// number reads a JSON number however it was decoded.
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case int64:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	}
+	return 0, false
+}
+
 // refTarget is the resource a resolved field points at (nil if none).
 func (a *Account) refTarget(r *Resource, field string) *Resource {
 	for _, e := range r.Refs {

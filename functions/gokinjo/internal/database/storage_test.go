@@ -3,6 +3,8 @@ package database
 import (
 	"testing"
 
+	"github.com/crossplane/function-sdk-go/resource"
+
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/preset"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
@@ -17,6 +19,7 @@ func TestStoragePerformanceFollowsAWS(t *testing.T) {
 	type reported struct{ iops, throughput, size float64 }
 	cases := map[string]struct {
 		reason    string
+		replica   bool      // the read replica's, not the primary's
 		allocated int       // the claim's allocatedStorage
 		reported  *reported // status.atProvider of the primary, nil: not created yet
 		want      *reported // composed iops and throughput, nil: not set
@@ -49,6 +52,13 @@ func TestStoragePerformanceFollowsAWS(t *testing.T) {
 			reported:  &reported{3000, 125, 420},
 			want:      &reported{iops: 3000, throughput: 125},
 		},
+		"Replica": {
+			reason:    "A replica is sized by its source; it follows what AWS reports.",
+			replica:   true,
+			allocated: 200,
+			reported:  &reported{12000, 500, 450},
+			want:      &reported{iops: 12000, throughput: 500},
+		},
 		"ProvisionedAboveBaseline": {
 			reason:    "IOPS provisioned above the baseline in AWS are kept, not lowered.",
 			allocated: 500,
@@ -56,37 +66,25 @@ func TestStoragePerformanceFollowsAWS(t *testing.T) {
 			want:      &reported{iops: 16000, throughput: 1000},
 		},
 	}
-	t.Run("Replica", func(t *testing.T) {
-		// A replica is sized by its source; it follows what AWS reports.
-		p := preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
-		observed := ready(compInstance, compReplica, logGroupComponent(compInstance, "postgresql"), logGroupComponent(compInstance, "upgrade"),
-			logGroupComponent(compReplica, "postgresql"), logGroupComponent(compReplica, "upgrade"))
-		u := observed[compReplica].Resource
-		_ = u.SetValue("status.atProvider.iops", float64(12000))
-		_ = u.SetValue("status.atProvider.storageThroughput", float64(500))
-		_ = u.SetValue("status.atProvider.allocatedStorage", float64(450))
-		s := composetest.MustRun(t, Layer{}, v1alpha1.KindDatabase, "gokinjo-abcde-db", p, observed).State
-		got := s.Desired()[compReplica].Resource
-		iops, _ := got.GetValue("spec.forProvider.iops")
-		tp, _ := got.GetValue("spec.forProvider.storageThroughput")
-		if iops != float64(12000) || tp != float64(500) {
-			t.Errorf("a replica of a source past 400 GiB: want what AWS reports, 12000 / 500, got %v / %v", iops, tp)
-		}
-	})
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			p := preset.ResolveDatabase(composetest.Owner(v1alpha1.EnvProd), preset.Presets[v1alpha1.EnvProd], v1alpha1.EnvironmentParameters{})
 			p.AllocatedStorage, p.MaxAllocatedStorage = tc.allocated, 1000
+			comp := compInstance
+			if tc.replica {
+				comp = compReplica
+			}
 			var observed composetest.Observed
 			if tc.reported != nil {
-				observed = settled()
-				u := observed[compInstance].Resource
+				observed = ready(compInstance, compReplica, logGroupComponent(compInstance, "postgresql"), logGroupComponent(compInstance, "upgrade"),
+					logGroupComponent(compReplica, "postgresql"), logGroupComponent(compReplica, "upgrade"))
+				u := observed[resource.Name(comp)].Resource
 				_ = u.SetValue("status.atProvider.iops", tc.reported.iops)
 				_ = u.SetValue("status.atProvider.storageThroughput", tc.reported.throughput)
 				_ = u.SetValue("status.atProvider.allocatedStorage", tc.reported.size)
 			}
 			s := composetest.MustRun(t, Layer{}, v1alpha1.KindDatabase, "gokinjo-abcde-db", p, observed).State
-			got := s.Desired()[compInstance].Resource
+			got := s.Desired()[resource.Name(comp)].Resource
 			iops, _ := got.GetValue("spec.forProvider.iops")
 			tp, _ := got.GetValue("spec.forProvider.storageThroughput")
 			if tc.want == nil {

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"slices"
 
+	xpv1 "github.com/crossplane/crossplane-runtime/v2/apis/common/v1"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -202,8 +205,8 @@ func yieldToEarlier(xr *compose.XR, s *compose.State, accessEntries bool) bool {
 		what = "1 resource"
 	}
 	among := fmt.Sprintf("%s %q among them", first.GetKind(), first.GetName())
-	if c := syncedFalse(first); c != nil {
-		among += fmt.Sprintf(", Synced=False since %s: %s", c["lastTransitionTime"], c["message"])
+	if c, ok := syncedFalse(first); ok {
+		among += fmt.Sprintf(", Synced=False since %s: %s", c.LastTransitionTime.UTC().Format("2006-01-02T15:04:05Z"), c.Message)
 	}
 	s.Wait(fmt.Sprintf("%s of XEnvironment %q of the same claim %s to be deleted (%s): they hold the same AWS names, so this one composes nothing until they are gone",
 		what, first.GetLabels()[naming.LabelEnvironmentID], claim, among))
@@ -219,7 +222,7 @@ func mostTelling(others []*unstructured.Unstructured) *unstructured.Unstructured
 		switch {
 		case o.GetKind() == v1alpha1.KindEnvironment:
 			return 0
-		case syncedFalse(o) != nil:
+		case isSyncedFalse(o):
 			return 1
 		case o.GetDeletionTimestamp() != nil:
 			return 2
@@ -235,13 +238,13 @@ func mostTelling(others []*unstructured.Unstructured) *unstructured.Unstructured
 	return best
 }
 
-// syncedFalse is a resource's Synced condition if it is False.
-func syncedFalse(o *unstructured.Unstructured) map[string]any {
-	conds, _, _ := unstructured.NestedSlice(o.Object, "status", "conditions")
-	for _, c := range conds {
-		if m, ok := c.(map[string]any); ok && m["type"] == "Synced" && m["status"] == "False" {
-			return m
-		}
-	}
-	return nil
+// syncedFalse is a resource's Synced condition, and whether it is False.
+func syncedFalse(o *unstructured.Unstructured) (xpv1.Condition, bool) {
+	c := (&composed.Unstructured{Unstructured: *o}).GetCondition(xpv1.TypeSynced)
+	return c, c.Status == corev1.ConditionFalse
+}
+
+func isSyncedFalse(o *unstructured.Unstructured) bool {
+	_, f := syncedFalse(o)
+	return f
 }
