@@ -19,6 +19,35 @@ type CrossplaneFacts struct {
 	// ManagementPolicies is why the composed provider-aws resources keep
 	// the default spec.managementPolicies.
 	ManagementPolicies ManagementPolicies `json:"managementPolicies"`
+	// RequiredResources is how Crossplane serves a composition function's
+	// required resources, which the environment's same-claim guard uses.
+	RequiredResources RequiredResources `json:"requiredResources"`
+	// ClaimSync is what a claim takes from its XR.
+	ClaimSync ClaimSync `json:"claimSync"`
+}
+
+// RequiredResources: Crossplane calls a function again, in the same
+// reconcile, with the resources it asked for; from Since on it also seeds
+// them into the next reconcile's first call and re-queues the XR when one of
+// them changes.
+type RequiredResources struct {
+	// Since is the first Crossplane release that watches required resources;
+	// the packages require at least it.
+	Since string `json:"since"`
+	// MaxIterations is how often Crossplane calls a step again within one
+	// reconcile before it gives up on requirements that do not settle.
+	MaxIterations int `json:"maxIterations"`
+	// ClaimLabels are the labels Crossplane puts on every resource composed
+	// under a claim's XR, at every depth.
+	ClaimLabels []string `json:"claimLabels"`
+	Source      Source   `json:"source"`
+}
+
+// ClaimSync: a claim's Synced is its own (its sync with the XR); of the
+// XR's conditions it copies only the types the function set.
+type ClaimSync struct {
+	OwnSynced bool   `json:"ownSynced"`
+	Source    Source `json:"source"`
 }
 
 // ManagementPolicies: what provider-aws does with spec.managementPolicies,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/gokinjo/platform/functions/gokinjo/internal/compose/composetest"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/naming"
 	"github.com/gokinjo/platform/functions/gokinjo/internal/v1alpha1"
+	"github.com/gokinjo/platform/internal/facts"
 )
 
 // sameClaimXR is an XEnvironment of the claim team-a/gokinjo, created at
@@ -276,5 +278,14 @@ func same(t *testing.T, what string, asked []schema.GroupVersionKind, rendered m
 		if !set[gvk] {
 			t.Errorf("%s: %s is composed, and an XEnvironment does not wait on it", what, gvk)
 		}
+	}
+}
+
+// The guard selects by the labels Crossplane puts on everything composed
+// under a claim (facts crossplane.yaml requiredResources).
+func TestClaimLabelsAreCrossplanes(t *testing.T) {
+	got := []string{naming.LabelClaimName, naming.LabelClaimNamespace}
+	if want := facts.Crossplane.RequiredResources.ClaimLabels; !slices.Equal(got, want) {
+		t.Errorf("the guard selects by %v, Crossplane labels with %v", got, want)
 	}
 }
